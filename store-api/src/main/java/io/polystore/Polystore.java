@@ -1,0 +1,372 @@
+package io.polystore;
+
+import io.polystore.internal.Providers;
+import io.polystore.mapping.EntityModel;
+import io.polystore.spi.StoreConfig;
+
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The entry point: a registry of named {@link Store}s, and the routing of entity types to them.
+ * <pre>{@code
+ * try (Polystore polystore = Polystore.fromConfig(Path.of("polystore.yaml"))) {
+ *     Repository<User, String> users = polystore.repository(User.class);
+ *     users.save(new User(null, "Ada"));
+ * }
+ * }</pre>
+ * An entity type is routed to a store by the configuration ({@code entities:} in the file, or
+ * {@link Builder#route}), else by its {@link io.polystore.annotation.Store @Store} annotation, else to
+ * the default store. Every store is opened, and every configured entity type is validated, when the
+ * {@code Polystore} is built, so bad configuration fails at startup.
+ *
+ * <p>Thread-safe. {@link #close()} closes every store.
+ */
+public final class Polystore implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Polystore.class.getName());
+    static final Pattern STORE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+
+    private final Map<String, Store> stores;
+    private final Map<Class<?>, String> routes;
+    private final String defaultStore;
+    private final String source;
+    private final Map<Class<?>, Repository<?, ?>> repositories = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private Polystore(Map<String, Store> stores, Map<Class<?>, String> routes, String defaultStore, String source) {
+        this.stores = stores;
+        this.routes = routes;
+        this.defaultStore = defaultStore;
+        this.source = source;
+    }
+
+    /**
+     * Builds a Polystore from a YAML file:
+     * <pre>
+     * stores:
+     *   main:
+     *     uri: jdbc:sqlite:${DATA_DIR:./data}/app.db
+     *     options: { schema: create }
+     *   sessions: mem:             # short form: just the URI
+     * default: main                # optional when there is one store
+     * entities:
+     *   com.acme.Session: sessions
+     * </pre>
+     * {@code ${NAME}} and {@code ${NAME:default}} are taken from the environment (then from system properties).
+     *
+     * @param file the YAML file
+     * @return the open Polystore
+     * @throws ConfigurationException naming the file, key and value when something is wrong
+     */
+    public static Polystore fromConfig(Path file) {
+        return fromConfig(file, Polystore::lookupVariable);
+    }
+
+    /**
+     * Like {@link #fromConfig(Path)} with a given variable lookup (for tests and embedding).
+     *
+     * @param file the YAML file
+     * @param variables looks up placeholder variables; returns null when unset
+     * @return the open Polystore
+     */
+    public static Polystore fromConfig(Path file, Function<String, String> variables) {
+        return YamlConfig.read(file, variables).build();
+    }
+
+    /**
+     * Builds a Polystore from YAML text.
+     *
+     * @param yaml      the configuration
+     * @param source    a name for messages ({@code "classpath:polystore.yaml"})
+     * @param variables looks up placeholder variables; returns null when unset
+     * @return the open Polystore
+     */
+    public static Polystore fromYaml(String yaml, String source, Function<String, String> variables) {
+        return YamlConfig.parse(yaml, source, variables).build();
+    }
+
+    private static String lookupVariable(String name) {
+        String v = System.getenv(name);
+        return v != null ? v : System.getProperty(name);
+    }
+
+    /** @return a builder for configuring stores in code */
+    public static Builder builder() {
+        return new Builder("Polystore.builder()");
+    }
+
+    /**
+     * The repository for an entity type, in the store it is routed to. Created on first use and
+     * cached; the id type is not checked at compile time: use {@link #repository(Class, Class)} for that.
+     *
+     * @param type the entity class
+     * @param <T>  the entity type
+     * @param <ID> the id type
+     * @return the repository
+     * @throws MappingException if the class cannot be an entity
+     * @throws ConfigurationException if no store is routed for it
+     */
+    @SuppressWarnings("unchecked")
+    public <T, ID> Repository<T, ID> repository(Class<T> type) {
+        checkOpen();
+        Repository<?, ?> repo = repositories.get(type);
+        if (repo == null) {
+            EntityModel<T> model = EntityModel.of(type);
+            repo = repositories.computeIfAbsent(type, t -> storeFor(type).repository(model));
+        }
+        return (Repository<T, ID>) repo;
+    }
+
+    /**
+     * Like {@link #repository(Class)}, checking the id type.
+     *
+     * @param type   the entity class
+     * @param idType the class of its id ({@code String.class}, {@code Long.class}, {@code UUID.class})
+     * @param <T>    the entity type
+     * @param <ID>   the id type
+     * @return the repository
+     * @throws MappingException if the id type differs
+     */
+    public <T, ID> Repository<T, ID> repository(Class<T> type, Class<ID> idType) {
+        EntityModel<T> model = EntityModel.of(type);
+        Class<?> actual = model.id().rawType();
+        Class<?> boxed = actual == long.class ? Long.class : actual;
+        if (boxed != idType) {
+            throw new MappingException(type.getName() + "." + model.id().name() + ": id is " + actual.getName()
+                    + ", not " + idType.getName());
+        }
+        return repository(type);
+    }
+
+    /**
+     * @param name a store name
+     * @return the store
+     * @throws ConfigurationException if there is none by that name
+     */
+    public Store store(String name) {
+        checkOpen();
+        Store s = stores.get(name);
+        if (s == null) {
+            throw new ConfigurationException(source + ": no store named '" + name + "'; stores: " + stores.keySet());
+        }
+        return s;
+    }
+
+    /**
+     * The store an entity type is routed to: configuration, then {@link io.polystore.annotation.Store @Store}, then the default.
+     *
+     * @param type an entity class
+     * @return its store
+     * @throws ConfigurationException if none applies or {@code @Store} names no store
+     */
+    public Store storeFor(Class<?> type) {
+        checkOpen();
+        String name = routes.get(type);
+        if (name == null) {
+            io.polystore.annotation.Store annotation = type.getAnnotation(io.polystore.annotation.Store.class);
+            if (annotation != null) {
+                Store s = stores.get(annotation.value());
+                if (s == null) {
+                    throw new ConfigurationException(type.getName() + ": @Store(\"" + annotation.value()
+                            + "\") names no store configured in " + source + "; stores: " + stores.keySet());
+                }
+                return s;
+            }
+            name = defaultStore;
+        }
+        if (name == null) {
+            throw new ConfigurationException(type.getName() + ": no store for this entity; route it under 'entities:' in "
+                    + source + ", annotate it @Store(\"name\"), or set 'default:' (stores: " + stores.keySet() + ")");
+        }
+        return stores.get(name);
+    }
+
+    /** @return the store names, in configuration order */
+    public Set<String> storeNames() {
+        return stores.keySet();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("this Polystore is closed");
+        }
+    }
+
+    /** Closes every store; the first failure is thrown after all were tried, the others suppressed. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeAll(new ArrayList<>(stores.values()));
+    }
+
+    private static void closeAll(List<Store> toClose) {
+        RuntimeException failure = null;
+        for (Store s : toClose) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Polystore" + stores.keySet() + " from " + source;
+    }
+
+    /**
+     * Configures stores and routing in code. Not thread-safe; {@link #build()} opens the stores.
+     * <pre>{@code
+     * Polystore polystore = Polystore.builder()
+     *         .store("main", "jdbc:sqlite:app.db", Map.of("schema", "create"))
+     *         .store("sessions", "mem:")
+     *         .route(Session.class, "sessions")
+     *         .defaultStore("main")
+     *         .build();
+     * }</pre>
+     */
+    public static final class Builder {
+        private final String source;
+        private final Map<String, StoreConfig> stores = new LinkedHashMap<>();
+        private final Map<Class<?>, String> routes = new LinkedHashMap<>();
+        private final Map<Class<?>, String> routeKeys = new LinkedHashMap<>();
+        private String defaultStore;
+        private ClassLoader classLoader;
+
+        Builder(String source) {
+            this.source = source;
+        }
+
+        /**
+         * @param name a store name (letters, digits, {@code _ . -})
+         * @param uri  the store's URI
+         * @return this builder
+         */
+        public Builder store(String name, String uri) {
+            return store(name, uri, Map.of());
+        }
+
+        /**
+         * @param name    a store name (letters, digits, {@code _ . -})
+         * @param uri     the store's URI
+         * @param options back-end options
+         * @return this builder
+         * @throws ConfigurationException if the name is malformed or taken
+         */
+        public Builder store(String name, String uri, Map<String, String> options) {
+            Objects.requireNonNull(uri, "uri");
+            if (name == null || !STORE_NAME.matcher(name).matches()) {
+                throw new ConfigurationException(source + ": store name '" + name
+                        + "' must start with a letter or digit and hold only letters, digits, '_', '.' and '-'");
+            }
+            if (stores.containsKey(name)) {
+                throw new ConfigurationException(source + ": store '" + name + "' is configured twice");
+            }
+            stores.put(name, new StoreConfig(name, uri, options, source));
+            return this;
+        }
+
+        /**
+         * Routes an entity type to a store, overriding its {@code @Store} annotation.
+         *
+         * @param type  an entity class
+         * @param store a store name
+         * @return this builder
+         */
+        public Builder route(Class<?> type, String store) {
+            return route(type, store, "route(" + type.getName() + ")");
+        }
+
+        Builder route(Class<?> type, String store, String key) {
+            routes.put(Objects.requireNonNull(type, "type"), Objects.requireNonNull(store, "store"));
+            routeKeys.put(type, key);
+            return this;
+        }
+
+        /**
+         * @param name the store for entity types that are neither configured nor annotated
+         * @return this builder
+         */
+        public Builder defaultStore(String name) {
+            this.defaultStore = name;
+            return this;
+        }
+
+        /**
+         * @param loader where to look for back ends ({@link java.util.ServiceLoader}); default: the context class loader
+         * @return this builder
+         */
+        public Builder classLoader(ClassLoader loader) {
+            this.classLoader = loader;
+            return this;
+        }
+
+        /**
+         * Opens every store and validates every routed entity type.
+         *
+         * @return the Polystore
+         * @throws ConfigurationException for bad configuration; stores already opened are closed again
+         * @throws MappingException if a routed entity class cannot be mapped
+         */
+        public Polystore build() {
+            if (stores.isEmpty()) {
+                throw new ConfigurationException(source + ": no stores configured; add one, e.g. mem:");
+            }
+            for (Map.Entry<Class<?>, String> r : routes.entrySet()) {
+                if (!stores.containsKey(r.getValue())) {
+                    throw new ConfigurationException(source + ": " + routeKeys.get(r.getKey()) + ": no store named '"
+                            + r.getValue() + "'; stores: " + stores.keySet());
+                }
+            }
+            String dflt = defaultStore;
+            if (dflt != null && !stores.containsKey(dflt)) {
+                throw new ConfigurationException(source + ": default: no store named '" + dflt + "'; stores: " + stores.keySet());
+            }
+            if (dflt == null && stores.size() == 1) {
+                dflt = stores.keySet().iterator().next();
+            }
+            for (Class<?> type : routes.keySet()) {
+                EntityModel.of(type);
+            }
+            ClassLoader loader = classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
+            Providers providers = new Providers(loader != null ? loader : Polystore.class.getClassLoader());
+            Map<String, Store> open = new LinkedHashMap<>();
+            try {
+                for (StoreConfig config : stores.values()) {
+                    Store store = providers.forConfig(config).open(config);
+                    open.put(config.name(), store);
+                    LOG.log(Level.INFO, () -> "polystore - opened store '" + config.name() + "' at " + config.redactedUri());
+                }
+            } catch (RuntimeException e) {
+                try {
+                    closeAll(new ArrayList<>(open.values()));
+                } catch (RuntimeException closing) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
+            }
+            return new Polystore(Collections.unmodifiableMap(open), Map.copyOf(routes), dflt, source);
+        }
+    }
+}

@@ -1,0 +1,313 @@
+package io.polystore.spi;
+
+import io.polystore.EntityRef;
+import io.polystore.UnsupportedQueryException;
+import io.polystore.mapping.EntityModel;
+import io.polystore.mapping.PropertyPath;
+import io.polystore.mapping.ValueKind;
+import io.polystore.mapping.Values;
+import io.polystore.query.Criteria;
+import io.polystore.query.Cursor;
+import io.polystore.query.Sort;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Evaluates {@link Criteria}, sort orders and cursors on documents in memory, with exactly the
+ * semantics the API documents. The in-memory store is built on it; other back ends use it to check
+ * or post-filter what their own query language cannot express. Thread-safe; stateless.
+ */
+public final class DocumentQueries {
+
+    /** Answers {@link Criteria.Related} for one document; stores without a graph pass {@code null}. */
+    @FunctionalInterface
+    public interface RelationResolver {
+        /**
+         * @param self      the queried entity
+         * @param criterion the relationship asked for
+         * @return whether {@code self} has that relationship
+         */
+        boolean isRelated(EntityRef self, Criteria.Related criterion);
+    }
+
+    private DocumentQueries() {
+    }
+
+    /**
+     * Compiles criteria into a predicate on documents of an entity, converting operands once.
+     *
+     * @param model    the entity's mapping
+     * @param criteria the criteria
+     * @param related  answers relationship criteria, or null when the store has no graph
+     * @return the predicate
+     * @throws UnsupportedQueryException for unknown fields, unfit operands, or relationship criteria without a resolver
+     */
+    public static Predicate<Map<String, Object>> compile(EntityModel<?> model, Criteria criteria, RelationResolver related) {
+        if (criteria instanceof Criteria.Compare c) {
+            PropertyPath path = scalarPath(model, c.field(), "compare");
+            Object operand = model.storedOperand(path, path.leafType(), c.value());
+            ValueKind kind = path.leafKind();
+            if (c.op() != Criteria.Op.EQ && c.op() != Criteria.Op.NE && !kind.isOrdered()) {
+                throw new UnsupportedQueryException(model.name() + "." + path + ": " + kind + " values are not ordered; "
+                        + c.op().symbol() + " is not defined on them");
+            }
+            Predicate<Object> test = switch (c.op()) {
+                case EQ, NE -> v -> Values.equal(kind, v, operand);
+                case LT -> v -> Values.compare(kind, v, operand) < 0;
+                case LE -> v -> Values.compare(kind, v, operand) <= 0;
+                case GT -> v -> Values.compare(kind, v, operand) > 0;
+                case GE -> v -> Values.compare(kind, v, operand) >= 0;
+            };
+            Predicate<Map<String, Object>> any = doc -> anyValue(doc, path, test);
+            return c.op() == Criteria.Op.NE ? any.negate() : any;
+        }
+        if (criteria instanceof Criteria.In in) {
+            PropertyPath path = scalarPath(model, in.field(), "in");
+            List<Object> operands = new ArrayList<>();
+            for (Object v : in.values()) {
+                operands.add(model.storedOperand(path, path.leafType(), v));
+            }
+            ValueKind kind = path.leafKind();
+            return doc -> anyValue(doc, path, v -> {
+                for (Object o : operands) {
+                    if (Values.equal(kind, v, o)) {
+                        return true;
+                    }
+                }
+                return false;
+            });
+        }
+        if (criteria instanceof Criteria.StartsWith s) {
+            PropertyPath path = model.path(s.field());
+            if (path.leafKind() != ValueKind.STRING) {
+                throw new UnsupportedQueryException(model.name() + "." + path + ": startsWith needs a text field, but it is "
+                        + path.leafKind());
+            }
+            String prefix = s.prefix();
+            return doc -> anyValue(doc, path, v -> v.toString().startsWith(prefix));
+        }
+        if (criteria instanceof Criteria.IsNull n) {
+            PropertyPath path = model.path(n.field());
+            return doc -> !anyValue(doc, path, v -> true);
+        }
+        if (criteria instanceof Criteria.Contains c) {
+            PropertyPath path = model.path(c.field());
+            if (path.leafKind() != ValueKind.LIST) {
+                throw new UnsupportedQueryException(model.name() + "." + path + ": contains needs a collection field, but it is "
+                        + path.leafKind() + "; use eq");
+            }
+            ValueKind kind = path.elementKind();
+            Object operand = model.storedOperand(path, path.elementType(), c.value());
+            return doc -> anyValue(doc, path, v -> {
+                if (v instanceof Collection<?> list) {
+                    for (Object e : list) {
+                        if (Values.equal(kind, e, operand)) {
+                            return true;
+                        }
+                    }
+                }
+                return false;
+            });
+        }
+        if (criteria instanceof Criteria.And and) {
+            List<Predicate<Map<String, Object>>> parts = compileAll(model, and.parts(), related);
+            return doc -> {
+                for (Predicate<Map<String, Object>> p : parts) {
+                    if (!p.test(doc)) {
+                        return false;
+                    }
+                }
+                return true;
+            };
+        }
+        if (criteria instanceof Criteria.Or or) {
+            List<Predicate<Map<String, Object>>> parts = compileAll(model, or.parts(), related);
+            return doc -> {
+                for (Predicate<Map<String, Object>> p : parts) {
+                    if (p.test(doc)) {
+                        return true;
+                    }
+                }
+                return false;
+            };
+        }
+        if (criteria instanceof Criteria.Not not) {
+            return compile(model, not.part(), related).negate();
+        }
+        if (criteria instanceof Criteria.Related r) {
+            if (related == null) {
+                throw new UnsupportedQueryException(model.name() + ": related(" + r.type() + ", " + r.direction() + ", "
+                        + r.other() + ") needs a store with GraphOperations; route " + model.type().getSimpleName()
+                        + " to a graph store, or find the ids with GraphOperations.neighbours and use findAllById");
+            }
+            return doc -> related.isRelated(new EntityRef(model.name(), model.idToString(model.idFromDocument(doc))), r);
+        }
+        throw new UnsupportedQueryException("unknown criterion " + criteria);
+    }
+
+    private static List<Predicate<Map<String, Object>>> compileAll(EntityModel<?> model, List<Criteria> parts,
+                                                                   RelationResolver related) {
+        List<Predicate<Map<String, Object>>> out = new ArrayList<>(parts.size());
+        for (Criteria c : parts) {
+            out.add(compile(model, c, related));
+        }
+        return out;
+    }
+
+    private static PropertyPath scalarPath(EntityModel<?> model, String field, String op) {
+        PropertyPath path = model.path(field);
+        if (!path.leafKind().isScalar()) {
+            throw new UnsupportedQueryException(model.name() + "." + path + ": '" + op + "' compares single values, but the field is a "
+                    + path.leafKind() + (path.leafKind() == ValueKind.LIST ? "; use contains" : "; compare its nested fields by path"));
+        }
+        return path;
+    }
+
+    /**
+     * Whether any non-null value at a path passes a test (paths through collections yield one
+     * value per element).
+     */
+    private static boolean anyValue(Map<String, Object> doc, PropertyPath path, Predicate<Object> test) {
+        return anyValue(doc, path.segments(), 0, test);
+    }
+
+    private static boolean anyValue(Object node, List<String> segments, int i, Predicate<Object> test) {
+        if (node == null) {
+            return false;
+        }
+        if (i == segments.size()) {
+            return test.test(node);
+        }
+        if (node instanceof Map<?, ?> map) {
+            return anyValue(map.get(segments.get(i)), segments, i + 1, test);
+        }
+        if (node instanceof Collection<?> list) {
+            for (Object e : list) {
+                if (anyValue(e, segments, i, test)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The single value at a path of a document, or null.
+     *
+     * @param doc  a document
+     * @param path a path that does not cross a collection
+     * @return the stored value there
+     */
+    public static Object valueAt(Map<String, Object> doc, PropertyPath path) {
+        Object node = doc;
+        for (String s : path.segments()) {
+            if (!(node instanceof Map<?, ?> map)) {
+                return null;
+            }
+            node = map.get(s);
+        }
+        return node;
+    }
+
+    /**
+     * Resolves sort keys, rejecting unordered or multi-valued fields.
+     *
+     * @param model the entity's mapping
+     * @param sort  the sort keys
+     * @return their paths, in order
+     * @throws UnsupportedQueryException if a key cannot be sorted on
+     */
+    public static List<PropertyPath> sortPaths(EntityModel<?> model, List<Sort> sort) {
+        List<PropertyPath> paths = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Sort s : sort) {
+            PropertyPath p = model.path(s.field());
+            if (!p.leafKind().isOrdered() || p.multiValued()) {
+                throw new UnsupportedQueryException(model.name() + "." + p + ": cannot sort on a "
+                        + (p.multiValued() ? "path through a collection" : p.leafKind() + " field"));
+            }
+            if (!seen.add(s.field())) {
+                throw new UnsupportedQueryException(model.name() + ": field '" + s.field() + "' appears twice in the sort order");
+            }
+            paths.add(p);
+        }
+        return paths;
+    }
+
+    /**
+     * The total order of a query's results: its sort keys, then id ascending.
+     *
+     * @param model the entity's mapping
+     * @param sort  the sort keys
+     * @return a comparator of documents
+     */
+    public static Comparator<Map<String, Object>> comparator(EntityModel<?> model, List<Sort> sort) {
+        List<PropertyPath> paths = sortPaths(model, sort);
+        String id = model.id().name();
+        ValueKind idKind = model.id().kind();
+        return (a, b) -> {
+            for (int i = 0; i < paths.size(); i++) {
+                PropertyPath p = paths.get(i);
+                int c = Values.compare(p.leafKind(), valueAt(a, p), valueAt(b, p));
+                if (c != 0) {
+                    return sort.get(i).ascending() ? c : -c;
+                }
+            }
+            return Values.compare(idKind, a.get(id), b.get(id));
+        };
+    }
+
+    /**
+     * The cursor positioned after a document.
+     *
+     * @param model the entity's mapping
+     * @param sort  the query's sort keys
+     * @param doc   the last document of a page
+     * @return the cursor
+     */
+    public static Cursor cursorAfter(EntityModel<?> model, List<Sort> sort, Map<String, Object> doc) {
+        List<Object> values = new ArrayList<>();
+        for (PropertyPath p : sortPaths(model, sort)) {
+            values.add(valueAt(doc, p));
+        }
+        values.add(doc.get(model.id().name()));
+        return new Cursor(Cursor.signature(model.name(), sort), values);
+    }
+
+    /**
+     * Whether a document comes after a cursor in a query's order.
+     *
+     * @param model  the entity's mapping
+     * @param sort   the query's sort keys
+     * @param cursor a cursor made for this query
+     * @return a predicate on documents
+     * @throws UnsupportedQueryException if the cursor belongs to another query
+     */
+    public static Predicate<Map<String, Object>> after(EntityModel<?> model, List<Sort> sort, Cursor cursor) {
+        cursor.check(model.name(), sort);
+        Comparator<Map<String, Object>> order = comparator(model, sort);
+        List<PropertyPath> paths = sortPaths(model, sort);
+        Map<String, Object> pivot = new java.util.HashMap<>();
+        for (int i = 0; i < paths.size(); i++) {
+            put(pivot, paths.get(i).segments(), cursor.values().get(i));
+        }
+        pivot.put(model.id().name(), cursor.values().get(paths.size()));
+        return doc -> order.compare(doc, pivot) > 0;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void put(Map<String, Object> doc, List<String> segments, Object value) {
+        Map<String, Object> node = doc;
+        for (int i = 0; i < segments.size() - 1; i++) {
+            node = (Map<String, Object>) node.computeIfAbsent(segments.get(i), k -> new java.util.HashMap<String, Object>());
+        }
+        node.put(segments.get(segments.size() - 1), value);
+    }
+}
