@@ -52,7 +52,9 @@ final class YamlConfig {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw new ConfigurationException(source + ": not valid YAML" + where + ": " + e.getOriginalMessage(), e);
+            String hint = String.valueOf(e.getOriginalMessage()).contains("mapping values are not allowed")
+                    ? " (quote values that end with ':' or hold ': ', e.g. main: \"mem:\")" : "";
+            throw new ConfigurationException(source + ": not valid YAML" + where + ": " + e.getOriginalMessage() + hint, e);
         }
         return new YamlConfig(source, variables).toBuilder(root);
     }
