@@ -95,6 +95,30 @@ public final class Polystore implements AutoCloseable {
         return YamlConfig.parse(yaml, source, variables).build();
     }
 
+    /**
+     * Builds a Polystore from a YAML resource on the classpath (of the context class loader).
+     *
+     * @param resource the resource name, such as {@code "polystore.yaml"}
+     * @return the open Polystore
+     * @throws ConfigurationException if the resource is missing or wrong
+     */
+    public static Polystore fromResource(String resource) {
+        String source = "classpath:" + resource;
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader == null) {
+            loader = Polystore.class.getClassLoader();
+        }
+        try (java.io.InputStream in = loader.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new ConfigurationException(source + ": no such resource on the classpath");
+            }
+            return fromYaml(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8), source,
+                    Polystore::lookupVariable);
+        } catch (java.io.IOException e) {
+            throw new ConfigurationException(source + ": cannot read: " + e, e);
+        }
+    }
+
     private static String lookupVariable(String name) {
         String v = System.getenv(name);
         return v != null ? v : System.getProperty(name);

@@ -170,7 +170,9 @@ public sealed interface Criteria {
 
     /**
      * The queried entity has a relationship of the given type with another entity, which may live
-     * in another store. Answered by stores with {@link io.polystore.GraphOperations}.
+     * in another store. Answered by stores with {@link io.polystore.GraphOperations}, from the
+     * relationships kept in that same store; where the relationships live in another store, ask that
+     * store's {@link io.polystore.GraphOperations#neighbours} for the ids and use {@code findAllById}.
      *
      * @param type      the relationship type ({@code "FOLLOWS"})
      * @param direction seen from the queried entity
