@@ -1,0 +1,359 @@
+package io.polystore.relational.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.polystore.MappingException;
+import io.polystore.UnsupportedQueryException;
+import io.polystore.mapping.Mapping;
+import io.polystore.mapping.ValueKind;
+
+import java.math.BigDecimal;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * What differs between SQL databases: identifier quoting, column types, upsert, LIKE, JSON access,
+ * and how each {@link ValueKind} is bound and read. Values cross this boundary in their stored
+ * (document) form: text for times, UUIDs and enums, Long, BigDecimal, Boolean, Base64 text for
+ * bytes, maps and lists for nested values.
+ */
+abstract class Dialect {
+    static final ObjectMapper JSON = Mapping.newObjectMapper();
+
+    /** @return a short name for messages ({@code "PostgreSQL"}) */
+    abstract String name();
+
+    /** @return the identifier quoted */
+    String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    // ---- DDL ----------------------------------------------------------------------------------
+
+    /** @return the SQL type of a column */
+    abstract String columnType(Column column);
+
+    /** @return the column definition of a store-generated long id, primary key included */
+    abstract String generatedIdColumn(String quotedName);
+
+    /** @return the index statement for an indexed column */
+    String createIndex(String table, Column column) {
+        return "CREATE INDEX IF NOT EXISTS " + quote(indexName(table, column)) + " ON " + quote(table) + " (" + quote(column.name()) + ")";
+    }
+
+    static String indexName(String table, Column column) {
+        String n = "ix_" + table + "_" + column.name();
+        return n.length() <= 60 ? n : n.substring(0, 51) + "_" + Integer.toHexString(n.hashCode());
+    }
+
+    /** @return text appended to CREATE TABLE (engine, charset) */
+    String tableOptions() {
+        return "";
+    }
+
+    // ---- DML ----------------------------------------------------------------------------------
+
+    /** @return the placeholder for a column's value ({@code ?}, or a cast around it) */
+    String placeholder(Column column) {
+        return "?";
+    }
+
+    /** @return {@code INSERT INTO table (columns) VALUES (placeholders)} */
+    String insert(String table, List<Column> columns) {
+        StringBuilder names = new StringBuilder();
+        StringBuilder values = new StringBuilder();
+        for (Column c : columns) {
+            if (names.length() > 0) {
+                names.append(", ");
+                values.append(", ");
+            }
+            names.append(quote(c.name()));
+            values.append(placeholder(c));
+        }
+        return "INSERT INTO " + quote(table) + " (" + names + ") VALUES (" + values + ")";
+    }
+
+    /**
+     * @return an insert-or-replace of every column, keyed by the id column
+     */
+    abstract String upsert(String table, List<Column> columns, Column id);
+
+    /**
+     * @return an insert that writes nothing (update count 0) when the id exists, or a plain insert
+     *         when the dialect reports the conflict as a duplicate-key error instead
+     */
+    abstract String insertIfAbsent(String table, List<Column> columns, Column id);
+
+    /** @return whether the exception is a unique-key violation */
+    boolean isDuplicateKey(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && state.startsWith("23");
+    }
+
+    /** @return {@code NULLS FIRST/LAST} where the database's default is not nulls-smallest */
+    String nullsOrder(boolean ascending) {
+        return "";
+    }
+
+    /** @return the {@code LIMIT} clause for a bound parameter */
+    String limit() {
+        return " LIMIT ?";
+    }
+
+    // ---- comparison expressions ----------------------------------------------------------------
+
+    /**
+     * @param expression a column or expression of the given kind
+     * @return the expression to compare and sort on (casts for decimals kept as text, collations for text)
+     */
+    String comparable(String expression, ValueKind kind) {
+        return expression;
+    }
+
+    /**
+     * @return a predicate: {@code expression} starts with {@code prefix}, exactly, with no wildcards
+     */
+    String startsWith(String expression, String prefix, List<Param> params) {
+        StringBuilder pattern = new StringBuilder();
+        for (int i = 0; i < prefix.length(); i++) {
+            char c = prefix.charAt(i);
+            if (c == '!' || c == '%' || c == '_') {
+                pattern.append('!');
+            }
+            pattern.append(c);
+        }
+        pattern.append('%');
+        String p = pattern.toString();
+        params.add((ps, i) -> ps.setString(i, p));
+        return expression + " LIKE ? ESCAPE '!'";
+    }
+
+    /**
+     * The scalar at a path inside a JSON column, as an expression comparable with
+     * {@link #compareParam} values of the leaf kind; JSON null must come out as SQL NULL.
+     */
+    abstract String jsonScalar(String column, List<String> path, ValueKind leafKind, List<Param> params);
+
+    /**
+     * A predicate: the JSON array at a path (empty = the column itself) holds an element equal to
+     * a stored value of a kind.
+     */
+    abstract String jsonContains(String column, List<String> path, ValueKind elementKind, Object element, List<Param> params);
+
+    /** Whether a nested (JSON) value of this kind can be compared. */
+    boolean supportsNested(ValueKind kind) {
+        return switch (kind) {
+            case STRING, ENUM, UUID, LONG, DOUBLE, DECIMAL, LOCAL_DATE -> true;
+            default -> false;
+        };
+    }
+
+    static String jsonPathText(List<String> path) {
+        StringBuilder sb = new StringBuilder("$");
+        for (String s : path) {
+            sb.append(".\"").append(s.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        return sb.toString();
+    }
+
+    // ---- binding and reading ------------------------------------------------------------------
+
+    /** A parameter that stores a value of a kind in a column. */
+    Param storeParam(ValueKind kind, Object stored) {
+        if (stored == null) {
+            int type = sqlType(kind);
+            return (ps, i) -> ps.setNull(i, type);
+        }
+        return switch (kind) {
+            case STRING, ENUM -> (ps, i) -> ps.setString(i, stored.toString());
+            case UUID -> uuidParam(stored.toString());
+            case LONG -> {
+                long l = ((Number) stored).longValue();
+                yield (ps, i) -> ps.setLong(i, l);
+            }
+            case DOUBLE -> {
+                double d = stored instanceof Number n ? n.doubleValue() : Double.parseDouble(stored.toString());
+                yield (ps, i) -> ps.setDouble(i, d);
+            }
+            case DECIMAL -> decimalParam(stored instanceof BigDecimal b ? b : new BigDecimal(stored.toString()));
+            case BOOLEAN -> {
+                boolean b = (Boolean) stored;
+                yield (ps, i) -> ps.setBoolean(i, b);
+            }
+            case INSTANT, OFFSET_DATE_TIME -> instantParam(instant(stored));
+            case LOCAL_DATE -> localDateParam(LocalDate.parse(stored.toString()));
+            case LOCAL_DATE_TIME -> localDateTimeParam(LocalDateTime.parse(stored.toString()).truncatedTo(ChronoUnit.MICROS));
+            case LOCAL_TIME -> localTimeParam(LocalTime.parse(stored.toString()).truncatedTo(ChronoUnit.MICROS));
+            case DURATION -> {
+                long nanos = Duration.parse(stored.toString()).toNanos();
+                yield (ps, i) -> ps.setLong(i, nanos);
+            }
+            case BYTES -> {
+                byte[] bytes = Base64.getDecoder().decode(stored.toString());
+                yield (ps, i) -> ps.setBytes(i, bytes);
+            }
+            case OBJECT, LIST, MAP -> jsonParam(json(stored));
+        };
+    }
+
+    /** A parameter compared with {@link #comparable} expressions of a kind. */
+    Param compareParam(ValueKind kind, Object stored) {
+        return storeParam(kind, stored);
+    }
+
+    /** Reads a column value in stored form, or null. */
+    Object read(ResultSet rs, int index, ValueKind kind) throws SQLException {
+        switch (kind) {
+            case STRING, ENUM:
+                return rs.getString(index);
+            case UUID: {
+                Object o = rs.getObject(index);
+                return o == null ? null : o.toString().toLowerCase(Locale.ROOT);
+            }
+            case LONG: {
+                long l = rs.getLong(index);
+                return rs.wasNull() ? null : l;
+            }
+            case DOUBLE: {
+                double d = rs.getDouble(index);
+                return rs.wasNull() ? null : d;
+            }
+            case DECIMAL:
+                return readDecimal(rs, index);
+            case BOOLEAN: {
+                boolean b = rs.getBoolean(index);
+                return rs.wasNull() ? null : b;
+            }
+            case INSTANT, OFFSET_DATE_TIME: {
+                Instant i = readInstant(rs, index);
+                return i == null ? null : i.toString();
+            }
+            case LOCAL_DATE: {
+                LocalDate d = readLocalDate(rs, index);
+                return d == null ? null : d.toString();
+            }
+            case LOCAL_DATE_TIME: {
+                LocalDateTime d = readLocalDateTime(rs, index);
+                return d == null ? null : d.toString();
+            }
+            case LOCAL_TIME: {
+                LocalTime t = readLocalTime(rs, index);
+                return t == null ? null : t.toString();
+            }
+            case DURATION: {
+                long n = rs.getLong(index);
+                return rs.wasNull() ? null : Duration.ofNanos(n).toString();
+            }
+            case BYTES: {
+                byte[] b = rs.getBytes(index);
+                return b == null ? null : Base64.getEncoder().encodeToString(b);
+            }
+            default: {
+                String text = rs.getString(index);
+                return text == null ? null : parseJson(text);
+            }
+        }
+    }
+
+    static Instant instant(Object stored) {
+        String s = stored.toString();
+        Instant i = s.endsWith("Z") && s.indexOf('+') < 0 ? Instant.parse(s) : java.time.OffsetDateTime.parse(s).toInstant();
+        return i.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    int sqlType(ValueKind kind) {
+        return switch (kind) {
+            case STRING, ENUM, UUID, OBJECT, LIST, MAP -> Types.VARCHAR;
+            case LONG, DURATION -> Types.BIGINT;
+            case DOUBLE -> Types.DOUBLE;
+            case DECIMAL -> Types.NUMERIC;
+            case BOOLEAN -> Types.BOOLEAN;
+            case INSTANT, OFFSET_DATE_TIME -> Types.TIMESTAMP_WITH_TIMEZONE;
+            case LOCAL_DATE -> Types.DATE;
+            case LOCAL_DATE_TIME -> Types.TIMESTAMP;
+            case LOCAL_TIME -> Types.TIME;
+            case BYTES -> Types.VARBINARY;
+        };
+    }
+
+    Param uuidParam(String uuid) {
+        return (ps, i) -> ps.setString(i, uuid);
+    }
+
+    Param decimalParam(BigDecimal d) {
+        return (ps, i) -> ps.setBigDecimal(i, d);
+    }
+
+    Object readDecimal(ResultSet rs, int index) throws SQLException {
+        return rs.getBigDecimal(index);
+    }
+
+    abstract Param instantParam(Instant instant);
+
+    abstract Instant readInstant(ResultSet rs, int index) throws SQLException;
+
+    Param localDateParam(LocalDate d) {
+        return (ps, i) -> ps.setObject(i, d);
+    }
+
+    LocalDate readLocalDate(ResultSet rs, int index) throws SQLException {
+        return rs.getObject(index, LocalDate.class);
+    }
+
+    Param localDateTimeParam(LocalDateTime d) {
+        return (ps, i) -> ps.setObject(i, d);
+    }
+
+    LocalDateTime readLocalDateTime(ResultSet rs, int index) throws SQLException {
+        return rs.getObject(index, LocalDateTime.class);
+    }
+
+    Param localTimeParam(LocalTime t) {
+        return (ps, i) -> ps.setObject(i, t);
+    }
+
+    LocalTime readLocalTime(ResultSet rs, int index) throws SQLException {
+        return rs.getObject(index, LocalTime.class);
+    }
+
+    Param jsonParam(String json) {
+        return (ps, i) -> ps.setString(i, json);
+    }
+
+    static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new MappingException("cannot write a nested value as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    static Object parseJson(String text) {
+        try {
+            return JSON.readValue(text, Object.class);
+        } catch (JsonProcessingException e) {
+            throw new MappingException("stored JSON cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    static UnsupportedQueryException nestedUnsupported(String dialect, ValueKind kind) {
+        return new UnsupportedQueryException(dialect + " stores compare nested (JSON) values of kind " + kind
+                + " only as whole fields; move the field to the top level of the entity to query it");
+    }
+
+    static UUID uuid(String s) {
+        return UUID.fromString(s);
+    }
+}

@@ -1,0 +1,556 @@
+package io.polystore.relational.internal;
+
+import io.polystore.OptimisticLockException;
+import io.polystore.Repository;
+import io.polystore.Store;
+import io.polystore.mapping.EntityModel;
+import io.polystore.mapping.ValueKind;
+import io.polystore.query.Cursor;
+import io.polystore.query.Page;
+import io.polystore.query.Query;
+import io.polystore.spi.DocumentQueries;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * Repository over one table. Statements are built once per repository; every value is a bound
+ * parameter. Batches: {@code saveAll} runs in one transaction with JDBC batches of
+ * {@value #BATCH} rows; {@code findAllById} and {@code deleteAllById} use one {@code IN (...)}
+ * statement per {@value #CHUNK} ids.
+ */
+final class JdbcRepository<T, ID> implements Repository<T, ID> {
+    static final int BATCH = 1000;
+    static final int CHUNK = 500;
+    private static final int STREAM_PAGE = 500;
+
+    private final RelationalStore store;
+    private final Dialect dialect;
+    private final EntityModel<T> model;
+    private final TableMapping m;
+    private final SqlCriteria criteria;
+    private final boolean versioned;
+    private final String table;
+    private final String select;
+    private final String upsert;
+    private final String insertIfAbsent;
+    private final String insertGenerated;
+    private final String update;
+    private final String idColumn;
+
+    JdbcRepository(RelationalStore store, EntityModel<T> model, TableMapping mapping) {
+        this.store = store;
+        this.dialect = store.dialect;
+        this.model = model;
+        this.m = mapping;
+        this.criteria = new SqlCriteria(dialect, mapping);
+        this.versioned = mapping.version != null;
+        this.table = dialect.quote(mapping.table);
+        this.idColumn = dialect.quote(mapping.id.name());
+        this.select = "SELECT " + mapping.selectList(dialect) + " FROM " + table;
+        this.upsert = dialect.upsert(mapping.table, mapping.columns, mapping.id);
+        this.insertIfAbsent = dialect.insertIfAbsent(mapping.table, mapping.columns, mapping.id);
+        this.insertGenerated = dialect.insert(mapping.table, mapping.columnsWithoutId());
+        StringBuilder sets = new StringBuilder();
+        for (Column c : mapping.columnsWithoutId()) {
+            sets.append(sets.length() == 0 ? "" : ", ").append(dialect.quote(c.name())).append(" = ").append(dialect.placeholder(c));
+        }
+        this.update = "UPDATE " + table + " SET " + sets + " WHERE " + idColumn + " = ?"
+                + (versioned ? " AND " + dialect.quote(mapping.version.name()) + " = ?" : "");
+    }
+
+    @Override
+    public EntityModel<T> model() {
+        return model;
+    }
+
+    @Override
+    public Store store() {
+        return store;
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    private static void bind(PreparedStatement ps, List<Param> params) throws SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            params.get(i).bind(ps, i + 1);
+        }
+    }
+
+    private Param idParam(Object id) {
+        return dialect.storeParam(m.id.kind(), model.idKind() == EntityModel.IdKind.UUID ? id.toString() : id);
+    }
+
+    /** {@code (expires IS NULL OR expires > now)}, or null when the entity does not expire. */
+    private SqlCriteria.Expr live() {
+        if (m.expires == null) {
+            return null;
+        }
+        String col = dialect.quote(m.expires.name());
+        return new SqlCriteria.Expr("(" + col + " IS NULL OR " + col + " > ?)",
+                List.of(dialect.storeParam(ValueKind.INSTANT, Instant.now().toString())));
+    }
+
+    private List<Map<String, Object>> select(Connection c, String sql, List<Param> params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Map<String, Object>> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(m.read(dialect, rs));
+                }
+                return out;
+            }
+        }
+    }
+
+    private int execute(Connection c, String sql, List<Param> params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, params);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** WHERE clause joining the given conditions (nulls skipped) with AND. */
+    private static String where(List<Param> params, SqlCriteria.Expr... parts) {
+        StringBuilder sb = new StringBuilder();
+        for (SqlCriteria.Expr e : parts) {
+            if (e == null) {
+                continue;
+            }
+            sb.append(sb.length() == 0 ? " WHERE " : " AND ").append(e.sql());
+            params.addAll(e.params());
+        }
+        return sb.toString();
+    }
+
+    private SqlCriteria.Expr idIs(Object id) {
+        return new SqlCriteria.Expr(idColumn + " = ?", List.of(idParam(id)));
+    }
+
+    private SqlCriteria.Expr idIn(List<Object> ids) {
+        StringBuilder sb = new StringBuilder(idColumn).append(" IN (");
+        List<Param> params = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            sb.append(i == 0 ? "?" : ", ?");
+            params.add(idParam(ids.get(i)));
+        }
+        return new SqlCriteria.Expr(sb.append(')').toString(), params);
+    }
+
+    // ---- writes -----------------------------------------------------------------------------
+
+    @Override
+    public T save(T entity) {
+        Map<String, Object> doc = model.toDocument(entity);
+        return model.fromDocument(store.write("save " + model.name(), c -> {
+            saveOne(c, doc);
+            bumpSequence(c, List.of(doc));
+            return doc;
+        }));
+    }
+
+    private void saveOne(Connection c, Map<String, Object> doc) throws SQLException {
+        Object id = model.idFromDocument(doc);
+        long expected = model.versionFromDocument(doc);
+        model.setVersion(doc, expected + 1);
+        if (id == null && m.generatedIds()) {
+            insertGenerated(c, List.of(doc));
+            return;
+        }
+        if (id == null) {
+            id = model.newRandomId();
+            model.setId(doc, id);
+        }
+        if (!versioned) {
+            execute(c, upsert, m.params(dialect, doc, m.columns));
+            return;
+        }
+        if (expected == 0) {
+            if (m.expires != null) {
+                List<Param> p = new ArrayList<>();
+                p.add(idParam(id));
+                String col = dialect.quote(m.expires.name());
+                p.add(dialect.storeParam(ValueKind.INSTANT, Instant.now().toString()));
+                execute(c, "DELETE FROM " + table + " WHERE " + idColumn + " = ? AND " + col + " <= ?", p);
+            }
+            int n;
+            try {
+                n = execute(c, insertIfAbsent, m.params(dialect, doc, m.columns));
+            } catch (SQLException e) {
+                if (!dialect.isDuplicateKey(e)) {
+                    throw e;
+                }
+                n = 0;
+            }
+            if (n == 0) {
+                throw new OptimisticLockException(model.name() + " " + id + ": saved as new (version 0) but it already exists");
+            }
+            return;
+        }
+        List<Param> p = m.params(dialect, doc, m.columnsWithoutId());
+        p.add(idParam(id));
+        p.add(dialect.storeParam(ValueKind.LONG, expected));
+        SqlCriteria.Expr live = live();
+        String sql = live == null ? update : update + " AND " + live.sql();
+        if (live != null) {
+            p.addAll(live.params());
+        }
+        if (execute(c, sql, p) == 0) {
+            throw new OptimisticLockException(model.name() + " " + id + ": version " + expected
+                    + " is stale (changed or deleted by someone else)");
+        }
+    }
+
+    /** Inserts documents without id and writes the generated ids into them. */
+    private void insertGenerated(Connection c, List<Map<String, Object>> docs) throws SQLException {
+        List<Column> cols = m.columnsWithoutId();
+        if (dialect instanceof SqliteDialect) {
+            try (PreparedStatement ps = c.prepareStatement(insertGenerated, Statement.RETURN_GENERATED_KEYS)) {
+                for (Map<String, Object> doc : docs) {
+                    bind(ps, m.params(dialect, doc, cols));
+                    ps.executeUpdate();
+                    try (ResultSet keys = ps.getGeneratedKeys()) {
+                        keys.next();
+                        model.setId(doc, keys.getLong(1));
+                    }
+                }
+            }
+            return;
+        }
+        String[] keyColumns = {m.id.name()};
+        for (int from = 0; from < docs.size(); from += BATCH) {
+            List<Map<String, Object>> chunk = docs.subList(from, Math.min(docs.size(), from + BATCH));
+            try (PreparedStatement ps = dialect instanceof PostgresDialect
+                    ? c.prepareStatement(insertGenerated, keyColumns)
+                    : c.prepareStatement(insertGenerated, Statement.RETURN_GENERATED_KEYS)) {
+                for (Map<String, Object> doc : chunk) {
+                    bind(ps, m.params(dialect, doc, cols));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    for (Map<String, Object> doc : chunk) {
+                        if (!keys.next()) {
+                            throw new SQLException("the driver returned fewer generated keys than rows inserted");
+                        }
+                        model.setId(doc, keys.getLong(1));
+                    }
+                }
+            }
+        }
+    }
+
+    /** PostgreSQL identity sequences do not see explicit ids; move the sequence past them. */
+    private void bumpSequence(Connection c, List<Map<String, Object>> docs) throws SQLException {
+        if (!(dialect instanceof PostgresDialect) || !m.generatedIds()) {
+            return;
+        }
+        boolean explicit = false;
+        for (Map<String, Object> d : docs) {
+            explicit |= d.get(m.id.name()) != null;
+        }
+        if (explicit) {
+            String table = this.table;
+            List<Param> p = List.of((ps, i) -> ps.setString(i, table), (ps, i) -> ps.setString(i, m.id.name()));
+            try (PreparedStatement ps = c.prepareStatement("SELECT setval(pg_get_serial_sequence(?, ?), GREATEST((SELECT MAX("
+                    + idColumn + ") FROM " + table + "), 1))")) {
+                bind(ps, p);
+                ps.executeQuery().close();
+            }
+        }
+    }
+
+    @Override
+    public List<T> saveAll(Iterable<? extends T> entities) {
+        List<Map<String, Object>> docs = new ArrayList<>();
+        for (T e : entities) {
+            docs.add(model.toDocument(e));
+        }
+        if (docs.isEmpty()) {
+            return List.of();
+        }
+        store.inTransaction(() -> store.write("saveAll " + model.name(), c -> {
+            saveAll(c, docs);
+            return null;
+        }));
+        List<T> out = new ArrayList<>(docs.size());
+        for (Map<String, Object> d : docs) {
+            out.add(model.fromDocument(d));
+        }
+        return out;
+    }
+
+    private void saveAll(Connection c, List<Map<String, Object>> docs) throws SQLException {
+        List<Map<String, Object>> generated = new ArrayList<>();
+        List<Map<String, Object>> upserts = new ArrayList<>();
+        for (Map<String, Object> doc : docs) {
+            Object id = model.idFromDocument(doc);
+            if (versioned) {
+                saveOne(c, doc);
+            } else if (id == null && m.generatedIds()) {
+                generated.add(doc);
+            } else {
+                if (id == null) {
+                    model.setId(doc, model.newRandomId());
+                }
+                upserts.add(doc);
+            }
+        }
+        if (!generated.isEmpty()) {
+            insertGenerated(c, generated);
+        }
+        for (int from = 0; from < upserts.size(); from += BATCH) {
+            try (PreparedStatement ps = c.prepareStatement(upsert)) {
+                for (Map<String, Object> doc : upserts.subList(from, Math.min(upserts.size(), from + BATCH))) {
+                    bind(ps, m.params(dialect, doc, m.columns));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        bumpSequence(c, upserts);
+    }
+
+    // ---- reads ------------------------------------------------------------------------------
+
+    @Override
+    public Optional<T> findById(ID id) {
+        Object key = model.normalizeId(id);
+        List<Param> params = new ArrayList<>();
+        String sql = select + where(params, idIs(key), live());
+        List<Map<String, Object>> rows = store.read("findById " + model.name(), c -> select(c, sql, params));
+        return rows.isEmpty() ? Optional.empty() : Optional.of(model.fromDocument(rows.get(0)));
+    }
+
+    @Override
+    public List<T> findAllById(Iterable<? extends ID> ids) {
+        List<Object> keys = new ArrayList<>(new LinkedHashSet<>(normalize(ids)));
+        if (keys.isEmpty()) {
+            return List.of();
+        }
+        Map<Object, Map<String, Object>> found = store.read("findAllById " + model.name(), c -> {
+            Map<Object, Map<String, Object>> byId = new HashMap<>();
+            for (int from = 0; from < keys.size(); from += CHUNK) {
+                List<Param> params = new ArrayList<>();
+                String sql = select + where(params, idIn(keys.subList(from, Math.min(keys.size(), from + CHUNK))), live());
+                for (Map<String, Object> doc : select(c, sql, params)) {
+                    byId.put(model.idFromDocument(doc), doc);
+                }
+            }
+            return byId;
+        });
+        List<T> out = new ArrayList<>(found.size());
+        for (Object k : keys) {
+            Map<String, Object> doc = found.get(k);
+            if (doc != null) {
+                out.add(model.fromDocument(doc));
+            }
+        }
+        return out;
+    }
+
+    private List<Object> normalize(Iterable<? extends ID> ids) {
+        List<Object> out = new ArrayList<>();
+        for (ID id : ids) {
+            out.add(model.normalizeId(id));
+        }
+        return out;
+    }
+
+    @Override
+    public boolean existsById(ID id) {
+        Object key = model.normalizeId(id);
+        List<Param> params = new ArrayList<>();
+        String sql = "SELECT 1 FROM " + table + where(params, idIs(key), live());
+        return store.read("existsById " + model.name(), c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(ps, params);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    // ---- deletes ----------------------------------------------------------------------------
+
+    @Override
+    public boolean deleteById(ID id) {
+        Object key = model.normalizeId(id);
+        List<Param> params = new ArrayList<>();
+        String sql = "DELETE FROM " + table + where(params, idIs(key), live());
+        return store.write("deleteById " + model.name(), c -> execute(c, sql, params)) > 0;
+    }
+
+    @Override
+    public boolean delete(T entity) {
+        Map<String, Object> doc = model.toDocument(entity);
+        Object id = model.idFromDocument(doc);
+        if (id == null) {
+            throw new IllegalArgumentException(model.name() + ": cannot delete an entity without id");
+        }
+        if (!versioned) {
+            @SuppressWarnings("unchecked")
+            ID typed = (ID) id;
+            return deleteById(typed);
+        }
+        long expected = model.versionFromDocument(doc);
+        List<Param> params = new ArrayList<>();
+        String sql = "DELETE FROM " + table + where(params, idIs(id),
+                new SqlCriteria.Expr(dialect.quote(m.version.name()) + " = ?", List.of(dialect.storeParam(ValueKind.LONG, expected))),
+                live());
+        return store.write("delete " + model.name(), c -> {
+            if (execute(c, sql, params) > 0) {
+                return true;
+            }
+            List<Param> p = new ArrayList<>();
+            String exists = "SELECT 1 FROM " + table + where(p, idIs(id), live());
+            try (PreparedStatement ps = c.prepareStatement(exists)) {
+                bind(ps, p);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        throw new OptimisticLockException(model.name() + " " + id + ": cannot delete version " + expected
+                                + "; it was changed by someone else");
+                    }
+                }
+            }
+            return false;
+        });
+    }
+
+    @Override
+    public long deleteAllById(Iterable<? extends ID> ids) {
+        List<Object> keys = new ArrayList<>(new LinkedHashSet<>(normalize(ids)));
+        if (keys.isEmpty()) {
+            return 0;
+        }
+        return store.write("deleteAllById " + model.name(), c -> {
+            long n = 0;
+            for (int from = 0; from < keys.size(); from += CHUNK) {
+                List<Param> params = new ArrayList<>();
+                String sql = "DELETE FROM " + table + where(params, idIn(keys.subList(from, Math.min(keys.size(), from + CHUNK))), live());
+                n += execute(c, sql, params);
+            }
+            return n;
+        });
+    }
+
+    @Override
+    public long deleteAll() {
+        List<Param> params = new ArrayList<>();
+        String sql = "DELETE FROM " + table + where(params, live());
+        return store.write("deleteAll " + model.name(), c -> {
+            long n = execute(c, sql, params);
+            if (m.expires != null) {
+                execute(c, "DELETE FROM " + table, List.of()); // expired rows
+            }
+            return n;
+        });
+    }
+
+    // ---- queries ----------------------------------------------------------------------------
+
+    @Override
+    public long count() {
+        return count(Query.all());
+    }
+
+    @Override
+    public long count(Query query) {
+        List<Param> params = new ArrayList<>();
+        String sql = "SELECT COUNT(*) FROM " + table + where(params, query.criteria().map(criteria::where).orElse(null), live());
+        return store.read("count " + model.name(), c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(ps, params);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    private List<Map<String, Object>> select(Query query, int limit) {
+        List<Param> params = new ArrayList<>();
+        SqlCriteria.Expr after = query.cursor().map(cur -> criteria.after(query.sort(), cur)).orElse(null);
+        String sql = select + where(params, query.criteria().map(criteria::where).orElse(null), after, live());
+        SqlCriteria.Expr order = criteria.orderBy(query.sort());
+        params.addAll(order.params());
+        String full = sql + order.sql() + (limit > 0 ? dialect.limit() : "");
+        if (limit > 0) {
+            params.add((ps, i) -> ps.setInt(i, limit));
+        }
+        return store.read("find " + model.name(), c -> select(c, full, params));
+    }
+
+    @Override
+    public Page<T> find(Query query) {
+        int limit = query.limit();
+        List<Map<String, Object>> docs = select(query, limit > 0 ? limit + 1 : 0);
+        Cursor next = null;
+        if (limit > 0 && docs.size() > limit) {
+            docs = docs.subList(0, limit);
+            next = DocumentQueries.cursorAfter(model, query.sort(), docs.get(limit - 1));
+        }
+        List<T> content = new ArrayList<>(docs.size());
+        for (Map<String, Object> d : docs) {
+            content.add(model.fromDocument(d));
+        }
+        return new Page<>(content, next);
+    }
+
+    @Override
+    public Stream<T> stream(Query query) {
+        Query paged = query.limit(STREAM_PAGE);
+        // validate now, so that a bad query fails at the call, not at the first element
+        criteria.orderBy(query.sort());
+        query.criteria().ifPresent(criteria::where);
+        Iterator<T> it = new Iterator<>() {
+            private Page<T> page = find(paged);
+            private int i;
+
+            @Override
+            public boolean hasNext() {
+                while (i >= page.size()) {
+                    if (!page.hasNext()) {
+                        return false;
+                    }
+                    page = find(paged.after(page.next().orElseThrow()));
+                    i = 0;
+                }
+                return true;
+            }
+
+            @Override
+            public T next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return page.content().get(i++);
+            }
+        };
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL), false);
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcRepository[" + model.name() + " in " + store.name() + " table " + m.table + "]";
+    }
+}

@@ -1,0 +1,152 @@
+package io.polystore.relational.internal;
+
+import io.polystore.mapping.ValueKind;
+
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * MySQL and MariaDB: text in a binary, no-pad collation (code point order; {@code 'a'} and {@code 'a '}
+ * differ), instants as UTC {@code DATETIME(6)}, decimals as exact text compared through
+ * {@code CAST(... AS DECIMAL(65,30))}, nested values as JSON text.
+ */
+final class MysqlDialect extends Dialect {
+    private final boolean mariadb;
+    private final String collation;
+
+    MysqlDialect(boolean mariadb) {
+        this.mariadb = mariadb;
+        this.collation = mariadb ? "utf8mb4_nopad_bin" : "utf8mb4_0900_bin";
+    }
+
+    @Override
+    String name() {
+        return mariadb ? "MariaDB" : "MySQL";
+    }
+
+    @Override
+    String quote(String identifier) {
+        return '`' + identifier.replace("`", "``") + '`';
+    }
+
+    @Override
+    String columnType(Column c) {
+        String text = "CHARACTER SET utf8mb4 COLLATE " + collation;
+        if (c.role() == Column.Role.ID && (c.kind() == ValueKind.STRING)) {
+            return "VARCHAR(255) " + text;
+        }
+        return switch (c.kind()) {
+            case STRING, ENUM -> c.indexed() ? "VARCHAR(768) " + text : "LONGTEXT " + text;
+            case LONG, DURATION -> "BIGINT";
+            case DOUBLE -> "DOUBLE";
+            case DECIMAL -> "VARCHAR(200) CHARACTER SET ascii COLLATE ascii_bin";
+            case BOOLEAN -> "BOOLEAN";
+            case UUID -> "CHAR(36) CHARACTER SET ascii COLLATE ascii_bin";
+            case INSTANT, OFFSET_DATE_TIME, LOCAL_DATE_TIME -> "DATETIME(6)";
+            case LOCAL_DATE -> "DATE";
+            case LOCAL_TIME -> "TIME(6)";
+            case BYTES -> "LONGBLOB";
+            case OBJECT, LIST, MAP -> "LONGTEXT " + text;
+        };
+    }
+
+    @Override
+    String tableOptions() {
+        return " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=" + collation;
+    }
+
+    @Override
+    String createIndex(String table, Column column) {
+        return "CREATE INDEX " + quote(indexName(table, column)) + " ON " + quote(table) + " (" + quote(column.name()) + ")";
+    }
+
+    @Override
+    String generatedIdColumn(String quotedName) {
+        return quotedName + " BIGINT AUTO_INCREMENT PRIMARY KEY";
+    }
+
+    @Override
+    String upsert(String table, List<Column> columns, Column id) {
+        String updates = columns.stream().filter(c -> c != id)
+                .map(c -> quote(c.name()) + " = VALUES(" + quote(c.name()) + ")").collect(Collectors.joining(", "));
+        if (updates.isEmpty()) {
+            updates = quote(id.name()) + " = " + quote(id.name());
+        }
+        return insert(table, columns) + " ON DUPLICATE KEY UPDATE " + updates;
+    }
+
+    @Override
+    String insertIfAbsent(String table, List<Column> columns, Column id) {
+        return insert(table, columns);
+    }
+
+    @Override
+    boolean isDuplicateKey(SQLException e) {
+        return e.getErrorCode() == 1062 || super.isDuplicateKey(e);
+    }
+
+    @Override
+    String comparable(String expression, ValueKind kind) {
+        return kind == ValueKind.DECIMAL ? "CAST(" + expression + " AS DECIMAL(65,30))" : expression;
+    }
+
+    @Override
+    String jsonScalar(String column, List<String> path, ValueKind leafKind, List<Param> params) {
+        String p = jsonPathText(path);
+        params.add((ps, i) -> ps.setString(i, p));
+        String value = "JSON_VALUE(" + column + ", ?)";
+        return switch (leafKind) {
+            case STRING, ENUM, UUID, LOCAL_DATE -> "(" + value + " COLLATE " + collation + ")";
+            case LONG, DOUBLE, DECIMAL -> "CAST(" + value + " AS DECIMAL(65,30))";
+            default -> throw nestedUnsupported(name(), leafKind);
+        };
+    }
+
+    @Override
+    String jsonContains(String column, List<String> path, ValueKind elementKind, Object element, List<Param> params) {
+        String candidate = json(element);
+        String p = jsonPathText(path);
+        params.add((ps, i) -> ps.setString(i, candidate));
+        params.add((ps, i) -> ps.setString(i, p));
+        return "JSON_CONTAINS(" + column + ", ?, ?)";
+    }
+
+    @Override
+    Param decimalParam(BigDecimal d) {
+        String text = d.toString();
+        return (ps, i) -> ps.setString(i, text);
+    }
+
+    @Override
+    Param compareParam(ValueKind kind, Object stored) {
+        if (kind == ValueKind.DECIMAL && stored != null) {
+            BigDecimal d = stored instanceof BigDecimal b ? b : new BigDecimal(stored.toString());
+            return (ps, i) -> ps.setBigDecimal(i, d);
+        }
+        return super.compareParam(kind, stored);
+    }
+
+    @Override
+    Object readDecimal(ResultSet rs, int index) throws SQLException {
+        String s = rs.getString(index);
+        return s == null ? null : new BigDecimal(s);
+    }
+
+    @Override
+    Param instantParam(Instant instant) {
+        LocalDateTime utc = LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+        return (ps, i) -> ps.setObject(i, utc);
+    }
+
+    @Override
+    Instant readInstant(ResultSet rs, int index) throws SQLException {
+        LocalDateTime t = rs.getObject(index, LocalDateTime.class);
+        return t == null ? null : t.toInstant(ZoneOffset.UTC);
+    }
+}

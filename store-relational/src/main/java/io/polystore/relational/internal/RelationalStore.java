@@ -1,0 +1,351 @@
+package io.polystore.relational.internal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import io.polystore.ConfigurationException;
+import io.polystore.Repository;
+import io.polystore.Store;
+import io.polystore.StoreException;
+import io.polystore.StoreTimeoutException;
+import io.polystore.StoreUnavailableException;
+import io.polystore.Transactional;
+import io.polystore.mapping.EntityModel;
+import io.polystore.spi.StoreConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTimeoutException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * A relational store: a HikariCP pool, a {@link Dialect}, and the repositories of the entity types
+ * routed to it.
+ *
+ * <p>Transactions bind a connection to the calling thread; repositories of this store used on that
+ * thread run on it, and nested calls join. SQLite allows one writer at a time: every write and every
+ * transaction holds one lock per store, so writers queue in the JVM instead of failing with
+ * {@code SQLITE_BUSY}; readers run concurrently thanks to WAL mode.
+ */
+final class RelationalStore implements Store, Transactional {
+    /** What to do with tables at startup. */
+    enum SchemaMode {
+        /** create missing tables, columns and indexes */
+        CREATE,
+        /** check that tables and columns exist; fail naming what is missing */
+        VALIDATE,
+        /** leave the schema alone (Flyway, Liquibase) */
+        NONE
+    }
+
+    private static final Set<String> OPTIONS = Set.of("schema", "pool-size", "connection-timeout", "table-prefix",
+            "user", "password", "busy-timeout");
+
+    private final String name;
+    private final String uri;
+    private final HikariDataSource pool;
+    final Dialect dialect;
+    final SchemaMode schema;
+    final String tablePrefix;
+    private final ReentrantLock writeLock;
+    private final ThreadLocal<Connection> transaction = new ThreadLocal<>();
+    private final ConcurrentMap<Class<?>, JdbcRepository<?, ?>> repositories = new ConcurrentHashMap<>();
+
+    private RelationalStore(StoreConfig config, HikariDataSource pool, Dialect dialect, SchemaMode schema, String prefix) {
+        this.name = config.name();
+        this.uri = config.redactedUri();
+        this.pool = pool;
+        this.dialect = dialect;
+        this.schema = schema;
+        this.tablePrefix = prefix;
+        this.writeLock = dialect instanceof SqliteDialect ? new ReentrantLock(true) : null;
+    }
+
+    static RelationalStore open(StoreConfig config) {
+        config.requireKnownOptions(OPTIONS);
+        String scheme = config.scheme();
+        boolean sqlite = scheme.equals("jdbc:sqlite");
+        SchemaMode schema = config.enumOption("schema", SchemaMode.class, sqlite ? SchemaMode.CREATE : SchemaMode.VALIDATE);
+        int poolSize = config.intOption("pool-size", sqlite ? 4 : 10, 1, 1000);
+        Duration timeout = config.durationOption("connection-timeout", Duration.ofSeconds(5));
+        if (timeout.toMillis() < 250) {
+            throw config.invalid("connection-timeout", "must be at least 250ms");
+        }
+        String prefix = config.stringOption("table-prefix", "");
+        if (!prefix.matches("[a-z0-9_]*")) {
+            throw config.invalid("table-prefix", "may hold only lower-case letters, digits and '_'");
+        }
+        String url = config.uri();
+        if (scheme.equals("jdbc:mysql")) {
+            url = "jdbc:mariadb:" + url.substring("jdbc:mysql:".length()); // MariaDB Connector/J speaks to MySQL too
+        }
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("polystore-" + config.name());
+        hc.setJdbcUrl(url);
+        hc.setMaximumPoolSize(poolSize);
+        hc.setMinimumIdle(Math.min(2, poolSize));
+        hc.setConnectionTimeout(timeout.toMillis());
+        hc.setValidationTimeout(Math.min(timeout.toMillis(), 5000));
+        config.option("user").ifPresent(hc::setUsername);
+        config.option("password").ifPresent(hc::setPassword);
+        if (sqlite) {
+            prepareSqlite(config, url, hc);
+        } else if (scheme.equals("jdbc:postgresql")) {
+            hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+        }
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(hc);
+        } catch (HikariPool.PoolInitializationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new StoreUnavailableException("store '" + config.name() + "' (" + config.redactedUri()
+                    + ") cannot connect: " + cause.getMessage(), cause);
+        } catch (RuntimeException e) {
+            throw new ConfigurationException(config.source() + ": stores." + config.name() + ".uri: cannot open '"
+                    + config.redactedUri() + "': " + e.getMessage(), e);
+        }
+        try (Connection c = pool.getConnection()) {
+            DatabaseMetaData md = c.getMetaData();
+            String product = md.getDatabaseProductName().toLowerCase(Locale.ROOT);
+            String version = md.getDatabaseProductVersion().toLowerCase(Locale.ROOT);
+            Dialect dialect;
+            if (product.contains("sqlite")) {
+                dialect = new SqliteDialect();
+            } else if (product.contains("postgres")) {
+                dialect = new PostgresDialect();
+            } else if (product.contains("mariadb") || version.contains("mariadb")) {
+                dialect = new MysqlDialect(true);
+            } else if (product.contains("mysql")) {
+                dialect = new MysqlDialect(false);
+            } else {
+                pool.close();
+                throw config.invalidUri("unsupported database '" + md.getDatabaseProductName() + "'");
+            }
+            return new RelationalStore(config, pool, dialect, schema, prefix);
+        } catch (SQLException e) {
+            pool.close();
+            throw new StoreUnavailableException("store '" + config.name() + "' (" + config.redactedUri()
+                    + ") cannot connect: " + e.getMessage(), e);
+        }
+    }
+
+    private static void prepareSqlite(StoreConfig config, String url, HikariConfig hc) {
+        String file = url.substring("jdbc:sqlite:".length());
+        int q = file.indexOf('?');
+        if (q >= 0) {
+            file = file.substring(0, q);
+        }
+        if (file.startsWith("file:")) {
+            file = file.substring("file:".length());
+        }
+        if (file.isEmpty() || file.contains(":memory:") || file.contains("mode=memory")) {
+            throw config.invalidUri("an in-memory SQLite database would be lost between pooled connections; "
+                    + "give a file (jdbc:sqlite:./data/app.db) or use mem:");
+        }
+        Path parent = Path.of(file).toAbsolutePath().getParent();
+        if (parent != null) {
+            try {
+                Files.createDirectories(parent);
+            } catch (IOException e) {
+                throw config.invalidUri("cannot create the directory " + parent + ": " + e.getMessage());
+            }
+        }
+        Duration busy = config.durationOption("busy-timeout", Duration.ofSeconds(30));
+        hc.addDataSourceProperty("journal_mode", "WAL");
+        hc.addDataSourceProperty("synchronous", "NORMAL");
+        hc.addDataSourceProperty("busy_timeout", Long.toString(busy.toMillis()));
+        hc.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String describe() {
+        return uri;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T, ID> Repository<T, ID> repository(EntityModel<T> model) {
+        checkOpen();
+        return (Repository<T, ID>) repositories.computeIfAbsent(model.type(), t -> {
+            TableMapping mapping = new TableMapping(model, tablePrefix);
+            Schema.prepare(this, mapping);
+            return new JdbcRepository<>(this, model, mapping);
+        });
+    }
+
+    @Override
+    public Set<Class<?>> capabilities() {
+        return Set.of(Transactional.class);
+    }
+
+    @Override
+    public <C> Optional<C> findCapability(Class<C> type) {
+        return type == Transactional.class ? Optional.of(type.cast(this)) : Optional.empty();
+    }
+
+    // ---- connections and transactions ----------------------------------------------------------
+
+    @Override
+    public <R> R inTransaction(Supplier<R> work) {
+        checkOpen();
+        if (transaction.get() != null) {
+            return work.get();
+        }
+        lockWrites();
+        try {
+            Connection c = borrow();
+            try {
+                c.setAutoCommit(false);
+                transaction.set(c);
+                R result;
+                try {
+                    result = work.get();
+                } catch (RuntimeException | Error e) {
+                    rollback(c, e);
+                    throw e;
+                }
+                c.commit();
+                return result;
+            } catch (SQLException e) {
+                rollback(c, e);
+                throw translate("commit", e);
+            } finally {
+                transaction.remove();
+                try {
+                    c.setAutoCommit(true);
+                } catch (SQLException ignored) {
+                    // the pool validates and evicts a broken connection
+                }
+                close(c);
+            }
+        } finally {
+            unlockWrites();
+        }
+    }
+
+    private static void rollback(Connection c, Throwable cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** Runs read work on the thread's transaction connection or a pooled one. */
+    <R> R read(String what, Sql<R> work) {
+        return run(what, false, work);
+    }
+
+    /** Runs write work; on SQLite, one writer at a time. */
+    <R> R write(String what, Sql<R> work) {
+        return run(what, true, work);
+    }
+
+    private <R> R run(String what, boolean write, Sql<R> work) {
+        checkOpen();
+        Connection tx = transaction.get();
+        if (tx != null) {
+            try {
+                return work.run(tx);
+            } catch (SQLException e) {
+                throw translate(what, e);
+            }
+        }
+        if (write) {
+            lockWrites();
+        }
+        try {
+            Connection c = borrow();
+            try {
+                return work.run(c);
+            } catch (SQLException e) {
+                throw translate(what, e);
+            } finally {
+                close(c);
+            }
+        } finally {
+            if (write) {
+                unlockWrites();
+            }
+        }
+    }
+
+    private void lockWrites() {
+        if (writeLock != null) {
+            writeLock.lock();
+        }
+    }
+
+    private void unlockWrites() {
+        if (writeLock != null) {
+            writeLock.unlock();
+        }
+    }
+
+    private Connection borrow() {
+        try {
+            return pool.getConnection();
+        } catch (SQLException e) {
+            throw translate("get a connection", e);
+        }
+    }
+
+    private static void close(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // returned to the pool regardless
+        }
+    }
+
+    boolean inTransaction() {
+        return transaction.get() != null;
+    }
+
+    StoreException translate(String what, SQLException e) {
+        String message = "store '" + name + "' (" + dialect.name() + "): " + what + " failed: " + e.getMessage();
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (e instanceof SQLTimeoutException || state.equals("57014") || (dialect instanceof SqliteDialect && e.getErrorCode() == 5)) {
+            return new StoreTimeoutException(message, e);
+        }
+        if (e instanceof SQLTransientConnectionException || e instanceof SQLNonTransientConnectionException
+                || state.startsWith("08") || state.equals("57P01")) {
+            return new StoreUnavailableException(message, e);
+        }
+        return new StoreException(message, e);
+    }
+
+    private void checkOpen() {
+        if (pool.isClosed()) {
+            throw new StoreUnavailableException("store '" + name + "' (" + uri + ") is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return "RelationalStore[" + name + ", " + dialect.name() + "]";
+    }
+}

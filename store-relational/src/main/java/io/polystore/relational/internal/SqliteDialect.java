@@ -1,0 +1,170 @@
+package io.polystore.relational.internal;
+
+import io.polystore.mapping.ValueKind;
+
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * SQLite: text compares in binary (code point) order; times are fixed-width ISO-8601 text so that
+ * text order is time order; decimals are exact text compared as REAL; nested values are JSON text
+ * read with {@code json_extract}.
+ */
+final class SqliteDialect extends Dialect {
+    private static final DateTimeFormatter INSTANT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter LOCAL_DATE_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS");
+    private static final DateTimeFormatter LOCAL_TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSSSSS");
+
+    @Override
+    String name() {
+        return "SQLite";
+    }
+
+    @Override
+    String columnType(Column c) {
+        return switch (c.kind()) {
+            case LONG, DURATION, BOOLEAN -> "INTEGER";
+            case DOUBLE -> "REAL";
+            case BYTES -> "BLOB";
+            default -> "TEXT";
+        };
+    }
+
+    @Override
+    String generatedIdColumn(String quotedName) {
+        return quotedName + " INTEGER PRIMARY KEY";
+    }
+
+    @Override
+    String upsert(String table, List<Column> columns, Column id) {
+        String updates = columns.stream().filter(c -> c != id)
+                .map(c -> quote(c.name()) + " = excluded." + quote(c.name())).collect(Collectors.joining(", "));
+        return insert(table, columns) + " ON CONFLICT (" + quote(id.name()) + ") DO "
+                + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + updates);
+    }
+
+    @Override
+    String insertIfAbsent(String table, List<Column> columns, Column id) {
+        return insert(table, columns) + " ON CONFLICT (" + quote(id.name()) + ") DO NOTHING";
+    }
+
+    @Override
+    boolean isDuplicateKey(SQLException e) {
+        return e.getErrorCode() == 19 || super.isDuplicateKey(e);
+    }
+
+    @Override
+    String comparable(String expression, ValueKind kind) {
+        return kind == ValueKind.DECIMAL ? "CAST(" + expression + " AS REAL)" : expression;
+    }
+
+    @Override
+    String startsWith(String expression, String prefix, List<Param> params) {
+        int length = prefix.codePointCount(0, prefix.length());
+        params.add((ps, i) -> ps.setInt(i, length));
+        params.add((ps, i) -> ps.setString(i, prefix));
+        return "substr(" + expression + ", 1, ?) = ?";
+    }
+
+    @Override
+    String jsonScalar(String column, List<String> path, ValueKind leafKind, List<Param> params) {
+        if (!supportsNested(leafKind)) {
+            throw nestedUnsupported(name(), leafKind);
+        }
+        String p = jsonPathText(path);
+        params.add((ps, i) -> ps.setString(i, p));
+        return "json_extract(" + column + ", ?)";
+    }
+
+    @Override
+    boolean supportsNested(ValueKind kind) {
+        return kind == ValueKind.BOOLEAN || super.supportsNested(kind);
+    }
+
+    @Override
+    String jsonContains(String column, List<String> path, ValueKind elementKind, Object element, List<Param> params) {
+        String p = jsonPathText(path);
+        params.add((ps, i) -> ps.setString(i, p));
+        params.add(compareParam(elementKind, element));
+        return "EXISTS (SELECT 1 FROM json_each(" + column + ", ?) AS e WHERE e.value = ?)";
+    }
+
+    @Override
+    Param decimalParam(BigDecimal d) {
+        String text = d.toString();
+        return (ps, i) -> ps.setString(i, text);
+    }
+
+    @Override
+    Param compareParam(ValueKind kind, Object stored) {
+        if (kind == ValueKind.DECIMAL && stored != null) {
+            double d = new BigDecimal(stored.toString()).doubleValue();
+            return (ps, i) -> ps.setDouble(i, d);
+        }
+        return super.compareParam(kind, stored);
+    }
+
+    @Override
+    Object readDecimal(ResultSet rs, int index) throws SQLException {
+        String s = rs.getString(index);
+        return s == null ? null : new BigDecimal(s);
+    }
+
+    @Override
+    Param instantParam(Instant instant) {
+        String text = INSTANT.format(instant);
+        return (ps, i) -> ps.setString(i, text);
+    }
+
+    @Override
+    Instant readInstant(ResultSet rs, int index) throws SQLException {
+        String s = rs.getString(index);
+        return s == null ? null : Instant.from(INSTANT.parse(s));
+    }
+
+    @Override
+    Param localDateParam(LocalDate d) {
+        String text = d.toString();
+        return (ps, i) -> ps.setString(i, text);
+    }
+
+    @Override
+    LocalDate readLocalDate(ResultSet rs, int index) throws SQLException {
+        String s = rs.getString(index);
+        return s == null ? null : LocalDate.parse(s);
+    }
+
+    @Override
+    Param localDateTimeParam(LocalDateTime d) {
+        String text = LOCAL_DATE_TIME.format(d);
+        return (ps, i) -> ps.setString(i, text);
+    }
+
+    @Override
+    LocalDateTime readLocalDateTime(ResultSet rs, int index) throws SQLException {
+        String s = rs.getString(index);
+        return s == null ? null : LocalDateTime.parse(s, LOCAL_DATE_TIME);
+    }
+
+    @Override
+    Param localTimeParam(LocalTime t) {
+        String text = LOCAL_TIME.format(t);
+        return (ps, i) -> ps.setString(i, text);
+    }
+
+    @Override
+    LocalTime readLocalTime(ResultSet rs, int index) throws SQLException {
+        String s = rs.getString(index);
+        return s == null ? null : LocalTime.parse(s, LOCAL_TIME);
+    }
+}

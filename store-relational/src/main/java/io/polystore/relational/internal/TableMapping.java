@@ -1,0 +1,161 @@
+package io.polystore.relational.internal;
+
+import io.polystore.MappingException;
+import io.polystore.mapping.EntityModel;
+import io.polystore.mapping.PropertyModel;
+import io.polystore.mapping.ValueKind;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How one entity type maps to one table: a column per top-level field (snake_case names), nested
+ * values as JSON, an extra {@code <name>__offset} column for each {@code OffsetDateTime}.
+ */
+final class TableMapping {
+    final EntityModel<?> model;
+    final String table;
+    final List<Column> columns;
+    final Column id;
+    final Column version;
+    final Column expires;
+    private final Map<String, Column> byProperty = new HashMap<>();
+    private final Map<String, Column> offsets = new HashMap<>();
+
+    TableMapping(EntityModel<?> model, String tablePrefix) {
+        this.model = model;
+        this.table = tablePrefix + snake(model.name());
+        List<Column> cols = new ArrayList<>();
+        Column idColumn = null;
+        Column versionColumn = null;
+        Map<String, PropertyModel> names = new HashMap<>();
+        for (PropertyModel p : model.properties()) {
+            String name = snake(p.name());
+            PropertyModel clash = names.put(name, p);
+            if (clash != null) {
+                throw new MappingException(model.type().getName() + ": fields '" + clash.name() + "' and '" + p.name()
+                        + "' both map to column '" + name + "'; rename one");
+            }
+            Column.Role role = p.equals(model.id()) ? Column.Role.ID
+                    : model.version().map(p::equals).orElse(false) ? Column.Role.VERSION : Column.Role.VALUE;
+            ValueKind kind = role == Column.Role.VERSION ? ValueKind.LONG : p.kind();
+            Column c = new Column(name, p, kind, role);
+            cols.add(c);
+            byProperty.put(p.name(), c);
+            if (role == Column.Role.ID) {
+                idColumn = c;
+            } else if (role == Column.Role.VERSION) {
+                versionColumn = c;
+            }
+            if (kind == ValueKind.OFFSET_DATE_TIME) {
+                String offsetName = name + "__offset";
+                if (names.containsKey(offsetName)) {
+                    throw new MappingException(model.type().getName() + ": column '" + offsetName + "' is taken");
+                }
+                Column offset = new Column(offsetName, p, ValueKind.LONG, Column.Role.OFFSET);
+                cols.add(offset);
+                offsets.put(p.name(), offset);
+            }
+        }
+        this.columns = List.copyOf(cols);
+        this.id = idColumn;
+        this.version = versionColumn;
+        this.expires = model.expires().map(p -> byProperty.get(p.name())).orElse(null);
+    }
+
+    /** {@code createdAt} → {@code created_at}; {@code HTTPServer} → {@code http_server}. */
+    static String snake(String name) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isUpperCase(c)) {
+                boolean prevLower = i > 0 && (Character.isLowerCase(name.charAt(i - 1)) || Character.isDigit(name.charAt(i - 1)));
+                boolean nextLower = i + 1 < name.length() && Character.isLowerCase(name.charAt(i + 1));
+                if (i > 0 && (prevLower || nextLower && Character.isUpperCase(name.charAt(i - 1)))) {
+                    sb.append('_');
+                }
+                sb.append(Character.toLowerCase(c));
+            } else {
+                sb.append(c == '$' ? '_' : c);
+            }
+        }
+        return sb.toString().toLowerCase(Locale.ROOT);
+    }
+
+    /** @return the column holding a top-level field (for an offset date-time, its instant) */
+    Column column(String property) {
+        return byProperty.get(property);
+    }
+
+    boolean generatedIds() {
+        return model.idKind() == EntityModel.IdKind.LONG;
+    }
+
+    List<Column> columnsWithoutId() {
+        return columns.stream().filter(c -> c != id).toList();
+    }
+
+    /** Parameters storing a document's values in the given columns. */
+    List<Param> params(Dialect dialect, Map<String, Object> doc, List<Column> cols) {
+        List<Param> out = new ArrayList<>(cols.size());
+        for (Column c : cols) {
+            Object v = doc.get(c.property().name());
+            if (c.role() == Column.Role.OFFSET) {
+                Object offset = v == null ? null : (long) OffsetDateTime.parse(v.toString()).getOffset().getTotalSeconds();
+                out.add(dialect.storeParam(ValueKind.LONG, offset));
+            } else {
+                out.add(dialect.storeParam(c.kind(), v));
+            }
+        }
+        return out;
+    }
+
+    /** @return the select list, every column in order */
+    String selectList(Dialect dialect) {
+        StringBuilder sb = new StringBuilder();
+        for (Column c : columns) {
+            if (sb.length() > 0) {
+                sb.append(", ");
+            }
+            sb.append(dialect.quote(c.name()));
+        }
+        return sb.toString();
+    }
+
+    /** Reads the current row (selected with {@link #selectList}) into a document. */
+    Map<String, Object> read(Dialect dialect, ResultSet rs) throws SQLException {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        Map<String, Long> offsetValues = null;
+        for (int i = 0; i < columns.size(); i++) {
+            Column c = columns.get(i);
+            Object v = dialect.read(rs, i + 1, c.kind());
+            if (c.role() == Column.Role.OFFSET) {
+                if (offsetValues == null) {
+                    offsetValues = new HashMap<>();
+                }
+                offsetValues.put(c.property().name(), (Long) v);
+            } else {
+                doc.put(c.property().name(), v);
+            }
+        }
+        if (offsetValues != null) {
+            for (Map.Entry<String, Long> e : offsetValues.entrySet()) {
+                Object instant = doc.get(e.getKey());
+                if (instant != null) {
+                    int seconds = e.getValue() == null ? 0 : e.getValue().intValue();
+                    doc.put(e.getKey(), Instant.parse(instant.toString()).atOffset(ZoneOffset.ofTotalSeconds(seconds)).toString());
+                }
+            }
+        }
+        return doc;
+    }
+}

@@ -1,0 +1,20 @@
+package io.polystore.relational;
+
+import io.polystore.Store;
+import io.polystore.testkit.Feature;
+import io.polystore.testkit.RepositoryConformanceSuite;
+
+import java.util.Map;
+
+/** The conformance suite on Sqlite. */
+class SqliteConformanceIT extends RepositoryConformanceSuite {
+    @Override
+    protected Store openStore() {
+        return RelationalStores.store(RelationalStores.sqlite("conf_", Map.of()));
+    }
+
+    @Override
+    protected Map<Feature, String> unsupported() {
+        return RelationalStores.UNSUPPORTED;
+    }
+}
