@@ -27,8 +27,9 @@ import java.util.regex.Pattern;
  * }</pre>
  * An entity type is routed to a store by the configuration ({@code entities:} in the file, or
  * {@link Builder#route}), else by its {@link io.polystore.annotation.Store @Store} annotation, else to
- * the default store. Every store is opened, and every configured entity type is validated, when the
- * {@code Polystore} is built, so bad configuration fails at startup.
+ * the default store. Every store is opened, and the repository of every configured entity type is
+ * created (validating the class, and creating or validating its table where the store has one), when
+ * the {@code Polystore} is built, so bad configuration fails at startup.
  *
  * <p>Thread-safe. {@link #close()} closes every store.
  */
@@ -390,7 +391,21 @@ public final class Polystore implements AutoCloseable {
                 }
                 throw e;
             }
-            return new Polystore(Collections.unmodifiableMap(open), Map.copyOf(routes), dflt, source);
+            Polystore polystore = new Polystore(Collections.unmodifiableMap(open), Map.copyOf(routes), dflt, source);
+            try {
+                // routed types get their repositories now, so tables are created or validated at startup
+                for (Class<?> type : routes.keySet()) {
+                    polystore.repository(type);
+                }
+            } catch (RuntimeException e) {
+                try {
+                    polystore.close();
+                } catch (RuntimeException closing) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
+            }
+            return polystore;
         }
     }
 }

@@ -24,7 +24,8 @@ import java.util.List;
 import static io.polystore.query.Criteria.eq;
 
 /**
- * The runnable example: routes three entity types to three stores as {@code polystore.yaml} says,
+ * The runnable example: routes three entity types to three stores as {@code polystore.yaml} says
+ * (users in an embedded SQLite file, sessions and posts in memory),
  * then saves, queries, pages, relates and counts, printing what it did. Run it with
  * {@code java -jar examples/target/polystore-example.jar}.
  */
@@ -89,6 +90,10 @@ public final class QuickStart {
                 users.store().name(), users.store().describe(), sessions.store().name(), sessions.store().describe(),
                 posts.store().name(), posts.store().describe());
 
+        long leftOver = users.deleteAll();
+        if (leftOver > 0) {
+            out.printf("cleared %d users left by an earlier run%n", leftOver);
+        }
         List<User> saved = users.saveAll(List.of(new User(null, "Ada", "London", 0), new User(null, "Alan", "Wilmslow", 0),
                 new User(null, "Grace", "Arlington", 0), new User(null, "Edsger", "Nuenen", 0), new User(null, "Barbara", "London", 0)));
         out.printf("saved %d users in %s%n", saved.size(), users.store().name());
