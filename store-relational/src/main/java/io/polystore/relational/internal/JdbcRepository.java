@@ -159,11 +159,14 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
     @Override
     public T save(T entity) {
         Map<String, Object> doc = model.toDocument(entity);
-        return model.fromDocument(store.write("save " + model.name(), c -> {
+        boolean unchanged = !versioned && model.idFromDocument(doc) != null;
+        store.write("save " + model.name(), c -> {
             saveOne(c, doc);
             bumpSequence(c, List.of(doc));
-            return doc;
-        }));
+            return null;
+        });
+        // without a generated id or a version the stored entity equals the argument: skip the conversion
+        return unchanged ? entity : model.fromDocument(doc);
     }
 
     private void saveOne(Connection c, Map<String, Object> doc) throws SQLException {
@@ -279,20 +282,26 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public List<T> saveAll(Iterable<? extends T> entities) {
+        List<T> given = new ArrayList<>();
         List<Map<String, Object>> docs = new ArrayList<>();
         for (T e : entities) {
+            given.add(e);
             docs.add(model.toDocument(e));
         }
         if (docs.isEmpty()) {
             return List.of();
+        }
+        boolean[] unchanged = new boolean[docs.size()];
+        for (int i = 0; i < docs.size(); i++) {
+            unchanged[i] = !versioned && model.idFromDocument(docs.get(i)) != null;
         }
         store.inTransaction(() -> store.write("saveAll " + model.name(), c -> {
             saveAll(c, docs);
             return null;
         }));
         List<T> out = new ArrayList<>(docs.size());
-        for (Map<String, Object> d : docs) {
-            out.add(model.fromDocument(d));
+        for (int i = 0; i < docs.size(); i++) {
+            out.add(unchanged[i] ? given.get(i) : model.fromDocument(docs.get(i)));
         }
         return out;
     }
@@ -316,13 +325,19 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
         if (!generated.isEmpty()) {
             insertGenerated(c, generated);
         }
-        for (int from = 0; from < upserts.size(); from += BATCH) {
+        if (!upserts.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement(upsert)) {
-                for (Map<String, Object> doc : upserts.subList(from, Math.min(upserts.size(), from + BATCH))) {
+                int n = 0;
+                for (Map<String, Object> doc : upserts) {
                     bind(ps, m.params(dialect, doc, m.columns));
                     ps.addBatch();
+                    if (++n % BATCH == 0) {
+                        ps.executeBatch();
+                    }
                 }
-                ps.executeBatch();
+                if (n % BATCH != 0) {
+                    ps.executeBatch();
+                }
             }
         }
         bumpSequence(c, upserts);

@@ -1,0 +1,208 @@
+package io.polystore.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.polystore.StoreException;
+import io.polystore.mapping.Mapping;
+import io.polystore.spi.Redaction;
+import io.polystore.spi.StoreConfig;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The {@code polystore-bench} command line.
+ * <pre>
+ * java -jar bench/target/polystore-bench.jar run --store jdbc:postgresql://127.0.0.1/test?user=postgres \
+ *      --workload c --compare api,raw --threads 8 -p duration=20s
+ * </pre>
+ * Exit codes: 0 done, 1 the run failed, 2 bad usage (the message says what to change).
+ */
+public final class BenchMain {
+    static final String USAGE = """
+            usage: polystore-bench run [options]
+              --store URI         store to benchmark (default mem:); jdbc:sqlite:, jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql:
+              --workload NAME     a, b, c, d, e, f (YCSB core), w (write-only), or a properties file (default a)
+              --compare LIST      targets, in the order they alternate: api, raw or api,raw (default api)
+              --threads N         client threads (YCSB threadcount)
+              --target OPS        target operations per second (latency then also corrected for coordinated omission)
+              -p KEY=VALUE        workload property (recordcount, operationcount, duration, warmup, rounds, ...)
+              -o KEY=VALUE        store option (pool-size, ...)
+              --out DIR           where the JSON result goes (default bench-results)
+            """;
+
+    private BenchMain() {
+    }
+
+    /**
+     * @param args the command line
+     */
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * Runs the command line.
+     *
+     * @param args the arguments
+     * @param out  where the report goes
+     * @param err  where progress and errors go
+     * @return the exit code
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        try {
+            Options options = Options.parse(args);
+            Run run = new Run(options, out, err);
+            Path file = run.execute();
+            out.println("result: " + file);
+            return 0;
+        } catch (BenchException | StoreException e) {
+            boolean usage = e instanceof BenchException || e instanceof io.polystore.ConfigurationException;
+            err.println("polystore-bench: " + e.getMessage());
+            if (e instanceof BenchException) {
+                err.print(USAGE);
+            }
+            return usage ? 2 : 1;
+        }
+    }
+
+    /** Parsed command-line options. */
+    record Options(String store, String workload, List<String> targets, Map<String, String> properties,
+                   Map<String, String> storeOptions, Path out) {
+
+        static Options parse(String[] args) {
+            if (args.length == 0 || !args[0].equals("run")) {
+                throw new BenchException(args.length == 0 ? "no command" : "unknown command '" + args[0] + "'");
+            }
+            String store = "mem:";
+            String workload = "a";
+            List<String> targets = List.of("api");
+            Map<String, String> props = new LinkedHashMap<>();
+            Map<String, String> storeOptions = new LinkedHashMap<>();
+            Path out = Path.of("bench-results");
+            for (int i = 1; i < args.length; i++) {
+                String a = args[i];
+                String value = i + 1 < args.length ? args[i + 1] : null;
+                switch (a) {
+                    case "--store" -> store = need(a, value);
+                    case "--workload" -> workload = need(a, value);
+                    case "--compare" -> targets = List.of(need(a, value).toLowerCase(Locale.ROOT).split(","));
+                    case "--threads" -> props.put("threadcount", need(a, value));
+                    case "--target" -> props.put("target", need(a, value));
+                    case "--out" -> out = Path.of(need(a, value));
+                    case "-p" -> keyValue(a, need(a, value), props);
+                    case "-o" -> keyValue(a, need(a, value), storeOptions);
+                    default -> throw new BenchException("unknown option '" + a + "'");
+                }
+                i++;
+            }
+            for (String t : targets) {
+                if (!t.equals("api") && !t.equals("raw")) {
+                    throw new BenchException("--compare takes api, raw or api,raw, not '" + t + "'");
+                }
+            }
+            return new Options(store, workload, targets, props, storeOptions, out);
+        }
+
+        private static String need(String option, String value) {
+            if (value == null) {
+                throw new BenchException(option + " needs a value");
+            }
+            return value;
+        }
+
+        private static void keyValue(String option, String kv, Map<String, String> into) {
+            int eq = kv.indexOf('=');
+            if (eq <= 0) {
+                throw new BenchException(option + " takes KEY=VALUE, not '" + kv + "'");
+            }
+            into.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+        }
+    }
+
+    /** One invocation. */
+    private static final class Run {
+        private final Options options;
+        private final PrintStream out;
+        private final PrintStream err;
+
+        Run(Options options, PrintStream out, PrintStream err) {
+            this.options = options;
+            this.out = out;
+            this.err = err;
+        }
+
+        Path execute() {
+            Workload w = Workload.load(options.workload(), options.properties());
+            String scheme = StoreConfig.scheme(options.store());
+            boolean jdbc = scheme.startsWith("jdbc:");
+            if (options.targets().contains("raw") && !JdbcTarget.supports(options.store())) {
+                throw new BenchException("no raw-driver baseline for '" + scheme + "' stores yet; use --compare api");
+            }
+            Map<String, String> storeOptions = new LinkedHashMap<>();
+            if (jdbc) {
+                storeOptions.put("schema", "create");
+                storeOptions.put("table-prefix", "bench_");
+                storeOptions.put("pool-size", Integer.toString(Math.max(2, w.threads())));
+            }
+            storeOptions.putAll(options.storeOptions());
+            List<Target> targets = new ArrayList<>();
+            ApiTarget api = null;
+            try {
+                api = new ApiTarget(options.store(), storeOptions);
+                for (String t : options.targets()) {
+                    if (t.equals("api")) {
+                        targets.add(api);
+                    } else {
+                        targets.add(new JdbcTarget(options.store(), storeOptions.getOrDefault("table-prefix", "") + "usertable",
+                                Integer.parseInt(storeOptions.getOrDefault("pool-size", "10"))));
+                    }
+                }
+                err.printf("polystore-bench: workload %s on %s, targets %s, %d threads%n", w.name(),
+                        Redaction.uri(options.store()), options.targets(), w.threads());
+                Runner runner = new Runner(w, err);
+                Instant started = Instant.now();
+                List<Results.Round> rounds = runner.run(targets);
+                List<Results.Summary> summaries = new ArrayList<>();
+                for (Target t : targets) {
+                    summaries.add(Report.summarize(t, rounds));
+                }
+                Map<String, Double> ratios = Report.ratios(summaries);
+                Results.Run result = new Results.Run(w, Redaction.uri(options.store()), started, Runner.machine(), rounds,
+                        summaries, ratios, runner.warnings());
+                Report.print(result, out);
+                return write(result, scheme);
+            } finally {
+                for (Target t : targets) {
+                    t.close();
+                }
+                if (api != null && !targets.contains(api)) {
+                    api.close(); // opened only to create the table for the raw target
+                }
+            }
+        }
+
+        private Path write(Results.Run result, String scheme) {
+            ObjectMapper json = Mapping.newObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(result.startedAt());
+            Path file = options.out().resolve(stamp + "-" + result.workload().name() + "-" + scheme.replace(':', '-') + ".json");
+            try {
+                Files.createDirectories(options.out());
+                json.writeValue(file.toFile(), result);
+            } catch (IOException e) {
+                throw new BenchException("cannot write " + file + ": " + e.getMessage());
+            }
+            return file;
+        }
+    }
+}

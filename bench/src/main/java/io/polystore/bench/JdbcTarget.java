@@ -1,0 +1,171 @@
+package io.polystore.bench;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.polystore.spi.Redaction;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The raw-JDBC baseline: what a developer would write by hand against the same table, with a
+ * HikariCP pool of the same size: one prepared statement per operation, a batch in one transaction
+ * for loading, rows mapped with the record's constructor.
+ */
+final class JdbcTarget implements Target {
+    private static final String COLUMNS = "id, field0, field1, field2, field3, field4, field5, field6, field7, field8, field9";
+
+    private final HikariDataSource pool;
+    private final String uri;
+    private final String select;
+    private final String upsert;
+    private final String scan;
+    private final String delete;
+
+    JdbcTarget(String uri, String table, int poolSize) {
+        this.uri = uri;
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("bench-raw");
+        String url = uri.startsWith("jdbc:mysql:") ? "jdbc:mariadb:" + uri.substring("jdbc:mysql:".length()) : uri;
+        hc.setJdbcUrl(url);
+        hc.setMaximumPoolSize(poolSize);
+        if (url.startsWith("jdbc:postgresql:")) {
+            hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+        }
+        if (url.startsWith("jdbc:sqlite:")) {
+            hc.addDataSourceProperty("journal_mode", "WAL");
+            hc.addDataSourceProperty("synchronous", "NORMAL");
+            hc.addDataSourceProperty("busy_timeout", "30000");
+        }
+        this.pool = new HikariDataSource(hc);
+        boolean mysql = url.startsWith("jdbc:mariadb:");
+        String q = mysql ? "`" : "\"";
+        String t = q + table + q;
+        StringBuilder values = new StringBuilder();
+        StringBuilder updates = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            values.append(", ?");
+            String f = "field" + i;
+            updates.append(i == 0 ? "" : ", ").append(f).append(mysql ? " = VALUES(" + f + ")" : " = excluded." + f);
+        }
+        this.select = "SELECT " + COLUMNS + " FROM " + t + " WHERE id = ?";
+        this.upsert = "INSERT INTO " + t + " (" + COLUMNS + ") VALUES (?" + values + ")"
+                + (mysql ? " ON DUPLICATE KEY UPDATE " : " ON CONFLICT (id) DO UPDATE SET ") + updates;
+        this.scan = "SELECT " + COLUMNS + " FROM " + t + " WHERE id >= ? ORDER BY id LIMIT ?";
+        this.delete = "DELETE FROM " + t;
+    }
+
+    static boolean supports(String uri) {
+        String u = uri.toLowerCase(Locale.ROOT);
+        return u.startsWith("jdbc:sqlite:") || u.startsWith("jdbc:postgresql:") || u.startsWith("jdbc:mariadb:")
+                || u.startsWith("jdbc:mysql:");
+    }
+
+    @Override
+    public String kind() {
+        return "raw";
+    }
+
+    @Override
+    public String describe() {
+        return "JDBC " + Redaction.uri(uri);
+    }
+
+    private static BenchRecord row(ResultSet rs) throws SQLException {
+        return new BenchRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11));
+    }
+
+    private static void bind(PreparedStatement ps, BenchRecord r) throws SQLException {
+        ps.setString(1, r.id());
+        String[] f = r.fields();
+        for (int i = 0; i < 10; i++) {
+            ps.setString(i + 2, f[i]);
+        }
+    }
+
+    @Override
+    public void clear() {
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+            st.executeUpdate(delete);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void insertBatch(List<BenchRecord> records) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(upsert)) {
+                int n = 0;
+                for (BenchRecord r : records) {
+                    bind(ps, r);
+                    ps.addBatch();
+                    if (++n % 1000 == 0) {
+                        ps.executeBatch();
+                    }
+                }
+                ps.executeBatch();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public BenchRecord read(String key) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(select)) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? row(rs) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void write(BenchRecord record) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(upsert)) {
+            bind(ps, record);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public List<BenchRecord> scan(String startKey, int count) {
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(scan)) {
+            ps.setString(1, startKey);
+            ps.setInt(2, count);
+            List<BenchRecord> out = new ArrayList<>(count);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

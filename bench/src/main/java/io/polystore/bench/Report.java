@@ -1,0 +1,106 @@
+package io.polystore.bench;
+
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Summaries, ratios and the console table. */
+final class Report {
+    private Report() {
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        int n = sorted.size();
+        if (n == 0) {
+            return Double.NaN;
+        }
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    static Results.Summary summarize(Target target, List<Results.Round> rounds) {
+        List<Double> throughput = new ArrayList<>();
+        List<Double> load = new ArrayList<>();
+        Map<String, Long> errors = new TreeMap<>();
+        Map<String, List<Results.Latency>> latencies = new TreeMap<>();
+        Map<String, List<Results.Latency>> corrected = new TreeMap<>();
+        for (Results.Round r : rounds) {
+            if (!r.target().equals(target.kind())) {
+                continue;
+            }
+            throughput.add(r.opsPerSecond());
+            load.add(r.loadPerSecond());
+            r.errors().forEach((k, v) -> errors.merge(k, v, Long::sum));
+            r.latency().forEach((op, l) -> latencies.computeIfAbsent(op, o -> new ArrayList<>()).add(l));
+            r.correctedLatency().forEach((op, l) -> corrected.computeIfAbsent(op, o -> new ArrayList<>()).add(l));
+        }
+        return new Results.Summary(target.kind(), target.describe(), median(throughput), median(load),
+                medians(latencies), medians(corrected), errors);
+    }
+
+    /** Per operation: the median over rounds of each percentile (rounds are weighted alike). */
+    private static Map<String, Results.Latency> medians(Map<String, List<Results.Latency>> byOp) {
+        Map<String, Results.Latency> out = new LinkedHashMap<>();
+        byOp.forEach((op, ls) -> out.put(op, new Results.Latency(
+                ls.stream().mapToLong(Results.Latency::count).sum(),
+                median(ls.stream().map(Results.Latency::p50).toList()),
+                median(ls.stream().map(Results.Latency::p90).toList()),
+                median(ls.stream().map(Results.Latency::p99).toList()),
+                median(ls.stream().map(Results.Latency::p999).toList()),
+                ls.stream().mapToDouble(Results.Latency::max).max().orElse(0),
+                median(ls.stream().map(Results.Latency::mean).toList()))));
+        return out;
+    }
+
+    static Map<String, Double> ratios(List<Results.Summary> summaries) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        Results.Summary api = null;
+        Results.Summary raw = null;
+        for (Results.Summary s : summaries) {
+            if (s.target().equals("api")) {
+                api = s;
+            } else if (s.target().equals("raw")) {
+                raw = s;
+            }
+        }
+        if (api != null && raw != null) {
+            out.put("throughput", api.medianOpsPerSecond() / raw.medianOpsPerSecond());
+            out.put("load", api.medianLoadPerSecond() / raw.medianLoadPerSecond());
+        }
+        return out;
+    }
+
+    static void print(Results.Run run, PrintStream out) {
+        Workload w = run.workload();
+        out.printf("%nworkload %s: %d records, %d threads, %s per round, %d rounds, distribution %s%s%n", w.name(),
+                w.recordCount(), w.threads(), w.duration().isZero() ? w.operationCount() + " operations" : w.duration(),
+                w.rounds(), w.requestDistribution(), w.target() > 0 ? ", target " + w.target() + " ops/s" : "");
+        out.printf("store %s; %s%n", run.store(), run.machine());
+        out.printf("%-6s %14s %14s   %-10s %10s %10s %10s %10s %10s%n", "target", "ops/s median", "load rec/s", "operation",
+                "p50 us", "p90 us", "p99 us", "p99.9 us", "max us");
+        for (Results.Summary s : run.summaries()) {
+            boolean first = true;
+            for (Map.Entry<String, Results.Latency> e : s.latency().entrySet()) {
+                Results.Latency l = e.getValue();
+                out.printf("%-6s %14s %14s   %-10s %10.1f %10.1f %10.1f %10.1f %10.1f%n", first ? s.target() : "",
+                        first ? String.format("%.0f", s.medianOpsPerSecond()) : "",
+                        first ? String.format("%.0f", s.medianLoadPerSecond()) : "", e.getKey(), l.p50(), l.p90(), l.p99(),
+                        l.p999(), l.max());
+                first = false;
+            }
+            if (!s.errors().isEmpty()) {
+                out.printf("%-6s errors: %s%n", "", s.errors());
+            }
+        }
+        run.ratios().forEach((k, v) -> out.printf("api/raw %s ratio (medians): %.3f%n", k, v));
+        for (String warning : run.warnings()) {
+            out.println("warning: " + warning);
+        }
+    }
+
+}

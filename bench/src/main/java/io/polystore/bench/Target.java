@@ -1,0 +1,49 @@
+package io.polystore.bench;
+
+import java.util.List;
+
+/**
+ * What a workload runs against: our repository API or a raw driver doing the same logical
+ * operations. Implementations are thread-safe.
+ */
+public interface Target extends AutoCloseable {
+
+    /** @return {@code api} or {@code raw} */
+    String kind();
+
+    /** @return what it talks to, without secrets */
+    String describe();
+
+    /** Deletes every benchmark record. */
+    void clear();
+
+    /**
+     * Inserts or replaces records in one batch (repository {@code saveAll}, or a hand-written batch).
+     *
+     * @param records the records
+     */
+    void insertBatch(List<BenchRecord> records);
+
+    /**
+     * @param key a key
+     * @return the record, or null
+     */
+    BenchRecord read(String key);
+
+    /**
+     * Inserts or replaces one record.
+     *
+     * @param record the record
+     */
+    void write(BenchRecord record);
+
+    /**
+     * @param startKey the first key
+     * @param count    how many records at most
+     * @return the records from startKey on, in key order
+     */
+    List<BenchRecord> scan(String startKey, int count);
+
+    @Override
+    void close();
+}

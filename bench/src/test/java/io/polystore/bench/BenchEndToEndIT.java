@@ -1,0 +1,74 @@
+package io.polystore.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.polystore.testkit.TestServers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Short runs of workload A end to end: the result file exists, parses, and counts the operations asked for. */
+class BenchEndToEndIT {
+    @TempDir
+    Path dir;
+
+    private JsonNode run(String store, String compare) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = BenchMain.run(new String[]{"run", "--store", store, "--workload", "a", "--compare", compare,
+                "--threads", "2", "-p", "recordcount=500", "-p", "operationcount=2000", "-p", "warmup=0s", "-p", "rounds=2",
+                "-p", "verify=true", "--out", dir.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("ops/s median").contains("read").contains("update");
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = new ArrayList<>(s.filter(p -> p.toString().endsWith(".json")).toList());
+        }
+        assertThat(files).hasSize(1);
+        JsonNode json = new ObjectMapper().readTree(files.get(0).toFile());
+        Files.delete(files.get(0));
+        return json;
+    }
+
+    private static void assertCounts(JsonNode json, int targets) {
+        assertThat(json.get("rounds")).hasSize(2 * targets);
+        for (JsonNode round : json.get("rounds")) {
+            assertThat(round.get("operations").asLong()).isEqualTo(2000);
+            long measured = round.get("latency").get("read").get("count").asLong()
+                    + round.get("latency").get("update").get("count").asLong();
+            assertThat(measured).isEqualTo(2000);
+            assertThat(round.get("errors").size()).as("errors " + round.get("errors")).isZero();
+            assertThat(round.get("loadRecords").asLong()).isEqualTo(500);
+        }
+        assertThat(json.get("summaries")).hasSize(targets);
+    }
+
+    @Test
+    void workloadAOnTheInMemoryStore() throws Exception {
+        assertCounts(run("mem:", "api"), 1);
+    }
+
+    @Test
+    void workloadAOnSqliteThroughTheApiAndRawJdbc() throws Exception {
+        JsonNode json = run("jdbc:sqlite:" + TestServers.sqliteFile("bench.db"), "api,raw");
+        assertCounts(json, 2);
+        assertThat(json.get("ratios").get("throughput").asDouble()).isPositive();
+    }
+
+    @Test
+    void workloadAOnPostgresThroughTheApiAndRawJdbc() throws Exception {
+        JsonNode json = run(TestServers.postgresUrl(), "api,raw");
+        assertCounts(json, 2);
+    }
+}

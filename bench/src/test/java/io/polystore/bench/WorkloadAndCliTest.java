@@ -1,0 +1,87 @@
+package io.polystore.bench;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class WorkloadAndCliTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void builtInWorkloadsHaveYcsbMixes() {
+        Workload a = Workload.load("a", Map.of());
+        assertThat(a.read()).isEqualTo(0.5);
+        assertThat(a.update()).isEqualTo(0.5);
+        assertThat(a.requestDistribution()).isEqualTo("zipfian");
+        assertThat(Workload.load("workloadd", Map.of()).requestDistribution()).isEqualTo("latest");
+        assertThat(Workload.load("E", Map.of()).scan()).isEqualTo(0.95);
+        assertThat(Workload.load("f", Map.of()).readModifyWrite()).isEqualTo(0.5);
+    }
+
+    @Test
+    void overridesAndFilesUseYcsbPropertyNames() throws Exception {
+        Path file = dir.resolve("mine.properties");
+        Files.writeString(file, "recordcount=50\noperationcount=70\nreadproportion=1\nupdateproportion=0\n");
+        Workload w = Workload.load(file.toString(), Map.of("threadcount", "3", "duration", "2s"));
+        assertThat(w.recordCount()).isEqualTo(50);
+        assertThat(w.operationCount()).isEqualTo(70);
+        assertThat(w.threads()).isEqualTo(3);
+        assertThat(w.duration()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(w.name()).isEqualTo("mine.properties");
+    }
+
+    @Test
+    void badWorkloadsAreRefusedWithTheReason() {
+        assertThatThrownBy(() -> Workload.load("z", Map.of())).isInstanceOf(BenchException.class)
+                .hasMessageContaining("unknown workload 'z'");
+        assertThatThrownBy(() -> Workload.load("a", Map.of("recordcont", "5"))).isInstanceOf(BenchException.class)
+                .hasMessageContaining("unknown workload property 'recordcont'").hasMessageContaining("recordcount");
+        assertThatThrownBy(() -> Workload.load("a", Map.of("recordcount", "many"))).isInstanceOf(BenchException.class)
+                .hasMessageContaining("recordcount").hasMessageContaining("'many'");
+        assertThatThrownBy(() -> Workload.load("a", Map.of("readproportion", "0.9"))).isInstanceOf(BenchException.class)
+                .hasMessageContaining("add up to 1");
+        assertThatThrownBy(() -> Workload.load("a", Map.of("requestdistribution", "normal"))).isInstanceOf(BenchException.class)
+                .hasMessageContaining("normal");
+    }
+
+    private int cli(StringBuilder err, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int code = BenchMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8));
+        err.append(e.toString(StandardCharsets.UTF_8));
+        return code;
+    }
+
+    @Test
+    void cliErrorsExitWithTwoAndSayWhatIsWrong() {
+        StringBuilder err = new StringBuilder();
+        assertThat(cli(err)).isEqualTo(2);
+        assertThat(err).contains("no command").contains("usage");
+        err.setLength(0);
+        assertThat(cli(err, "run", "--workload", "nope")).isEqualTo(2);
+        assertThat(err).contains("unknown workload 'nope'");
+        err.setLength(0);
+        assertThat(cli(err, "run", "--store", "foo://x")).isEqualTo(2);
+        assertThat(err).contains("unknown URI scheme 'foo'");
+        err.setLength(0);
+        assertThat(cli(err, "run", "-p", "threadcount=zero")).isEqualTo(2);
+        assertThat(err).contains("threadcount").contains("'zero'");
+        err.setLength(0);
+        assertThat(cli(err, "run", "--compare", "api,raw")).isEqualTo(2);
+        assertThat(err).contains("no raw-driver baseline for 'mem'");
+        err.setLength(0);
+        assertThat(cli(err, "run", "--bogus")).isEqualTo(2);
+        assertThat(err).contains("unknown option '--bogus'");
+    }
+}
