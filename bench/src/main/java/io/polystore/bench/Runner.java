@@ -23,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Runs a workload against targets: for each round and each target in turn (so that api and raw
- * alternate and share the machine's noise), load the records in batches (timed), warm up, then run
+ * alternate and share the machine's noise; the order flips every round), load the records in batches (timed), warm up, then run
  * the operation mix on N threads, recording each operation's latency in per-thread HdrHistograms.
  *
  * <p>Keys and field values are made before the timed path. With a target rate each thread follows a
@@ -106,7 +106,12 @@ final class Runner {
     List<Results.Round> run(List<Target> targets) {
         List<Results.Round> rounds = new ArrayList<>();
         for (int r = 1; r <= w.rounds(); r++) {
-            for (Target t : targets) {
+            // ABBA order: whoever goes first in a round does not always inherit the other's aftermath
+            List<Target> order = new ArrayList<>(targets);
+            if (r % 2 == 0) {
+                java.util.Collections.reverse(order);
+            }
+            for (Target t : order) {
                 rounds.add(round(t, r));
             }
         }

@@ -172,40 +172,33 @@ abstract class Dialect {
 
     /** A parameter that stores a value of a kind in a column. */
     Param storeParam(ValueKind kind, Object stored) {
+        return (ps, i) -> bind(ps, i, kind, stored);
+    }
+
+    /**
+     * Binds a stored (document) value of a kind to a parameter, converting it to the column's
+     * representation. The hot path of every write: no allocation beyond the driver's own.
+     */
+    void bind(PreparedStatement ps, int i, ValueKind kind, Object stored) throws SQLException {
         if (stored == null) {
-            int type = sqlType(kind);
-            return (ps, i) -> ps.setNull(i, type);
+            ps.setNull(i, sqlType(kind));
+            return;
         }
-        return switch (kind) {
-            case STRING, ENUM -> (ps, i) -> ps.setString(i, stored.toString());
-            case UUID -> uuidParam(stored.toString());
-            case LONG -> {
-                long l = ((Number) stored).longValue();
-                yield (ps, i) -> ps.setLong(i, l);
-            }
-            case DOUBLE -> {
-                double d = stored instanceof Number n ? n.doubleValue() : Double.parseDouble(stored.toString());
-                yield (ps, i) -> ps.setDouble(i, d);
-            }
-            case DECIMAL -> decimalParam(stored instanceof BigDecimal b ? b : new BigDecimal(stored.toString()));
-            case BOOLEAN -> {
-                boolean b = (Boolean) stored;
-                yield (ps, i) -> ps.setBoolean(i, b);
-            }
-            case INSTANT, OFFSET_DATE_TIME -> instantParam(instant(stored));
-            case LOCAL_DATE -> localDateParam(LocalDate.parse(stored.toString()));
-            case LOCAL_DATE_TIME -> localDateTimeParam(LocalDateTime.parse(stored.toString()).truncatedTo(ChronoUnit.MICROS));
-            case LOCAL_TIME -> localTimeParam(LocalTime.parse(stored.toString()).truncatedTo(ChronoUnit.MICROS));
-            case DURATION -> {
-                long nanos = Duration.parse(stored.toString()).toNanos();
-                yield (ps, i) -> ps.setLong(i, nanos);
-            }
-            case BYTES -> {
-                byte[] bytes = Base64.getDecoder().decode(stored.toString());
-                yield (ps, i) -> ps.setBytes(i, bytes);
-            }
-            case OBJECT, LIST, MAP -> jsonParam(json(stored));
-        };
+        switch (kind) {
+            case STRING, ENUM -> ps.setString(i, stored.toString());
+            case UUID -> bindUuid(ps, i, stored.toString());
+            case LONG -> ps.setLong(i, ((Number) stored).longValue());
+            case DOUBLE -> ps.setDouble(i, stored instanceof Number n ? n.doubleValue() : Double.parseDouble(stored.toString()));
+            case DECIMAL -> bindDecimal(ps, i, stored instanceof BigDecimal b ? b : new BigDecimal(stored.toString()));
+            case BOOLEAN -> ps.setBoolean(i, (Boolean) stored);
+            case INSTANT, OFFSET_DATE_TIME -> bindInstant(ps, i, instant(stored));
+            case LOCAL_DATE -> bindLocalDate(ps, i, LocalDate.parse(stored.toString()));
+            case LOCAL_DATE_TIME -> bindLocalDateTime(ps, i, LocalDateTime.parse(stored.toString()).truncatedTo(ChronoUnit.MICROS));
+            case LOCAL_TIME -> bindLocalTime(ps, i, LocalTime.parse(stored.toString()).truncatedTo(ChronoUnit.MICROS));
+            case DURATION -> ps.setLong(i, Duration.parse(stored.toString()).toNanos());
+            case BYTES -> ps.setBytes(i, Base64.getDecoder().decode(stored.toString()));
+            case OBJECT, LIST, MAP -> bindJson(ps, i, json(stored));
+        }
     }
 
     /** A parameter compared with {@link #comparable} expressions of a kind. */
@@ -288,48 +281,48 @@ abstract class Dialect {
         };
     }
 
-    Param uuidParam(String uuid) {
-        return (ps, i) -> ps.setString(i, uuid);
+    void bindUuid(PreparedStatement ps, int i, String uuid) throws SQLException {
+        ps.setString(i, uuid);
     }
 
-    Param decimalParam(BigDecimal d) {
-        return (ps, i) -> ps.setBigDecimal(i, d);
+    void bindDecimal(PreparedStatement ps, int i, BigDecimal d) throws SQLException {
+        ps.setBigDecimal(i, d);
     }
 
     Object readDecimal(ResultSet rs, int index) throws SQLException {
         return rs.getBigDecimal(index);
     }
 
-    abstract Param instantParam(Instant instant);
+    abstract void bindInstant(PreparedStatement ps, int i, Instant instant) throws SQLException;
 
     abstract Instant readInstant(ResultSet rs, int index) throws SQLException;
 
-    Param localDateParam(LocalDate d) {
-        return (ps, i) -> ps.setObject(i, d);
+    void bindLocalDate(PreparedStatement ps, int i, LocalDate d) throws SQLException {
+        ps.setObject(i, d);
     }
 
     LocalDate readLocalDate(ResultSet rs, int index) throws SQLException {
         return rs.getObject(index, LocalDate.class);
     }
 
-    Param localDateTimeParam(LocalDateTime d) {
-        return (ps, i) -> ps.setObject(i, d);
+    void bindLocalDateTime(PreparedStatement ps, int i, LocalDateTime d) throws SQLException {
+        ps.setObject(i, d);
     }
 
     LocalDateTime readLocalDateTime(ResultSet rs, int index) throws SQLException {
         return rs.getObject(index, LocalDateTime.class);
     }
 
-    Param localTimeParam(LocalTime t) {
-        return (ps, i) -> ps.setObject(i, t);
+    void bindLocalTime(PreparedStatement ps, int i, LocalTime t) throws SQLException {
+        ps.setObject(i, t);
     }
 
     LocalTime readLocalTime(ResultSet rs, int index) throws SQLException {
         return rs.getObject(index, LocalTime.class);
     }
 
-    Param jsonParam(String json) {
-        return (ps, i) -> ps.setString(i, json);
+    void bindJson(PreparedStatement ps, int i, String json) throws SQLException {
+        ps.setString(i, json);
     }
 
     static String json(Object value) {

@@ -182,7 +182,10 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
             model.setId(doc, id);
         }
         if (!versioned) {
-            execute(c, upsert, m.params(dialect, doc, m.columns));
+            try (PreparedStatement ps = c.prepareStatement(upsert)) {
+                m.bind(dialect, ps, 1, doc, m.columns);
+                ps.executeUpdate();
+            }
             return;
         }
         if (expected == 0) {
@@ -244,7 +247,7 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
                     ? c.prepareStatement(insertGenerated, keyColumns)
                     : c.prepareStatement(insertGenerated, Statement.RETURN_GENERATED_KEYS)) {
                 for (Map<String, Object> doc : chunk) {
-                    bind(ps, m.params(dialect, doc, cols));
+                    m.bind(dialect, ps, 1, doc, cols);
                     ps.addBatch();
                 }
                 ps.executeBatch();
@@ -329,7 +332,7 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
             try (PreparedStatement ps = c.prepareStatement(upsert)) {
                 int n = 0;
                 for (Map<String, Object> doc : upserts) {
-                    bind(ps, m.params(dialect, doc, m.columns));
+                    m.bind(dialect, ps, 1, doc, m.columns);
                     ps.addBatch();
                     if (++n % BATCH == 0) {
                         ps.executeBatch();

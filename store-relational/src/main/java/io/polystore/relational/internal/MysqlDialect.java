@@ -3,6 +3,7 @@ package io.polystore.relational.internal;
 import io.polystore.mapping.ValueKind;
 
 import java.math.BigDecimal;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -118,9 +119,8 @@ final class MysqlDialect extends Dialect {
     }
 
     @Override
-    Param decimalParam(BigDecimal d) {
-        String text = d.toString();
-        return (ps, i) -> ps.setString(i, text);
+    void bindDecimal(PreparedStatement ps, int i, BigDecimal d) throws SQLException {
+        ps.setString(i, d.toString());
     }
 
     @Override
@@ -139,9 +139,8 @@ final class MysqlDialect extends Dialect {
     }
 
     @Override
-    Param instantParam(Instant instant) {
-        LocalDateTime utc = LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
-        return (ps, i) -> ps.setObject(i, utc);
+    void bindInstant(PreparedStatement ps, int i, Instant instant) throws SQLException {
+        ps.setObject(i, LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.polystore.relational.internal;
 
 import io.polystore.mapping.ValueKind;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -105,9 +106,8 @@ final class PostgresDialect extends Dialect {
     }
 
     @Override
-    Param uuidParam(String uuid) {
-        java.util.UUID u = uuid(uuid);
-        return (ps, i) -> ps.setObject(i, u);
+    void bindUuid(PreparedStatement ps, int i, String uuid) throws SQLException {
+        ps.setObject(i, uuid(uuid));
     }
 
     @Override
@@ -116,9 +116,8 @@ final class PostgresDialect extends Dialect {
     }
 
     @Override
-    Param instantParam(Instant instant) {
-        OffsetDateTime t = instant.atOffset(ZoneOffset.UTC);
-        return (ps, i) -> ps.setObject(i, t);
+    void bindInstant(PreparedStatement ps, int i, Instant instant) throws SQLException {
+        ps.setObject(i, instant.atOffset(ZoneOffset.UTC));
     }
 
     @Override

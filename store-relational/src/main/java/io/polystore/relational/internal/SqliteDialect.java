@@ -3,6 +3,7 @@ package io.polystore.relational.internal;
 import io.polystore.mapping.ValueKind;
 
 import java.math.BigDecimal;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -100,9 +101,8 @@ final class SqliteDialect extends Dialect {
     }
 
     @Override
-    Param decimalParam(BigDecimal d) {
-        String text = d.toString();
-        return (ps, i) -> ps.setString(i, text);
+    void bindDecimal(PreparedStatement ps, int i, BigDecimal d) throws SQLException {
+        ps.setString(i, d.toString());
     }
 
     @Override
@@ -121,9 +121,8 @@ final class SqliteDialect extends Dialect {
     }
 
     @Override
-    Param instantParam(Instant instant) {
-        String text = INSTANT.format(instant);
-        return (ps, i) -> ps.setString(i, text);
+    void bindInstant(PreparedStatement ps, int i, Instant instant) throws SQLException {
+        ps.setString(i, INSTANT.format(instant));
     }
 
     @Override
@@ -133,9 +132,8 @@ final class SqliteDialect extends Dialect {
     }
 
     @Override
-    Param localDateParam(LocalDate d) {
-        String text = d.toString();
-        return (ps, i) -> ps.setString(i, text);
+    void bindLocalDate(PreparedStatement ps, int i, LocalDate d) throws SQLException {
+        ps.setString(i, d.toString());
     }
 
     @Override
@@ -145,9 +143,8 @@ final class SqliteDialect extends Dialect {
     }
 
     @Override
-    Param localDateTimeParam(LocalDateTime d) {
-        String text = LOCAL_DATE_TIME.format(d);
-        return (ps, i) -> ps.setString(i, text);
+    void bindLocalDateTime(PreparedStatement ps, int i, LocalDateTime d) throws SQLException {
+        ps.setString(i, LOCAL_DATE_TIME.format(d));
     }
 
     @Override
@@ -157,9 +154,8 @@ final class SqliteDialect extends Dialect {
     }
 
     @Override
-    Param localTimeParam(LocalTime t) {
-        String text = LOCAL_TIME.format(t);
-        return (ps, i) -> ps.setString(i, text);
+    void bindLocalTime(PreparedStatement ps, int i, LocalTime t) throws SQLException {
+        ps.setString(i, LOCAL_TIME.format(t));
     }
 
     @Override

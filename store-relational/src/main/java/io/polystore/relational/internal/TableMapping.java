@@ -5,6 +5,7 @@ import io.polystore.mapping.EntityModel;
 import io.polystore.mapping.PropertyModel;
 import io.polystore.mapping.ValueKind;
 
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -102,6 +103,24 @@ final class TableMapping {
 
     List<Column> columnsWithoutId() {
         return columns.stream().filter(c -> c != id).toList();
+    }
+
+    /**
+     * Binds a document's values for the given columns to parameters {@code first, first + 1, ...}.
+     *
+     * @return the next free parameter index
+     */
+    int bind(Dialect dialect, PreparedStatement ps, int first, Map<String, Object> doc, List<Column> cols) throws SQLException {
+        int i = first;
+        for (Column c : cols) {
+            Object v = doc.get(c.property().name());
+            if (c.role() == Column.Role.OFFSET) {
+                dialect.bind(ps, i++, ValueKind.LONG, v == null ? null : (long) OffsetDateTime.parse(v.toString()).getOffset().getTotalSeconds());
+            } else {
+                dialect.bind(ps, i++, c.kind(), v);
+            }
+        }
+        return i;
     }
 
     /** Parameters storing a document's values in the given columns. */

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Reproduces the figures in docs/BENCHMARKS.md: every workload on every back end available here,
+# through the repository API and the raw driver, alternating, 5 rounds each. Needs the services of
+# .ci/run (PostgreSQL, MariaDB) and a built bench jar: ./mvnw -B -q -DskipTests package
+set -euo pipefail
+cd "$(dirname "$0")/.."
+JAR=bench/target/polystore-bench.jar
+OUT=${OUT:-bench-results}
+PG=${POLYSTORE_POSTGRES_URL:-jdbc:postgresql://127.0.0.1:5432/test?user=postgres}
+MY=${POLYSTORE_MYSQL_URL:-jdbc:mariadb://127.0.0.1:3306/test?user=root}
+SQLITE=jdbc:sqlite:${TMPDIR:-/tmp}/polystore-bench/bench.db
+COMMON=(--threads 8 -p recordcount=10000 -p duration=8s -p warmup=5s -p rounds=5 -p batchsize=10000 --out "$OUT")
+
+run() { java -jar "$JAR" run "$@" "${COMMON[@]}" 2>/dev/null; }
+
+for w in c w a b f; do run --store "$PG" --workload $w --compare api,raw; done
+for w in a b c f; do run --store "$MY" --workload $w --compare api,raw; done
+for w in a b c f; do run --store "$SQLITE" --workload $w --compare api,raw; done
+for w in a b c f; do run --store mem: --workload $w --compare api; done
