@@ -65,6 +65,7 @@ public final class EntityModel<T> {
     private final List<PropertyModel> indexed;
     private final ObjectMapper mapper = Mapping.shared();
     private final JavaType javaType;
+    private final RecordCodec fast;
 
     private EntityModel(Class<T> type) {
         this.type = type;
@@ -136,6 +137,7 @@ public final class EntityModel<T> {
                     + expires.rawType().getName());
         }
         this.indexed = List.copyOf(idx);
+        this.fast = RecordCodec.of(type);
     }
 
     /**
@@ -234,6 +236,9 @@ public final class EntityModel<T> {
         if (entity == null) {
             throw new IllegalArgumentException(name + ": entity must not be null");
         }
+        if (fast != null) {
+            return fast.toDocument(entity);
+        }
         try {
             return mapper.convertValue(entity, DOCUMENT);
         } catch (IllegalArgumentException e) {
@@ -249,6 +254,12 @@ public final class EntityModel<T> {
      * @throws MappingException if the document does not fit the class; the message names the field
      */
     public T fromDocument(Map<String, Object> document) {
+        if (fast != null) {
+            Object made = fast.fromDocument(document);
+            if (made != null) {
+                return type.cast(made);
+            }
+        }
         try {
             return mapper.convertValue(document, javaType);
         } catch (IllegalArgumentException e) {

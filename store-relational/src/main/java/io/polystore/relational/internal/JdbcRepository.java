@@ -53,6 +53,9 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
     private final String insertGenerated;
     private final String update;
     private final String idColumn;
+    private final String selectById;
+    private final String findByIdLabel;
+    private final String saveLabel;
 
     JdbcRepository(RelationalStore store, EntityModel<T> model, TableMapping mapping) {
         this.store = store;
@@ -64,6 +67,9 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
         this.table = dialect.quote(mapping.table);
         this.idColumn = dialect.quote(mapping.id.name());
         this.select = "SELECT " + mapping.selectList(dialect) + " FROM " + table;
+        this.selectById = select + " WHERE " + idColumn + " = ?";
+        this.findByIdLabel = "findById " + model.name();
+        this.saveLabel = "save " + model.name();
         this.upsert = dialect.upsert(mapping.table, mapping.columns, mapping.id);
         this.insertIfAbsent = dialect.insertIfAbsent(mapping.table, mapping.columns, mapping.id);
         this.insertGenerated = dialect.insert(mapping.table, mapping.columnsWithoutId());
@@ -94,7 +100,7 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
     }
 
     private Param idParam(Object id) {
-        return dialect.storeParam(m.id.kind(), model.idKind() == EntityModel.IdKind.UUID ? id.toString() : id);
+        return dialect.storeParam(m.id.kind(), storedId(id));
     }
 
     /** {@code (expires IS NULL OR expires > now)}, or null when the entity does not expire. */
@@ -160,7 +166,7 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
     public T save(T entity) {
         Map<String, Object> doc = model.toDocument(entity);
         boolean unchanged = !versioned && model.idFromDocument(doc) != null;
-        store.write("save " + model.name(), c -> {
+        store.write(saveLabel, c -> {
             saveOne(c, doc);
             bumpSequence(c, List.of(doc));
             return null;
@@ -351,10 +357,26 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
     @Override
     public Optional<T> findById(ID id) {
         Object key = model.normalizeId(id);
+        if (m.expires == null) {
+            // the hot path: one precomputed statement, one bound value
+            Map<String, Object> doc = store.read(findByIdLabel, c -> {
+                try (PreparedStatement ps = c.prepareStatement(selectById)) {
+                    dialect.bind(ps, 1, m.id.kind(), storedId(key));
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() ? m.read(dialect, rs) : null;
+                    }
+                }
+            });
+            return doc == null ? Optional.empty() : Optional.of(model.fromDocument(doc));
+        }
         List<Param> params = new ArrayList<>();
         String sql = select + where(params, idIs(key), live());
-        List<Map<String, Object>> rows = store.read("findById " + model.name(), c -> select(c, sql, params));
+        List<Map<String, Object>> rows = store.read(findByIdLabel, c -> select(c, sql, params));
         return rows.isEmpty() ? Optional.empty() : Optional.of(model.fromDocument(rows.get(0)));
+    }
+
+    private Object storedId(Object id) {
+        return model.idKind() == EntityModel.IdKind.UUID ? id.toString() : id;
     }
 
     @Override
