@@ -17,3 +17,9 @@ for w in c w a b f; do run --store "$PG" --workload $w --compare api,raw; done
 for w in a b c f; do run --store "$MY" --workload $w --compare api,raw; done
 for w in a b c f; do run --store "$SQLITE" --workload $w --compare api,raw; done
 for w in a b c f; do run --store mem: --workload $w --compare api; done
+
+# saveAll of 10 000 records against a hand-written JDBC batch: the load phase alone, 11 rounds
+for store in "$PG" "$MY" "$SQLITE"; do
+  java -jar "$JAR" run --store "$store" --workload c --compare api,raw --threads 1 -p recordcount=10000 \
+       -p operationcount=1000 -p warmup=2s -p rounds=11 -p batchsize=10000 --out "$OUT" 2>/dev/null
+done

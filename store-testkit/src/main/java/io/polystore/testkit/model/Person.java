@@ -19,7 +19,7 @@ import java.util.Map;
  * @param email      indexed, nullable text
  * @param status     indexed enum
  * @param address    nested record, nullable
- * @param tags       list, nullable
+ * @param tags       indexed list, nullable
  * @param attributes map, nullable
  * @param birthday   indexed date, nullable
  * @param createdAt  instant
@@ -33,7 +33,7 @@ public record Person(@Id String id,
                      @Indexed String email,
                      @Indexed Status status,
                      Address address,
-                     List<String> tags,
+                     @Indexed List<String> tags,
                      Map<String, String> attributes,
                      @Indexed LocalDate birthday,
                      Instant createdAt,

@@ -1,0 +1,595 @@
+package io.polystore.keyvalue.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import io.polystore.MappingException;
+import io.polystore.OptimisticLockException;
+import io.polystore.Repository;
+import io.polystore.Store;
+import io.polystore.StoreException;
+import io.polystore.UnsupportedQueryException;
+import io.polystore.mapping.EntityModel;
+import io.polystore.mapping.Mapping;
+import io.polystore.mapping.PropertyModel;
+import io.polystore.mapping.PropertyPath;
+import io.polystore.mapping.ValueKind;
+import io.polystore.query.Criteria;
+import io.polystore.query.Cursor;
+import io.polystore.query.Page;
+import io.polystore.query.Query;
+import io.polystore.spi.DocumentQueries;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * Repository of one entity type in Redis. Documents are JSON strings (one GET or MGET reads them,
+ * nested values need no mapping to hash fields); every write runs a Lua script that changes the
+ * document, its version and its index entries together. Queries read candidate ids from the index
+ * structures of {@code @Indexed} top-level fields, fetch the documents with MGET, and apply the exact
+ * criteria, order and cursor to them.
+ */
+final class RedisRepository<T, ID> implements Repository<T, ID> {
+    private static final int CHUNK = 500;
+    private static final TypeReference<LinkedHashMap<String, Object>> DOC = new TypeReference<>() {
+    };
+    private static final String MAX_TEXT = "\uDBFF\uDFFF";
+
+    private final RedisStore store;
+    private final EntityModel<T> model;
+    private final String base;
+    private final String entityPrefix;
+    private final String allKey;
+    private final boolean versioned;
+    private final boolean expiring;
+    private final ObjectMapper json = Mapping.newObjectMapper();
+    private final JavaType javaType;
+
+    RedisRepository(RedisStore store, EntityModel<T> model) {
+        this.store = store;
+        this.model = model;
+        this.base = Keys.base(store.prefix, model.name());
+        this.entityPrefix = base + "e:";
+        this.allKey = base + "all";
+        this.versioned = model.version().isPresent();
+        this.expiring = model.expires().isPresent();
+        this.javaType = json.getTypeFactory().constructType(model.type());
+    }
+
+    @Override
+    public EntityModel<T> model() {
+        return model;
+    }
+
+    @Override
+    public Store store() {
+        return store;
+    }
+
+    private String key(Object id) {
+        return entityPrefix + model.idToString(id);
+    }
+
+    private String write(Map<String, Object> doc) {
+        try {
+            return json.writeValueAsString(doc);
+        } catch (JsonProcessingException e) {
+            throw new MappingException(model.type().getName() + ": cannot write JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private T entity(String text) {
+        try {
+            return json.readValue(text, javaType);
+        } catch (JsonProcessingException e) {
+            throw new MappingException(model.type().getName() + ": stored JSON cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private Map<String, Object> document(String text) {
+        try {
+            return json.readValue(text, DOC);
+        } catch (JsonProcessingException e) {
+            throw new MappingException(model.type().getName() + ": stored JSON cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    // ---- writes -----------------------------------------------------------------------------
+
+    /** A prepared save: the document (id and version set) and the script's arguments. */
+    private record Save(Map<String, Object> doc, Object id, long expected, String[] keys, String[] args) {
+    }
+
+    private Save prepare(T entity) {
+        Map<String, Object> doc = model.toDocument(entity);
+        Object id = model.idFromDocument(doc);
+        if (id == null) {
+            id = model.idKind() == EntityModel.IdKind.LONG
+                    ? store.call("next id", () -> store.sync().incr(base + "seq"))
+                    : model.newRandomId();
+            model.setId(doc, id);
+        }
+        long expected = model.versionFromDocument(doc);
+        if (versioned) {
+            model.setVersion(doc, expected + 1);
+        }
+        java.time.Instant expiresAt = model.expiresFromDocument(doc);
+        String idText = model.idToString(id);
+        String entries;
+        try {
+            entries = json.writeValueAsString(IndexEntries.of(model, base, idText, doc));
+        } catch (JsonProcessingException e) {
+            throw new MappingException(model.type().getName() + ": cannot write index entries: " + e.getMessage(), e);
+        }
+        String[] args = {base, idText, write(doc), versioned ? Long.toString(expected) : "-1",
+                expiresAt == null ? "-1" : Long.toString(expiresAt.toEpochMilli()), Long.toString(System.currentTimeMillis()),
+                entries, model.idKind() == EntityModel.IdKind.LONG ? "1" : "0"};
+        return new Save(doc, id, expected, new String[]{entityPrefix + idText}, args);
+    }
+
+    private void check(Save s, List<Object> result) {
+        long code = (Long) result.get(0);
+        if (code == -1) {
+            throw new OptimisticLockException(model.name() + " " + s.id + ": saved as new (version 0) but it already exists"
+                    + " with version " + result.get(1));
+        }
+        if (code == -2) {
+            Object current = result.size() > 1 ? result.get(1) : null;
+            throw new OptimisticLockException(model.name() + " " + s.id + ": version " + s.expected + " is stale; stored "
+                    + (current == null ? "entity was deleted" : "version is " + current));
+        }
+    }
+
+    @Override
+    public T save(T entity) {
+        Save s = prepare(entity);
+        List<Object> result = store.eval("save " + model.name(), Scripts.SAVE, ScriptOutputType.MULTI, s.keys, s.args);
+        check(s, result);
+        return model.fromDocument(s.doc);
+    }
+
+    @Override
+    public List<T> saveAll(Iterable<? extends T> entities) {
+        List<Save> saves = new ArrayList<>();
+        for (T e : entities) {
+            saves.add(prepare(e));
+        }
+        String sha = store.sha(Scripts.SAVE);
+        List<T> out = new ArrayList<>(saves.size());
+        for (int from = 0; from < saves.size(); from += CHUNK) {
+            List<Save> chunk = saves.subList(from, Math.min(saves.size(), from + CHUNK));
+            List<RedisFuture<List<Object>>> futures = store.call("saveAll " + model.name(), () -> {
+                List<RedisFuture<List<Object>>> fs = new ArrayList<>(chunk.size());
+                for (Save s : chunk) {
+                    fs.add(store.async().evalsha(sha, ScriptOutputType.MULTI, s.keys, s.args));
+                }
+                return fs;
+            });
+            for (int i = 0; i < chunk.size(); i++) {
+                check(chunk.get(i), await("saveAll " + model.name(), futures.get(i)));
+            }
+        }
+        for (Save s : saves) {
+            out.add(model.fromDocument(s.doc));
+        }
+        return out;
+    }
+
+    private <R> R await(String what, RedisFuture<R> future) {
+        return store.call(what, () -> {
+            try {
+                return future.get(store.timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new StoreException(what + " failed: " + e.getCause(), e.getCause());
+            } catch (TimeoutException e) {
+                throw new io.lettuce.core.RedisCommandTimeoutException("no answer within " + store.timeout);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException(what + " interrupted", e);
+            }
+        });
+    }
+
+    // ---- reads ------------------------------------------------------------------------------
+
+    @Override
+    public Optional<T> findById(ID id) {
+        String k = key(model.normalizeId(id));
+        String text = store.call("findById " + model.name(), () -> store.sync().get(k));
+        return text == null ? Optional.empty() : Optional.of(entity(text));
+    }
+
+    @Override
+    public List<T> findAllById(Iterable<? extends ID> ids) {
+        List<String> keys = new ArrayList<>();
+        for (ID id : new LinkedHashSet<>(toList(ids))) {
+            keys.add(key(model.normalizeId(id)));
+        }
+        List<T> out = new ArrayList<>();
+        for (String text : mget(keys)) {
+            if (text != null) {
+                out.add(entity(text));
+            }
+        }
+        return out;
+    }
+
+    private static <X> List<X> toList(Iterable<? extends X> items) {
+        List<X> out = new ArrayList<>();
+        items.forEach(out::add);
+        return out;
+    }
+
+    /** MGET in chunks, pipelined; null for missing keys, in key order. */
+    private List<String> mget(List<String> keys) {
+        List<String> out = new ArrayList<>(keys.size());
+        if (keys.isEmpty()) {
+            return out;
+        }
+        List<RedisFuture<List<KeyValue<String, String>>>> futures = store.call("read " + model.name(), () -> {
+            List<RedisFuture<List<KeyValue<String, String>>>> fs = new ArrayList<>();
+            for (int from = 0; from < keys.size(); from += CHUNK) {
+                fs.add(store.async().mget(keys.subList(from, Math.min(keys.size(), from + CHUNK)).toArray(new String[0])));
+            }
+            return fs;
+        });
+        for (RedisFuture<List<KeyValue<String, String>>> f : futures) {
+            for (KeyValue<String, String> kv : await("read " + model.name(), f)) {
+                out.add(kv.hasValue() ? kv.getValue() : null);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean existsById(ID id) {
+        String k = key(model.normalizeId(id));
+        return store.call("existsById " + model.name(), () -> store.sync().exists(k)) > 0;
+    }
+
+    // ---- deletes ----------------------------------------------------------------------------
+
+    private long delete(Object id, long expected) {
+        String idText = model.idToString(id);
+        Long r = store.eval("delete " + model.name(), Scripts.DELETE, ScriptOutputType.INTEGER,
+                new String[]{entityPrefix + idText}, base, idText, Long.toString(expected));
+        if (r == -2) {
+            throw new OptimisticLockException(model.name() + " " + id + ": cannot delete version " + expected
+                    + "; it was changed by someone else");
+        }
+        return r;
+    }
+
+    @Override
+    public boolean deleteById(ID id) {
+        return delete(model.normalizeId(id), -1) == 1;
+    }
+
+    @Override
+    public boolean delete(T entity) {
+        Map<String, Object> doc = model.toDocument(entity);
+        Object id = model.idFromDocument(doc);
+        if (id == null) {
+            throw new IllegalArgumentException(model.name() + ": cannot delete an entity without id");
+        }
+        return delete(id, versioned ? model.versionFromDocument(doc) : -1) == 1;
+    }
+
+    @Override
+    public long deleteAllById(Iterable<? extends ID> ids) {
+        List<String> idTexts = new ArrayList<>();
+        for (ID id : new LinkedHashSet<>(toList(ids))) {
+            idTexts.add(model.idToString(model.normalizeId(id)));
+        }
+        return deleteIds(idTexts);
+    }
+
+    private long deleteIds(List<String> idTexts) {
+        String sha = store.sha(Scripts.DELETE);
+        long n = 0;
+        for (int from = 0; from < idTexts.size(); from += CHUNK) {
+            List<String> chunk = idTexts.subList(from, Math.min(idTexts.size(), from + CHUNK));
+            List<RedisFuture<Long>> futures = store.call("deleteAllById " + model.name(), () -> {
+                List<RedisFuture<Long>> fs = new ArrayList<>();
+                for (String id : chunk) {
+                    fs.add(store.async().evalsha(sha, ScriptOutputType.INTEGER, new String[]{entityPrefix + id}, base, id, "-1"));
+                }
+                return fs;
+            });
+            for (RedisFuture<Long> f : futures) {
+                if (await("deleteAllById " + model.name(), f) == 1) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public long deleteAll() {
+        purge();
+        List<String> ids = new ArrayList<>(store.call("deleteAll " + model.name(), () -> store.sync().smembers(allKey)));
+        long n = deleteIds(ids);
+        // whatever is left of the type (index keys, sequence, stray entries) goes too
+        String match = Keys.glob(base) + "*";
+        store.call("deleteAll " + model.name(), () -> {
+            ScanCursor cursor = ScanCursor.INITIAL;
+            do {
+                KeyScanCursor<String> page = store.sync().scan(cursor, ScanArgs.Builder.matches(match).limit(1000));
+                List<String> keys = new ArrayList<>(page.getKeys());
+                keys.remove(base + "seq");
+                if (!keys.isEmpty()) {
+                    store.sync().unlink(keys.toArray(new String[0]));
+                }
+                cursor = page;
+            } while (!cursor.isFinished());
+            return null;
+        });
+        return n;
+    }
+
+    /** Drops the index entries of expired entities, so that counts and index reads see only live ones. */
+    private void purge() {
+        if (!expiring) {
+            return;
+        }
+        long purged;
+        do {
+            purged = store.<Long>eval("purge " + model.name(), Scripts.PURGE, ScriptOutputType.INTEGER, new String[0],
+                    base, Long.toString(System.currentTimeMillis()), "1000");
+        } while (purged >= 1000);
+    }
+
+    // ---- queries ----------------------------------------------------------------------------
+
+    @Override
+    public long count() {
+        purge();
+        return store.call("count " + model.name(), () -> store.sync().scard(allKey));
+    }
+
+    @Override
+    public long count(Query query) {
+        if (query.criteria().isEmpty()) {
+            return count();
+        }
+        return matching(query, false).size();
+    }
+
+    /** The documents matching a query's criteria (and cursor), in query order. */
+    private List<Map<String, Object>> matching(Query query, boolean useCursor) {
+        purge();
+        Predicate<Map<String, Object>> exact = query.criteria().map(c -> DocumentQueries.compile(model, c, null)).orElse(d -> true);
+        Set<String> ids = query.criteria().map(this::candidates).orElseGet(this::all);
+        Comparator<Map<String, Object>> order = DocumentQueries.comparator(model, query.sort());
+        Predicate<Map<String, Object>> after = useCursor && query.cursor().isPresent()
+                ? DocumentQueries.after(model, query.sort(), query.cursor().get()) : d -> true;
+        List<String> keys = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            keys.add(entityPrefix + id);
+        }
+        List<Map<String, Object>> docs = new ArrayList<>();
+        for (String text : mget(keys)) {
+            if (text != null) {
+                Map<String, Object> doc = document(text);
+                if (exact.test(doc) && after.test(doc)) {
+                    docs.add(doc);
+                }
+            }
+        }
+        docs.sort(order);
+        return docs;
+    }
+
+    @Override
+    public Page<T> find(Query query) {
+        List<Map<String, Object>> docs = matching(query, true);
+        int limit = query.limit();
+        Cursor next = null;
+        if (limit > 0 && docs.size() > limit) {
+            docs = docs.subList(0, limit);
+            next = DocumentQueries.cursorAfter(model, query.sort(), docs.get(limit - 1));
+        }
+        List<T> content = new ArrayList<>(docs.size());
+        for (Map<String, Object> d : docs) {
+            content.add(model.fromDocument(d));
+        }
+        return new Page<>(content, next);
+    }
+
+    @Override
+    public Stream<T> stream(Query query) {
+        return matching(query, true).stream().map(model::fromDocument);
+    }
+
+    private Set<String> all() {
+        return new LinkedHashSet<>(store.call("read ids of " + model.name(), () -> store.sync().smembers(allKey)));
+    }
+
+    /** Ids that may match; a superset of the matches (the documents are checked exactly afterwards). */
+    private Set<String> candidates(Criteria c) {
+        if (c instanceof Criteria.And and) {
+            if (and.parts().isEmpty()) {
+                return all();
+            }
+            Set<String> out = null;
+            for (Criteria p : and.parts()) {
+                Set<String> ids = candidates(p);
+                if (out == null) {
+                    out = ids;
+                } else {
+                    out.retainAll(ids);
+                }
+            }
+            return out;
+        }
+        if (c instanceof Criteria.Or or) {
+            Set<String> out = new LinkedHashSet<>();
+            for (Criteria p : or.parts()) {
+                out.addAll(candidates(p));
+            }
+            return out;
+        }
+        if (c instanceof Criteria.Not not) {
+            Set<String> out = all();
+            out.removeAll(exactIds(not.part()));
+            return out;
+        }
+        return leaf(c);
+    }
+
+    /** Exact ids for a criterion that is negated: candidates, checked against their documents. */
+    private Set<String> exactIds(Criteria c) {
+        Set<String> ids = candidates(c);
+        Predicate<Map<String, Object>> exact = DocumentQueries.compile(model, c, null);
+        List<String> order = new ArrayList<>(ids);
+        List<String> keys = new ArrayList<>(order.size());
+        for (String id : order) {
+            keys.add(entityPrefix + id);
+        }
+        List<String> texts = mget(keys);
+        Set<String> out = new HashSet<>();
+        for (int i = 0; i < order.size(); i++) {
+            if (texts.get(i) != null && exact.test(document(texts.get(i)))) {
+                out.add(order.get(i));
+            }
+        }
+        return out;
+    }
+
+    private PropertyModel indexed(String field, String op) {
+        PropertyPath path = model.path(field);
+        if (!path.isTopLevel()) {
+            throw new UnsupportedQueryException(model.name() + "." + field + ": Redis stores answer " + op
+                    + " only on top-level @Indexed fields, not on nested paths; lift the field to the top level and index it, "
+                    + "or route " + model.type().getSimpleName() + " to a document or relational store");
+        }
+        PropertyModel p = path.root();
+        if (!p.isIndexed() || !IndexEntries.indexable(p)) {
+            throw new UnsupportedQueryException(model.name() + "." + field + ": Redis stores answer queries only on fields "
+                    + "annotated @Indexed" + (p.isIndexed() ? " whose values are text, numbers, booleans or times" : "")
+                    + "; add @io.polystore.annotation.Indexed to " + model.type().getSimpleName() + "." + field
+                    + " (existing entities are indexed when next saved)");
+        }
+        return p;
+    }
+
+    private Set<String> leaf(Criteria c) {
+        if (c instanceof Criteria.Compare cmp) {
+            PropertyModel p = indexed(cmp.field(), "comparisons");
+            PropertyPath path = model.path(cmp.field());
+            if (!path.leafKind().isScalar()) {
+                // let the reference evaluator word the refusal (use contains, ...)
+                DocumentQueries.compile(model, c, null);
+            }
+            Object operand = model.storedOperand(path, path.leafType(), cmp.value());
+            return switch (cmp.op()) {
+                case EQ -> range(p, operand, true, operand, true);
+                case NE -> {
+                    Set<String> out = all();
+                    out.removeAll(exactIds(new Criteria.Compare(cmp.field(), Criteria.Op.EQ, cmp.value())));
+                    yield out;
+                }
+                case LT -> range(p, null, true, operand, false);
+                case LE -> range(p, null, true, operand, true);
+                case GT -> range(p, operand, false, null, true);
+                case GE -> range(p, operand, true, null, true);
+            };
+        }
+        if (c instanceof Criteria.In in) {
+            PropertyModel p = indexed(in.field(), "in");
+            PropertyPath path = model.path(in.field());
+            Set<String> out = new LinkedHashSet<>();
+            for (Object v : in.values()) {
+                Object operand = model.storedOperand(path, path.leafType(), v);
+                out.addAll(range(p, operand, true, operand, true));
+            }
+            return out;
+        }
+        if (c instanceof Criteria.StartsWith s) {
+            PropertyModel p = indexed(s.field(), "startsWith");
+            if (!IndexEntries.isText(p.kind())) {
+                DocumentQueries.compile(model, c, null); // the reference refusal: startsWith needs text
+            }
+            String key = IndexEntries.textKey(base, p.name());
+            List<String> members = store.call("query " + model.name(), () -> store.sync().zrangebylex(key,
+                    Range.create(s.prefix(), s.prefix() + MAX_TEXT)));
+            return ids(members);
+        }
+        if (c instanceof Criteria.IsNull n) {
+            PropertyModel p = indexed(n.field(), "isNull");
+            return new LinkedHashSet<>(store.call("query " + model.name(), () -> store.sync().smembers(IndexEntries.nullKey(base, p.name()))));
+        }
+        if (c instanceof Criteria.Contains ct) {
+            PropertyModel p = indexed(ct.field(), "contains");
+            PropertyPath path = model.path(ct.field());
+            if (p.kind() != ValueKind.LIST) {
+                DocumentQueries.compile(model, c, null); // contains needs a collection field
+            }
+            Object operand = model.storedOperand(path, path.elementType(), ct.value());
+            return range(p, operand, true, operand, true);
+        }
+        if (c instanceof Criteria.Related) {
+            DocumentQueries.compile(model, c, null); // refused: no graph here
+        }
+        throw new UnsupportedQueryException(model.name() + ": unsupported criterion " + c);
+    }
+
+    /** Ids whose indexed value lies between two stored values (null = unbounded). */
+    private Set<String> range(PropertyModel p, Object low, boolean lowIncluded, Object high, boolean highIncluded) {
+        ValueKind kind = p.kind() == ValueKind.LIST ? p.elementKind() : p.kind();
+        if (IndexEntries.isText(kind)) {
+            // member = value \0 id: [v\0 .. (v\1 is "value == v"; see IndexEntries
+            Range.Boundary<String> lower = low == null ? Range.Boundary.unbounded()
+                    : Range.Boundary.including(low + (lowIncluded ? "\0" : "\u0001"));
+            Range.Boundary<String> upper = high == null ? Range.Boundary.unbounded()
+                    : Range.Boundary.excluding(high + (highIncluded ? "\u0001" : "\0"));
+            String key = IndexEntries.textKey(base, p.name());
+            return ids(store.call("query " + model.name(), () -> store.sync().zrangebylex(key, Range.from(lower, upper))));
+        }
+        // scores may round: inclusive bounds, exact comparison on the documents afterwards
+        Range.Boundary<Double> lower = low == null ? Range.Boundary.unbounded()
+                : Range.Boundary.including(IndexEntries.score(kind, low));
+        Range.Boundary<Double> upper = high == null ? Range.Boundary.unbounded()
+                : Range.Boundary.including(IndexEntries.score(kind, high));
+        String key = IndexEntries.numberKey(base, p.name());
+        return new LinkedHashSet<>(store.call("query " + model.name(), () -> store.sync().zrangebyscore(key, Range.from(lower, upper))));
+    }
+
+    private static Set<String> ids(List<String> members) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String m : members) {
+            out.add(m.substring(m.lastIndexOf('\0') + 1));
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "RedisRepository[" + model.name() + " in " + store.name() + "]";
+    }
+}

@@ -1,0 +1,98 @@
+package io.polystore.keyvalue;
+
+import io.polystore.ConfigurationException;
+import io.polystore.Polystore;
+import io.polystore.Repository;
+import io.polystore.StoreUnavailableException;
+import io.polystore.UnsupportedQueryException;
+import io.polystore.annotation.Expires;
+import io.polystore.annotation.Id;
+import io.polystore.annotation.Indexed;
+import io.polystore.query.Query;
+import io.polystore.testkit.RedisServer;
+import io.polystore.testkit.TestServers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static io.polystore.query.Criteria.eq;
+import static io.polystore.query.Criteria.gt;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RedisBehaviourIT {
+    record Ticket(@Id String id, @Indexed String owner, String note, @Indexed long priority, @Expires Instant expiresAt) {
+    }
+
+    private Polystore polystore;
+    private Repository<Ticket, String> tickets;
+
+    @BeforeEach
+    void open() {
+        polystore = Polystore.builder().store("kv", TestServers.redisUrl(), Map.of("key-prefix", "behaviour")).build();
+        tickets = polystore.repository(Ticket.class);
+        tickets.deleteAll();
+    }
+
+    @AfterEach
+    void close() {
+        if (polystore != null) {
+            tickets.deleteAll();
+            polystore.close();
+        }
+    }
+
+    @Test
+    void aQueryOnAFieldWithoutIndexNamesTheFieldAndTheFix() {
+        assertThatThrownBy(() -> tickets.find(Query.where(eq("note", "x"))))
+                .isInstanceOf(UnsupportedQueryException.class).hasMessageContaining("note").hasMessageContaining("@Indexed");
+    }
+
+    @Test
+    void idsWithColonsStarsBracesSpacesAndEmojiAreJustIds() {
+        List<String> ids = List.of("a:b:c", "*", "{tag}", "with space", "ünï 😀", "user:*:{x}");
+        for (String id : ids) {
+            tickets.save(new Ticket(id, "o", "n", 1, null));
+        }
+        for (String id : ids) {
+            assertThat(tickets.findById(id)).as(id).map(Ticket::id).contains(id);
+        }
+        assertThat(tickets.count()).isEqualTo(ids.size());
+        assertThat(tickets.find(Query.where(eq("owner", "o"))).content()).hasSize(ids.size());
+        assertThat(tickets.deleteAllById(ids)).isEqualTo(ids.size());
+    }
+
+    @Test
+    void expiredEntitiesLeaveNoIndexEntriesBehind() throws Exception {
+        tickets.save(new Ticket("soon", "ann", "n", 5, Instant.now().plusMillis(300)));
+        tickets.save(new Ticket("later", "ann", "n", 5, Instant.now().plus(Duration.ofHours(1))));
+        Thread.sleep(600);
+        assertThat(tickets.find(Query.where(eq("owner", "ann"))).content()).extracting(Ticket::id).containsExactly("later");
+        assertThat(tickets.count()).isEqualTo(1);
+        assertThat(tickets.count(Query.where(gt("priority", 1)))).isEqualTo(1);
+    }
+
+    @Test
+    void anUnreachableServerFailsFastWithStoreUnavailable() {
+        int port = RedisServer.freePort();
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> Polystore.builder().store("kv", "redis://:secret@127.0.0.1:" + port,
+                Map.of("connect-timeout", "500ms")).build())
+                .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("store 'kv'")
+                .hasMessageNotContaining("secret");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void unsupportedClientsAndClusterSayWhatToDo() {
+        assertThatThrownBy(() -> Polystore.builder().store("kv", TestServers.redisUrl(), Map.of("client", "jedis")).build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("stores.kv.options.client");
+        assertThatThrownBy(() -> Polystore.builder().store("kv", "redis-cluster://127.0.0.1:7000").build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("Cluster");
+    }
+}
