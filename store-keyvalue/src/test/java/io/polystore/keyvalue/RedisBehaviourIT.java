@@ -89,9 +89,10 @@ class RedisBehaviourIT {
     }
 
     @Test
-    void unsupportedClientsAndClusterSayWhatToDo() {
-        assertThatThrownBy(() -> Polystore.builder().store("kv", TestServers.redisUrl(), Map.of("client", "jedis")).build())
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("stores.kv.options.client");
+    void unknownClientsAndClusterSayWhatToDo() {
+        assertThatThrownBy(() -> Polystore.builder().store("kv", TestServers.redisUrl(), Map.of("client", "redisson")).build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("stores.kv.options.client")
+                .hasMessageContaining("jedis").hasMessageContaining("lettuce");
         assertThatThrownBy(() -> Polystore.builder().store("kv", "redis-cluster://127.0.0.1:7000").build())
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("Cluster");
     }

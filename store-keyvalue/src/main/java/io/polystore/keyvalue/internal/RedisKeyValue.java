@@ -1,10 +1,5 @@
 package io.polystore.keyvalue.internal;
 
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.KeyValue;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
-import io.lettuce.core.SetArgs;
 import io.polystore.KeyValueOperations;
 import io.polystore.MappingException;
 import io.polystore.StoreException;
@@ -25,19 +20,19 @@ import java.util.Optional;
  * read the same JSON or bytes.
  */
 final class RedisKeyValue implements KeyValueOperations {
-    private final RedisStore store;
+    private final RedisOps ops;
     private final String prefix;
     private final ValueCodec codec;
 
-    RedisKeyValue(RedisStore store, String prefix, ValueCodec codec) {
-        this.store = store;
+    RedisKeyValue(RedisOps ops, String prefix, ValueCodec codec) {
+        this.ops = ops;
         this.prefix = prefix;
         this.codec = codec;
     }
 
     @Override
     public KeyValueOperations withCodec(ValueCodec codec) {
-        return new RedisKeyValue(store, prefix, Objects.requireNonNull(codec, "codec"));
+        return new RedisKeyValue(ops, prefix, Objects.requireNonNull(codec, "codec"));
     }
 
     private String k(String key) {
@@ -61,51 +56,45 @@ final class RedisKeyValue implements KeyValueOperations {
 
     @Override
     public <V> Optional<V> get(String key, Class<V> type) {
-        byte[] raw = store.call("get", () -> store.bytes().get(k(key)));
+        byte[] raw = ops.getBytes(k(key));
         return raw == null ? Optional.empty() : Optional.of(decode(raw, type));
     }
 
     @Override
     public void set(String key, Object value) {
-        byte[] v = encode(value);
-        store.call("set", () -> store.bytes().set(k(key), v));
+        ops.setBytes(k(key), encode(value), -1, false);
     }
 
     @Override
     public void set(String key, Object value, Duration ttl) {
-        byte[] v = encode(value);
-        long px = millis(Objects.requireNonNull(ttl, "ttl"));
-        store.call("set", () -> store.bytes().set(k(key), v, SetArgs.Builder.px(px)));
+        ops.setBytes(k(key), encode(value), millis(Objects.requireNonNull(ttl, "ttl")), false);
     }
 
     @Override
     public boolean setIfAbsent(String key, Object value, Duration ttl) {
-        byte[] v = encode(value);
-        SetArgs args = ttl == null ? SetArgs.Builder.nx() : SetArgs.Builder.nx().px(millis(ttl));
-        return "OK".equals(store.call("setIfAbsent", () -> store.bytes().set(k(key), v, args)));
+        return ops.setBytes(k(key), encode(value), ttl == null ? -1 : millis(ttl), true);
     }
 
     @Override
     public boolean delete(String key) {
-        return store.call("delete", () -> store.bytes().del(k(key))) > 0;
+        return ops.del(k(key)) > 0;
     }
 
     @Override
     public boolean expire(String key, Duration ttl) {
-        long px = millis(Objects.requireNonNull(ttl, "ttl"));
-        return Boolean.TRUE.equals(store.call("expire", () -> store.bytes().pexpire(k(key), px)));
+        return ops.pexpire(k(key), millis(Objects.requireNonNull(ttl, "ttl")));
     }
 
     @Override
     public Optional<Duration> ttl(String key) {
-        long px = store.call("ttl", () -> store.bytes().pttl(k(key)));
+        long px = ops.pttl(k(key));
         return px < 0 ? Optional.empty() : Optional.of(Duration.ofMillis(px));
     }
 
     @Override
     public long increment(String key, long delta) {
         try {
-            return store.call("increment", () -> store.bytes().incrby(k(key), delta));
+            return ops.incrBy(k(key), delta);
         } catch (StoreException e) {
             if (String.valueOf(e.getMessage()).contains("not an integer")) {
                 throw new MappingException("key '" + key + "' does not hold an integer; cannot increment it", e);
@@ -120,14 +109,15 @@ final class RedisKeyValue implements KeyValueOperations {
         if (keys.isEmpty()) {
             return out;
         }
-        List<String> full = new ArrayList<>(keys.size());
-        for (String key : keys) {
+        List<String> given = new ArrayList<>(keys);
+        List<String> full = new ArrayList<>(given.size());
+        for (String key : given) {
             full.add(k(key));
         }
-        List<KeyValue<String, byte[]>> values = store.call("getAll", () -> store.bytes().mget(full.toArray(new String[0])));
-        for (KeyValue<String, byte[]> kv : values) {
-            if (kv.hasValue()) {
-                out.put(kv.getKey().substring(prefix.length()), decode(kv.getValue(), type));
+        List<byte[]> values = ops.mgetBytes(full);
+        for (int i = 0; i < given.size(); i++) {
+            if (values.get(i) != null) {
+                out.put(given.get(i), decode(values.get(i), type));
             }
         }
         return out;
@@ -140,23 +130,15 @@ final class RedisKeyValue implements KeyValueOperations {
         }
         Map<String, byte[]> encoded = new LinkedHashMap<>();
         values.forEach((key, v) -> encoded.put(k(key), encode(v)));
-        store.call("setAll", () -> store.bytes().mset(encoded));
+        ops.msetBytes(encoded);
     }
 
     @Override
     public List<String> keys(String keyPrefix) {
-        String match = Keys.glob(prefix + Objects.requireNonNull(keyPrefix, "prefix")) + "*";
-        return store.call("keys", () -> {
-            List<String> out = new ArrayList<>();
-            ScanCursor cursor = ScanCursor.INITIAL;
-            do {
-                KeyScanCursor<String> page = store.bytes().scan(cursor, ScanArgs.Builder.matches(match).limit(1000));
-                for (String key : page.getKeys()) {
-                    out.add(key.substring(prefix.length()));
-                }
-                cursor = page;
-            } while (!cursor.isFinished());
-            return out;
-        });
+        List<String> out = new ArrayList<>();
+        for (String key : ops.scanKeys(Keys.glob(prefix + Objects.requireNonNull(keyPrefix, "prefix")) + "*")) {
+            out.add(key.substring(prefix.length()));
+        }
+        return out;
     }
 }

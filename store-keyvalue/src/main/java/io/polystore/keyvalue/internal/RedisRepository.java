@@ -4,13 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lettuce.core.KeyValue;
-import io.lettuce.core.Range;
-import io.lettuce.core.RedisFuture;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.ScriptOutputType;
 import io.polystore.MappingException;
 import io.polystore.OptimisticLockException;
 import io.polystore.Repository;
@@ -37,9 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -51,7 +41,6 @@ import java.util.stream.Stream;
  * criteria, order and cursor to them.
  */
 final class RedisRepository<T, ID> implements Repository<T, ID> {
-    private static final int CHUNK = 500;
     private static final TypeReference<LinkedHashMap<String, Object>> DOC = new TypeReference<>() {
     };
     private static final String MAX_TEXT = "\uDBFF\uDFFF";
@@ -126,7 +115,7 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         Object id = model.idFromDocument(doc);
         if (id == null) {
             id = model.idKind() == EntityModel.IdKind.LONG
-                    ? store.call("next id", () -> store.sync().incr(base + "seq"))
+                    ? store.ops.incr(base + "seq")
                     : model.newRandomId();
             model.setId(doc, id);
         }
@@ -164,7 +153,7 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
     @Override
     public T save(T entity) {
         Save s = prepare(entity);
-        List<Object> result = store.eval("save " + model.name(), Scripts.SAVE, ScriptOutputType.MULTI, s.keys, s.args);
+        List<Object> result = store.ops.evalList(Scripts.SAVE, s.keys, s.args);
         check(s, result);
         return model.fromDocument(s.doc);
     }
@@ -175,43 +164,21 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         for (T e : entities) {
             saves.add(prepare(e));
         }
-        String sha = store.sha(Scripts.SAVE);
-        List<T> out = new ArrayList<>(saves.size());
-        for (int from = 0; from < saves.size(); from += CHUNK) {
-            List<Save> chunk = saves.subList(from, Math.min(saves.size(), from + CHUNK));
-            List<RedisFuture<List<Object>>> futures = store.call("saveAll " + model.name(), () -> {
-                List<RedisFuture<List<Object>>> fs = new ArrayList<>(chunk.size());
-                for (Save s : chunk) {
-                    fs.add(store.async().evalsha(sha, ScriptOutputType.MULTI, s.keys, s.args));
-                }
-                return fs;
-            });
-            for (int i = 0; i < chunk.size(); i++) {
-                check(chunk.get(i), await("saveAll " + model.name(), futures.get(i)));
-            }
+        List<String[]> keys = new ArrayList<>(saves.size());
+        List<String[]> args = new ArrayList<>(saves.size());
+        for (Save s : saves) {
+            keys.add(s.keys);
+            args.add(s.args);
         }
+        List<List<Object>> results = store.ops.evalListAll(Scripts.SAVE, keys, args);
+        for (int i = 0; i < saves.size(); i++) {
+            check(saves.get(i), results.get(i));
+        }
+        List<T> out = new ArrayList<>(saves.size());
         for (Save s : saves) {
             out.add(model.fromDocument(s.doc));
         }
         return out;
-    }
-
-    private <R> R await(String what, RedisFuture<R> future) {
-        return store.call(what, () -> {
-            try {
-                return future.get(store.timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException r) {
-                    throw r;
-                }
-                throw new StoreException(what + " failed: " + e.getCause(), e.getCause());
-            } catch (TimeoutException e) {
-                throw new io.lettuce.core.RedisCommandTimeoutException("no answer within " + store.timeout);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StoreException(what + " interrupted", e);
-            }
-        });
     }
 
     // ---- reads ------------------------------------------------------------------------------
@@ -219,7 +186,7 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
     @Override
     public Optional<T> findById(ID id) {
         String k = key(model.normalizeId(id));
-        String text = store.call("findById " + model.name(), () -> store.sync().get(k));
+        String text = store.ops.get(k);
         return text == null ? Optional.empty() : Optional.of(entity(text));
     }
 
@@ -246,37 +213,20 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
 
     /** MGET in chunks, pipelined; null for missing keys, in key order. */
     private List<String> mget(List<String> keys) {
-        List<String> out = new ArrayList<>(keys.size());
-        if (keys.isEmpty()) {
-            return out;
-        }
-        List<RedisFuture<List<KeyValue<String, String>>>> futures = store.call("read " + model.name(), () -> {
-            List<RedisFuture<List<KeyValue<String, String>>>> fs = new ArrayList<>();
-            for (int from = 0; from < keys.size(); from += CHUNK) {
-                fs.add(store.async().mget(keys.subList(from, Math.min(keys.size(), from + CHUNK)).toArray(new String[0])));
-            }
-            return fs;
-        });
-        for (RedisFuture<List<KeyValue<String, String>>> f : futures) {
-            for (KeyValue<String, String> kv : await("read " + model.name(), f)) {
-                out.add(kv.hasValue() ? kv.getValue() : null);
-            }
-        }
-        return out;
+        return keys.isEmpty() ? new ArrayList<>() : store.ops.mget(keys);
     }
 
     @Override
     public boolean existsById(ID id) {
         String k = key(model.normalizeId(id));
-        return store.call("existsById " + model.name(), () -> store.sync().exists(k)) > 0;
+        return store.ops.exists(k);
     }
 
     // ---- deletes ----------------------------------------------------------------------------
 
     private long delete(Object id, long expected) {
         String idText = model.idToString(id);
-        Long r = store.eval("delete " + model.name(), Scripts.DELETE, ScriptOutputType.INTEGER,
-                new String[]{entityPrefix + idText}, base, idText, Long.toString(expected));
+        long r = store.ops.evalLong(Scripts.DELETE, new String[]{entityPrefix + idText}, base, idText, Long.toString(expected));
         if (r == -2) {
             throw new OptimisticLockException(model.name() + " " + id + ": cannot delete version " + expected
                     + "; it was changed by someone else");
@@ -309,21 +259,16 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
     }
 
     private long deleteIds(List<String> idTexts) {
-        String sha = store.sha(Scripts.DELETE);
+        List<String[]> keys = new ArrayList<>(idTexts.size());
+        List<String[]> args = new ArrayList<>(idTexts.size());
+        for (String id : idTexts) {
+            keys.add(new String[]{entityPrefix + id});
+            args.add(new String[]{base, id, "-1"});
+        }
         long n = 0;
-        for (int from = 0; from < idTexts.size(); from += CHUNK) {
-            List<String> chunk = idTexts.subList(from, Math.min(idTexts.size(), from + CHUNK));
-            List<RedisFuture<Long>> futures = store.call("deleteAllById " + model.name(), () -> {
-                List<RedisFuture<Long>> fs = new ArrayList<>();
-                for (String id : chunk) {
-                    fs.add(store.async().evalsha(sha, ScriptOutputType.INTEGER, new String[]{entityPrefix + id}, base, id, "-1"));
-                }
-                return fs;
-            });
-            for (RedisFuture<Long> f : futures) {
-                if (await("deleteAllById " + model.name(), f) == 1) {
-                    n++;
-                }
+        for (long r : store.ops.evalLongAll(Scripts.DELETE, keys, args)) {
+            if (r == 1) {
+                n++;
             }
         }
         return n;
@@ -332,23 +277,11 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
     @Override
     public long deleteAll() {
         purge();
-        List<String> ids = new ArrayList<>(store.call("deleteAll " + model.name(), () -> store.sync().smembers(allKey)));
-        long n = deleteIds(ids);
-        // whatever is left of the type (index keys, sequence, stray entries) goes too
-        String match = Keys.glob(base) + "*";
-        store.call("deleteAll " + model.name(), () -> {
-            ScanCursor cursor = ScanCursor.INITIAL;
-            do {
-                KeyScanCursor<String> page = store.sync().scan(cursor, ScanArgs.Builder.matches(match).limit(1000));
-                List<String> keys = new ArrayList<>(page.getKeys());
-                keys.remove(base + "seq");
-                if (!keys.isEmpty()) {
-                    store.sync().unlink(keys.toArray(new String[0]));
-                }
-                cursor = page;
-            } while (!cursor.isFinished());
-            return null;
-        });
+        long n = deleteIds(new ArrayList<>(store.ops.smembers(allKey)));
+        // whatever is left of the type (index keys, stray entries) goes too; the id sequence stays
+        List<String> rest = store.ops.scanKeys(Keys.glob(base) + "*");
+        rest.remove(base + "seq");
+        store.ops.unlink(rest);
         return n;
     }
 
@@ -359,8 +292,7 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         }
         long purged;
         do {
-            purged = store.<Long>eval("purge " + model.name(), Scripts.PURGE, ScriptOutputType.INTEGER, new String[0],
-                    base, Long.toString(System.currentTimeMillis()), "1000");
+            purged = store.ops.evalLong(Scripts.PURGE, new String[0], base, Long.toString(System.currentTimeMillis()), "1000");
         } while (purged >= 1000);
     }
 
@@ -369,7 +301,7 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
     @Override
     public long count() {
         purge();
-        return store.call("count " + model.name(), () -> store.sync().scard(allKey));
+        return store.ops.scard(allKey);
     }
 
     @Override
@@ -427,7 +359,7 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
     }
 
     private Set<String> all() {
-        return new LinkedHashSet<>(store.call("read ids of " + model.name(), () -> store.sync().smembers(allKey)));
+        return new LinkedHashSet<>(store.ops.smembers(allKey));
     }
 
     /** Ids that may match; a superset of the matches (the documents are checked exactly afterwards). */
@@ -536,13 +468,11 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
                 DocumentQueries.compile(model, c, null); // the reference refusal: startsWith needs text
             }
             String key = IndexEntries.textKey(base, p.name());
-            List<String> members = store.call("query " + model.name(), () -> store.sync().zrangebylex(key,
-                    Range.create(s.prefix(), s.prefix() + MAX_TEXT)));
-            return ids(members);
+            return ids(store.ops.zrangeByLex(key, "[" + s.prefix(), "[" + s.prefix() + MAX_TEXT));
         }
         if (c instanceof Criteria.IsNull n) {
             PropertyModel p = indexed(n.field(), "isNull");
-            return new LinkedHashSet<>(store.call("query " + model.name(), () -> store.sync().smembers(IndexEntries.nullKey(base, p.name()))));
+            return new LinkedHashSet<>(store.ops.smembers(IndexEntries.nullKey(base, p.name())));
         }
         if (c instanceof Criteria.Contains ct) {
             PropertyModel p = indexed(ct.field(), "contains");
@@ -564,20 +494,14 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         ValueKind kind = p.kind() == ValueKind.LIST ? p.elementKind() : p.kind();
         if (IndexEntries.isText(kind)) {
             // member = value \0 id: [v\0 .. (v\1 is "value == v"; see IndexEntries
-            Range.Boundary<String> lower = low == null ? Range.Boundary.unbounded()
-                    : Range.Boundary.including(low + (lowIncluded ? "\0" : "\u0001"));
-            Range.Boundary<String> upper = high == null ? Range.Boundary.unbounded()
-                    : Range.Boundary.excluding(high + (highIncluded ? "\u0001" : "\0"));
-            String key = IndexEntries.textKey(base, p.name());
-            return ids(store.call("query " + model.name(), () -> store.sync().zrangebylex(key, Range.from(lower, upper))));
+            String min = low == null ? "-" : "[" + low + (lowIncluded ? "\0" : "\u0001");
+            String max = high == null ? "+" : "(" + high + (highIncluded ? "\u0001" : "\0");
+            return ids(store.ops.zrangeByLex(IndexEntries.textKey(base, p.name()), min, max));
         }
         // scores may round: inclusive bounds, exact comparison on the documents afterwards
-        Range.Boundary<Double> lower = low == null ? Range.Boundary.unbounded()
-                : Range.Boundary.including(IndexEntries.score(kind, low));
-        Range.Boundary<Double> upper = high == null ? Range.Boundary.unbounded()
-                : Range.Boundary.including(IndexEntries.score(kind, high));
-        String key = IndexEntries.numberKey(base, p.name());
-        return new LinkedHashSet<>(store.call("query " + model.name(), () -> store.sync().zrangebyscore(key, Range.from(lower, upper))));
+        double min = low == null ? Double.NEGATIVE_INFINITY : IndexEntries.score(kind, low);
+        double max = high == null ? Double.POSITIVE_INFINITY : IndexEntries.score(kind, high);
+        return new LinkedHashSet<>(store.ops.zrangeByScore(IndexEntries.numberKey(base, p.name()), min, max));
     }
 
     private static Set<String> ids(List<String> members) {
@@ -586,6 +510,99 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
             out.add(m.substring(m.lastIndexOf('\0') + 1));
         }
         return out;
+    }
+
+    // ---- index maintenance ------------------------------------------------------------------
+
+    /** One index entry: a sorted-set member with its score, or a set member (score null). */
+    private record Entry(String key, String member, Double score) {
+        String id() {
+            return member.substring(member.lastIndexOf('\0') + 1);
+        }
+    }
+
+    private static Set<Entry> entries(List<List<Object>> raw) {
+        Set<Entry> out = new HashSet<>();
+        for (List<Object> e : raw) {
+            if ("z".equals(e.get(0))) {
+                out.add(new Entry((String) e.get(1), (String) e.get(3), Double.parseDouble((String) e.get(2))));
+            } else {
+                out.add(new Entry((String) e.get(1), (String) e.get(2), null));
+            }
+        }
+        return out;
+    }
+
+    /** Compares the index structures with the stored documents, and repairs them when asked. */
+    io.polystore.IndexMaintenance.Report verify(boolean repair) {
+        purge();
+        List<String> ids = new ArrayList<>(all());
+        List<String> keys = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            keys.add(entityPrefix + id);
+        }
+        List<String> texts = mget(keys);
+        Set<Entry> expected = new HashSet<>();
+        Map<String, String> jsonById = new LinkedHashMap<>();
+        Map<String, String> entriesById = new LinkedHashMap<>();
+        List<String> gone = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            String text = texts.get(i);
+            if (text == null) {
+                gone.add(ids.get(i));
+                continue;
+            }
+            List<List<Object>> raw = IndexEntries.of(model, base, ids.get(i), document(text));
+            expected.addAll(entries(raw));
+            jsonById.put(ids.get(i), text);
+            try {
+                entriesById.put(ids.get(i), json.writeValueAsString(raw));
+            } catch (JsonProcessingException e) {
+                throw new MappingException(model.type().getName() + ": cannot write index entries: " + e.getMessage(), e);
+            }
+        }
+        Set<Entry> actual = new HashSet<>();
+        for (PropertyModel p : model.indexed()) {
+            if (!IndexEntries.indexable(p)) {
+                continue;
+            }
+            for (String key : List.of(IndexEntries.textKey(base, p.name()), IndexEntries.numberKey(base, p.name()))) {
+                for (Map.Entry<String, Double> v : store.ops.zrangeWithScores(key)) {
+                    actual.add(new Entry(key, v.getKey(), v.getValue()));
+                }
+            }
+            String nulls = IndexEntries.nullKey(base, p.name());
+            for (String id : store.ops.smembers(nulls)) {
+                actual.add(new Entry(nulls, id, null));
+            }
+        }
+        Set<Entry> missing = new HashSet<>(expected);
+        missing.removeAll(actual);
+        Set<Entry> stale = new HashSet<>(actual);
+        stale.removeAll(expected);
+        long staleCount = stale.size() + gone.size();
+        if (repair && (!missing.isEmpty() || staleCount > 0)) {
+            Set<String> reindex = new LinkedHashSet<>();
+            for (Entry e : missing) {
+                reindex.add(e.id());
+            }
+            for (Entry e : stale) {
+                if (jsonById.containsKey(e.id())) {
+                    reindex.add(e.id());
+                }
+                if (e.score() == null) {
+                    store.ops.srem(e.key(), e.member());
+                } else {
+                    store.ops.zrem(e.key(), e.member());
+                }
+            }
+            for (String id : reindex) {
+                store.ops.evalLong(Scripts.REINDEX, new String[]{entityPrefix + id}, base, id, jsonById.get(id), entriesById.get(id));
+            }
+            deleteIds(gone);
+        }
+        return new io.polystore.IndexMaintenance.Report(model.name(), jsonById.size(), missing.size(), staleCount,
+                repair && (!missing.isEmpty() || staleCount > 0));
     }
 
     @Override

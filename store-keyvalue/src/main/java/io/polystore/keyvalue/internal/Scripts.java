@@ -101,4 +101,24 @@ final class Scripts {
             end
             return #ids
             """;
+
+    /**
+     * Re-indexes one entity if its document is still the one the caller read.
+     * KEYS[1] entity key. ARGV: 1 base, 2 id, 3 the JSON read, 4 index entries JSON.
+     * Returns 1 re-indexed, 0 changed meanwhile (left alone), -1 gone (its entries removed).
+     */
+    static final String REINDEX = HELPERS + """
+            local base, id = ARGV[1], ARGV[2]
+            local current = redis.call('GET', KEYS[1])
+            if not current then
+              forget(base, id)
+              return -1
+            end
+            if current ~= ARGV[3] then return 0 end
+            unindex(redis.call('HGET', base .. 'x', id))
+            redis.call('SADD', base .. 'all', id)
+            redis.call('HSET', base .. 'x', id, ARGV[4])
+            index(ARGV[4])
+            return 1
+            """;
 }

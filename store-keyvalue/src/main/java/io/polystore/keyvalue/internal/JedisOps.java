@@ -1,0 +1,339 @@
+package io.polystore.keyvalue.internal;
+
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.resps.ScanResult;
+import redis.clients.jedis.resps.Tuple;
+
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Jedis: a pool of connections ({@link RedisClient}); pipelined work takes one connection for the
+ * batch. Timeouts surface as {@code StoreTimeoutException}, refused or lost connections as
+ * {@code StoreUnavailableException}.
+ */
+final class JedisOps implements RedisOps {
+    private static final int CHUNK = 500;
+
+    private final RedisClient jedis;
+    private final Errors errors;
+    private final ConcurrentHashMap<String, String> shas = new ConcurrentHashMap<>();
+
+    private JedisOps(RedisClient jedis, Errors errors) {
+        this.jedis = jedis;
+        this.errors = errors;
+    }
+
+    static JedisOps connect(String host, int port, boolean ssl, int database, String user, String password,
+                            int timeoutMillis, int connectTimeoutMillis, int poolSize, Errors errors) {
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .socketTimeoutMillis(timeoutMillis).connectionTimeoutMillis(connectTimeoutMillis)
+                .database(database).ssl(ssl).clientName("polystore");
+        if (password != null) {
+            config.password(password);
+            if (user != null) {
+                config.user(user);
+            }
+        }
+        org.apache.commons.pool2.impl.GenericObjectPoolConfig<redis.clients.jedis.Connection> pool =
+                new org.apache.commons.pool2.impl.GenericObjectPoolConfig<>();
+        pool.setMaxTotal(poolSize);
+        pool.setMaxIdle(poolSize);
+        pool.setMaxWait(java.time.Duration.ofMillis(timeoutMillis));
+        RedisClient client = RedisClient.builder().hostAndPort(host, port).clientConfig(config.build()).poolConfig(pool).build();
+        JedisOps ops = new JedisOps(client, errors);
+        try {
+            client.ping(); // fail at startup, not at first use
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+        return ops;
+    }
+
+    @Override
+    public String client() {
+        return "jedis";
+    }
+
+    private <R> R call(String what, Supplier<R> work) {
+        try {
+            return work.get();
+        } catch (JedisConnectionException e) {
+            if (hasCause(e, SocketTimeoutException.class)) {
+                throw errors.timeout(what, e);
+            }
+            throw errors.unavailable(what, e);
+        } catch (JedisDataException e) {
+            throw errors.failed(what, e);
+        } catch (JedisException e) {
+            if (String.valueOf(e.getMessage()).contains("Could not get a resource")) {
+                throw errors.unavailable(what, e);
+            }
+            throw errors.failed(what, e);
+        }
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String sha(String script) {
+        return shas.computeIfAbsent(script, s -> call("load script", () -> jedis.scriptLoad(s)));
+    }
+
+    private Object eval(String script, String[] keys, String[] args) {
+        return call("script", () -> {
+            try {
+                return jedis.evalsha(sha(script), Arrays.asList(keys), Arrays.asList(args));
+            } catch (JedisNoScriptException e) {
+                shas.remove(script);
+                return jedis.evalsha(sha(script), Arrays.asList(keys), Arrays.asList(args));
+            }
+        });
+    }
+
+    private List<Object> evalAll(String script, List<String[]> keys, List<String[]> args) {
+        String sha = sha(script);
+        List<Object> out = new ArrayList<>(keys.size());
+        for (int from = 0; from < keys.size(); from += CHUNK) {
+            int to = Math.min(keys.size(), from + CHUNK);
+            int start = from;
+            out.addAll(call("scripts", () -> {
+                List<Response<Object>> responses = new ArrayList<>(to - start);
+                try (AbstractPipeline p = jedis.pipelined()) {
+                    for (int i = start; i < to; i++) {
+                        responses.add(p.evalsha(sha, Arrays.asList(keys.get(i)), Arrays.asList(args.get(i))));
+                    }
+                    p.sync();
+                }
+                List<Object> results = new ArrayList<>(responses.size());
+                for (Response<Object> r : responses) {
+                    results.add(r.get());
+                }
+                return results;
+            }));
+        }
+        return out;
+    }
+
+    @Override
+    public String get(String key) {
+        return call("GET", () -> jedis.get(key));
+    }
+
+    @Override
+    public boolean exists(String key) {
+        return call("EXISTS", () -> jedis.exists(key));
+    }
+
+    @Override
+    public long incr(String key) {
+        return call("INCR", () -> jedis.incr(key));
+    }
+
+    @Override
+    public List<String> mget(List<String> keys) {
+        List<String> out = new ArrayList<>(keys.size());
+        if (keys.isEmpty()) {
+            return out;
+        }
+        return call("MGET", () -> {
+            List<Response<List<String>>> responses = new ArrayList<>();
+            try (AbstractPipeline p = jedis.pipelined()) {
+                for (int from = 0; from < keys.size(); from += CHUNK) {
+                    responses.add(p.mget(keys.subList(from, Math.min(keys.size(), from + CHUNK)).toArray(new String[0])));
+                }
+                p.sync();
+            }
+            for (Response<List<String>> r : responses) {
+                out.addAll(r.get());
+            }
+            return out;
+        });
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public List<Object> evalList(String script, String[] keys, String... args) {
+        return (List<Object>) eval(script, keys, args);
+    }
+
+    @Override
+    public long evalLong(String script, String[] keys, String... args) {
+        return (Long) eval(script, keys, args);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public List<List<Object>> evalListAll(String script, List<String[]> keys, List<String[]> args) {
+        List<List<Object>> out = new ArrayList<>();
+        for (Object o : evalAll(script, keys, args)) {
+            out.add((List<Object>) o);
+        }
+        return out;
+    }
+
+    @Override
+    public List<Long> evalLongAll(String script, List<String[]> keys, List<String[]> args) {
+        List<Long> out = new ArrayList<>();
+        for (Object o : evalAll(script, keys, args)) {
+            out.add((Long) o);
+        }
+        return out;
+    }
+
+    @Override
+    public Set<String> smembers(String key) {
+        return new LinkedHashSet<>(call("SMEMBERS", () -> jedis.smembers(key)));
+    }
+
+    @Override
+    public long scard(String key) {
+        return call("SCARD", () -> jedis.scard(key));
+    }
+
+    @Override
+    public List<String> scanKeys(String match) {
+        return call("SCAN", () -> {
+            List<String> out = new ArrayList<>();
+            String cursor = ScanParams.SCAN_POINTER_START;
+            do {
+                ScanResult<String> page = jedis.scan(cursor, new ScanParams().match(match).count(1000));
+                out.addAll(page.getResult());
+                cursor = page.getCursor();
+            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+            return out;
+        });
+    }
+
+    @Override
+    public void unlink(List<String> keys) {
+        if (!keys.isEmpty()) {
+            call("UNLINK", () -> jedis.unlink(keys.toArray(new String[0])));
+        }
+    }
+
+    @Override
+    public List<String> zrangeByLex(String key, String min, String max) {
+        return call("ZRANGEBYLEX", () -> jedis.zrangeByLex(key, min, max));
+    }
+
+    @Override
+    public List<String> zrangeByScore(String key, double min, double max) {
+        return call("ZRANGEBYSCORE", () -> jedis.zrangeByScore(key, min, max));
+    }
+
+    @Override
+    public List<Map.Entry<String, Double>> zrangeWithScores(String key) {
+        List<Map.Entry<String, Double>> out = new ArrayList<>();
+        for (Tuple t : call("ZRANGE", () -> jedis.zrangeWithScores(key, 0, -1))) {
+            out.add(new AbstractMap.SimpleImmutableEntry<>(t.getElement(), t.getScore()));
+        }
+        return out;
+    }
+
+    @Override
+    public long srem(String key, String member) {
+        return call("SREM", () -> jedis.srem(key, member));
+    }
+
+    @Override
+    public long zrem(String key, String member) {
+        return call("ZREM", () -> jedis.zrem(key, member));
+    }
+
+    private static byte[] b(String key) {
+        return key.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public byte[] getBytes(String key) {
+        return call("GET", () -> jedis.get(b(key)));
+    }
+
+    @Override
+    public boolean setBytes(String key, byte[] value, long px, boolean nx) {
+        SetParams params = new SetParams();
+        if (nx) {
+            params.nx();
+        }
+        if (px > 0) {
+            params.px(px);
+        }
+        return "OK".equals(call("SET", () -> jedis.set(b(key), value, params)));
+    }
+
+    @Override
+    public long del(String key) {
+        return call("DEL", () -> jedis.del(key));
+    }
+
+    @Override
+    public boolean pexpire(String key, long millis) {
+        return call("PEXPIRE", () -> jedis.pexpire(key, millis)) == 1;
+    }
+
+    @Override
+    public long pttl(String key) {
+        return call("PTTL", () -> jedis.pttl(key));
+    }
+
+    @Override
+    public long incrBy(String key, long delta) {
+        return call("INCRBY", () -> jedis.incrBy(key, delta));
+    }
+
+    @Override
+    public List<byte[]> mgetBytes(List<String> keys) {
+        byte[][] k = new byte[keys.size()][];
+        for (int i = 0; i < k.length; i++) {
+            k[i] = b(keys.get(i));
+        }
+        return call("MGET", () -> jedis.mget(k));
+    }
+
+    @Override
+    public void msetBytes(Map<String, byte[]> values) {
+        byte[][] kv = new byte[values.size() * 2][];
+        int i = 0;
+        for (Map.Entry<String, byte[]> e : values.entrySet()) {
+            kv[i++] = b(e.getKey());
+            kv[i++] = e.getValue();
+        }
+        call("MSET", () -> jedis.mset(kv));
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !jedis.getPool().isClosed();
+    }
+
+    @Override
+    public void close() {
+        jedis.close();
+    }
+}
