@@ -31,7 +31,8 @@ import java.util.Map;
 public final class BenchMain {
     static final String USAGE = """
             usage: polystore-bench run [options]
-              --store URI         store to benchmark (default mem:); jdbc:sqlite:, jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql:
+              --store URI         store to benchmark (default mem:); jdbc:sqlite:, jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql:,
+                                  redis:// (-o client=lettuce|jedis picks the client of both api and raw)
               --workload NAME     a, b, c, d, e, f (YCSB core), w (write-only), or a properties file (default a)
               --compare LIST      targets, in the order they alternate: api, raw or api,raw (default api)
               --threads N         client threads (YCSB threadcount)
@@ -146,7 +147,8 @@ public final class BenchMain {
             Workload w = Workload.load(options.workload(), options.properties());
             String scheme = StoreConfig.scheme(options.store());
             boolean jdbc = scheme.startsWith("jdbc:");
-            if (options.targets().contains("raw") && !JdbcTarget.supports(options.store())) {
+            boolean redis = RedisTarget.supports(options.store());
+            if (options.targets().contains("raw") && !JdbcTarget.supports(options.store()) && !redis) {
                 throw new BenchException("no raw-driver baseline for '" + scheme + "' stores yet; use --compare api");
             }
             Map<String, String> storeOptions = new LinkedHashMap<>();
@@ -154,6 +156,8 @@ public final class BenchMain {
                 storeOptions.put("schema", "create");
                 storeOptions.put("table-prefix", "bench_");
                 storeOptions.put("pool-size", Integer.toString(Math.max(2, w.threads())));
+            } else if (redis) {
+                storeOptions.put("key-prefix", "bench");
             }
             storeOptions.putAll(options.storeOptions());
             List<Target> targets = new ArrayList<>();
@@ -163,6 +167,9 @@ public final class BenchMain {
                 for (String t : options.targets()) {
                     if (t.equals("api")) {
                         targets.add(api);
+                    } else if (redis) {
+                        targets.add(RedisTarget.of(options.store(), storeOptions.getOrDefault("client", "lettuce"),
+                                Integer.parseInt(storeOptions.getOrDefault("pool-size", "16"))));
                     } else {
                         targets.add(new JdbcTarget(options.store(), storeOptions.getOrDefault("table-prefix", "") + "usertable",
                                 Integer.parseInt(storeOptions.getOrDefault("pool-size", "10"))));

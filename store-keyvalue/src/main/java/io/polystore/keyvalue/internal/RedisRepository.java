@@ -52,6 +52,8 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
     private final String allKey;
     private final boolean versioned;
     private final boolean expiring;
+    private final boolean plain;
+    private final String saveScript;
     private final ObjectMapper json = Mapping.newObjectMapper();
     private final JavaType javaType;
 
@@ -63,6 +65,8 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         this.allKey = base + "all";
         this.versioned = model.version().isPresent();
         this.expiring = model.expires().isPresent();
+        this.plain = !versioned && !expiring && model.indexed().stream().noneMatch(IndexEntries::indexable);
+        this.saveScript = plain ? Scripts.SAVE_PLAIN : Scripts.SAVE;
         this.javaType = json.getTypeFactory().constructType(model.type());
     }
 
@@ -107,12 +111,13 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
     // ---- writes -----------------------------------------------------------------------------
 
     /** A prepared save: the document (id and version set) and the script's arguments. */
-    private record Save(Map<String, Object> doc, Object id, long expected, String[] keys, String[] args) {
+    private record Save(Map<String, Object> doc, Object id, long expected, String[] keys, String[] args, boolean unchanged) {
     }
 
     private Save prepare(T entity) {
         Map<String, Object> doc = model.toDocument(entity);
         Object id = model.idFromDocument(doc);
+        boolean unchanged = id != null && !versioned;
         if (id == null) {
             id = model.idKind() == EntityModel.IdKind.LONG
                     ? store.ops.incr(base + "seq")
@@ -125,6 +130,10 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         }
         java.time.Instant expiresAt = model.expiresFromDocument(doc);
         String idText = model.idToString(id);
+        String numericId = model.idKind() == EntityModel.IdKind.LONG ? "1" : "0";
+        if (plain) {
+            return new Save(doc, id, expected, new String[]{entityPrefix + idText}, new String[]{base, idText, write(doc), numericId}, unchanged);
+        }
         String entries;
         try {
             entries = json.writeValueAsString(IndexEntries.of(model, base, idText, doc));
@@ -133,8 +142,8 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         }
         String[] args = {base, idText, write(doc), versioned ? Long.toString(expected) : "-1",
                 expiresAt == null ? "-1" : Long.toString(expiresAt.toEpochMilli()), Long.toString(System.currentTimeMillis()),
-                entries, model.idKind() == EntityModel.IdKind.LONG ? "1" : "0"};
-        return new Save(doc, id, expected, new String[]{entityPrefix + idText}, args);
+                entries, numericId};
+        return new Save(doc, id, expected, new String[]{entityPrefix + idText}, args, unchanged);
     }
 
     private void check(Save s, List<Object> result) {
@@ -153,15 +162,17 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
     @Override
     public T save(T entity) {
         Save s = prepare(entity);
-        List<Object> result = store.ops.evalList(Scripts.SAVE, s.keys, s.args);
+        List<Object> result = store.ops.evalList(saveScript, s.keys, s.args);
         check(s, result);
-        return model.fromDocument(s.doc);
+        return s.unchanged ? entity : model.fromDocument(s.doc);
     }
 
     @Override
     public List<T> saveAll(Iterable<? extends T> entities) {
+        List<T> given = new ArrayList<>();
         List<Save> saves = new ArrayList<>();
         for (T e : entities) {
+            given.add(e);
             saves.add(prepare(e));
         }
         List<String[]> keys = new ArrayList<>(saves.size());
@@ -170,13 +181,13 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
             keys.add(s.keys);
             args.add(s.args);
         }
-        List<List<Object>> results = store.ops.evalListAll(Scripts.SAVE, keys, args);
+        List<List<Object>> results = store.ops.evalListAll(saveScript, keys, args);
         for (int i = 0; i < saves.size(); i++) {
             check(saves.get(i), results.get(i));
         }
         List<T> out = new ArrayList<>(saves.size());
-        for (Save s : saves) {
-            out.add(model.fromDocument(s.doc));
+        for (int i = 0; i < saves.size(); i++) {
+            out.add(saves.get(i).unchanged ? given.get(i) : model.fromDocument(saves.get(i).doc));
         }
         return out;
     }

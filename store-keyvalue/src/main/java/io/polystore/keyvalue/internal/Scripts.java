@@ -121,4 +121,19 @@ final class Scripts {
             index(ARGV[4])
             return 1
             """;
+
+    /**
+     * The save of an entity type without {@code @Indexed}, {@code @Version} or {@code @Expires}: the
+     * document and its id, nothing else to keep in step. KEYS[1] entity key. ARGV: 1 base, 2 id,
+     * 3 JSON, 4 numeric id (1) or not (0).
+     */
+    static final String SAVE_PLAIN = """
+            redis.call('SET', KEYS[1], ARGV[3])
+            redis.call('SADD', ARGV[1] .. 'all', ARGV[2])
+            if ARGV[4] == '1' then
+              local seq = tonumber(redis.call('GET', ARGV[1] .. 'seq') or '0')
+              if tonumber(ARGV[2]) > seq then redis.call('SET', ARGV[1] .. 'seq', ARGV[2]) end
+            end
+            return {1}
+            """;
 }

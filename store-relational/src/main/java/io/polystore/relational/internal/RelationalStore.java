@@ -71,7 +71,7 @@ final class RelationalStore implements Store, Transactional {
         this.dialect = dialect;
         this.schema = schema;
         this.tablePrefix = prefix;
-        this.writeLock = dialect instanceof SqliteDialect ? new ReentrantLock(true) : null;
+        this.writeLock = dialect instanceof SqliteDialect ? new ReentrantLock() : null;
     }
 
     static RelationalStore open(StoreConfig config) {
