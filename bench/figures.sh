@@ -9,6 +9,7 @@ OUT=${OUT:-bench-results}
 PG=${POLYSTORE_POSTGRES_URL:-jdbc:postgresql://127.0.0.1:5432/test?user=postgres}
 MY=${POLYSTORE_MYSQL_URL:-jdbc:mariadb://127.0.0.1:3306/test?user=root}
 SQLITE=jdbc:sqlite:${TMPDIR:-/tmp}/polystore-bench/bench.db
+REDIS=${POLYSTORE_REDIS_URL:-redis://127.0.0.1:6379}
 COMMON=(--threads 8 -p recordcount=10000 -p duration=8s -p warmup=5s -p rounds=5 -p batchsize=10000 --out "$OUT")
 
 run() { java -jar "$JAR" run "$@" "${COMMON[@]}" 2>/dev/null; }
@@ -17,9 +18,11 @@ for w in c w a b f; do run --store "$PG" --workload $w --compare api,raw; done
 for w in a b c f; do run --store "$MY" --workload $w --compare api,raw; done
 for w in a b c f; do run --store "$SQLITE" --workload $w --compare api,raw; done
 for w in a b c f; do run --store mem: --workload $w --compare api; done
+for w in c w a b f; do run --store "$REDIS" --workload $w --compare api,raw -o client=lettuce; done
+for w in c w; do run --store "$REDIS" --workload $w --compare api,raw -o client=jedis; done
 
 # saveAll of 10 000 records against a hand-written JDBC batch: the load phase alone, 11 rounds
-for store in "$PG" "$MY" "$SQLITE"; do
+for store in "$PG" "$MY" "$SQLITE" "$REDIS"; do
   java -jar "$JAR" run --store "$store" --workload c --compare api,raw --threads 1 -p recordcount=10000 \
        -p operationcount=1000 -p warmup=2s -p rounds=11 -p batchsize=10000 --out "$OUT" 2>/dev/null
 done

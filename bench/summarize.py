@@ -23,7 +23,7 @@ def main(paths):
 
         ratios = run.get("ratios", {})
         print("| {} | {} | {} | {} | {} | {} | {} | {} | {} |".format(
-            run["store"].split("?")[0], w["name"], w["threads"],
+            (raw["describe"] if raw else run["store"]).split("?")[0], w["name"], w["threads"],
             f"{api['medianOpsPerSecond']:.0f}" if api else "-",
             f"{raw['medianOpsPerSecond']:.0f}" if raw else "-",
             f"{ratios['throughput']:.2f}" if "throughput" in ratios else "-",
