@@ -85,8 +85,7 @@ final class YamlConfig {
         if (!stores.isObject()) {
             throw error("stores", "expected a mapping of store names to URIs, but found " + describe(stores));
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = stores.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : stores.properties()) {
             store(builder, e.getKey(), e.getValue());
         }
         JsonNode dflt = root.get("default");
@@ -103,8 +102,7 @@ final class YamlConfig {
                 throw error("entities", "expected a mapping of entity class names to store names, but found "
                         + describe(entities));
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = entities.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : entities.properties()) {
                 String key = "entities." + e.getKey();
                 String store = scalar(key, e.getValue());
                 if (!stores.has(store)) {
@@ -142,8 +140,7 @@ final class YamlConfig {
                 if (!opts.isObject()) {
                     throw error(key + ".options", "expected a mapping of option names to values, but found " + describe(opts));
                 }
-                for (Iterator<Map.Entry<String, JsonNode>> it = opts.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> o = it.next();
+                for (Map.Entry<String, JsonNode> o : opts.properties()) {
                     options.put(o.getKey(), scalar(key + ".options." + o.getKey(), o.getValue()));
                 }
             }

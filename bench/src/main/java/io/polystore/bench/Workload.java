@@ -171,7 +171,7 @@ public record Workload(String name, long recordCount, long operationCount, int f
                 return fallback;
             }
             try {
-                return Durations.parse(s);
+                return io.polystore.spi.StoreConfig.parseDuration(s);
             } catch (IllegalArgumentException e) {
                 throw bad(key, s, "a duration such as 500ms, 10s or 2m");
             }

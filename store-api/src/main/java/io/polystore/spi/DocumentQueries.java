@@ -8,6 +8,8 @@ import io.polystore.mapping.ValueKind;
 import io.polystore.mapping.Values;
 import io.polystore.query.Criteria;
 import io.polystore.query.Cursor;
+import io.polystore.query.Page;
+import io.polystore.query.Query;
 import io.polystore.query.Sort;
 
 import java.util.ArrayList;
@@ -300,6 +302,31 @@ public final class DocumentQueries {
         }
         pivot.put(model.id().name(), cursor.values().get(paths.size()));
         return doc -> order.compare(doc, pivot) > 0;
+    }
+
+    /**
+     * Builds a page from the matching documents of a query, in query order, fetched with one more
+     * than the limit (a store fetches {@code limit + 1} to know whether a next page exists).
+     *
+     * @param model the entity's mapping
+     * @param query the query
+     * @param docs  matching documents in query order: at most {@code limit + 1}, or all when the query has no limit
+     * @param <T>   the entity type
+     * @return the page, with a cursor after its last entity when more matched
+     */
+    public static <T> Page<T> page(EntityModel<T> model, Query query, List<Map<String, Object>> docs) {
+        int limit = query.limit();
+        List<Map<String, Object>> shown = docs;
+        Cursor next = null;
+        if (limit > 0 && docs.size() > limit) {
+            shown = docs.subList(0, limit);
+            next = cursorAfter(model, query.sort(), shown.get(limit - 1));
+        }
+        List<T> content = new ArrayList<>(shown.size());
+        for (Map<String, Object> d : shown) {
+            content.add(model.fromDocument(d));
+        }
+        return new Page<>(content, next);
     }
 
     @SuppressWarnings("unchecked")

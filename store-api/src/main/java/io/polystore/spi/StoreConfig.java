@@ -160,7 +160,22 @@ public final class StoreConfig {
         if (v == null) {
             return fallback;
         }
-        String t = v.trim();
+        try {
+            return parseDuration(v);
+        } catch (IllegalArgumentException e) {
+            throw invalid(key, "must be a duration such as 500ms, 5s, 2m, 1h or PT5S");
+        }
+    }
+
+    /**
+     * Parses {@code 250ms}, {@code 5s}, {@code 2m}, {@code 1h}, {@code 1d} or ISO-8601 ({@code PT5S}).
+     *
+     * @param text the text
+     * @return the duration, not negative
+     * @throws IllegalArgumentException if the text is not such a duration
+     */
+    public static Duration parseDuration(String text) {
+        String t = text.trim();
         Matcher m = DURATION.matcher(t);
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));
@@ -175,11 +190,11 @@ public final class StoreConfig {
         try {
             Duration d = Duration.parse(t);
             if (d.isNegative()) {
-                throw invalid(key, "must not be negative");
+                throw new IllegalArgumentException("negative duration: " + text);
             }
             return d;
         } catch (java.time.format.DateTimeParseException e) {
-            throw invalid(key, "must be a duration such as 500ms, 5s, 2m, 1h or PT5S");
+            throw new IllegalArgumentException("not a duration: " + text, e);
         }
     }
 

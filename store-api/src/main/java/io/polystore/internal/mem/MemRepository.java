@@ -297,18 +297,7 @@ final class MemRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public Page<T> find(Query query) {
-        int limit = query.limit();
-        List<Map<String, Object>> docs = select(query, limit > 0 ? limit + 1 : 0);
-        Cursor next = null;
-        if (limit > 0 && docs.size() > limit) {
-            docs = docs.subList(0, limit);
-            next = DocumentQueries.cursorAfter(model, query.sort(), docs.get(limit - 1));
-        }
-        List<T> content = new ArrayList<>(docs.size());
-        for (Map<String, Object> d : docs) {
-            content.add(model.fromDocument(d));
-        }
-        return new Page<>(content, next);
+        return DocumentQueries.page(model, query, select(query, query.limit() > 0 ? query.limit() + 1 : 0));
     }
 
     @Override

@@ -350,18 +350,7 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public Page<T> find(Query query) {
-        List<Map<String, Object>> docs = matching(query, true);
-        int limit = query.limit();
-        Cursor next = null;
-        if (limit > 0 && docs.size() > limit) {
-            docs = docs.subList(0, limit);
-            next = DocumentQueries.cursorAfter(model, query.sort(), docs.get(limit - 1));
-        }
-        List<T> content = new ArrayList<>(docs.size());
-        for (Map<String, Object> d : docs) {
-            content.add(model.fromDocument(d));
-        }
-        return new Page<>(content, next);
+        return DocumentQueries.page(model, query, matching(query, true));
     }
 
     @Override

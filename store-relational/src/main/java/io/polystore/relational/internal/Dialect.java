@@ -86,15 +86,27 @@ abstract class Dialect {
     }
 
     /**
-     * @return an insert-or-replace of every column, keyed by the id column
+     * @return an insert-or-replace of every column, keyed by the id column (standard
+     *         {@code ON CONFLICT ... DO UPDATE}, which PostgreSQL and SQLite share)
      */
-    abstract String upsert(String table, List<Column> columns, Column id);
+    String upsert(String table, List<Column> columns, Column id) {
+        StringBuilder updates = new StringBuilder();
+        for (Column c : columns) {
+            if (c != id) {
+                updates.append(updates.length() == 0 ? "" : ", ").append(quote(c.name())).append(" = excluded.").append(quote(c.name()));
+            }
+        }
+        return insert(table, columns) + " ON CONFLICT (" + quote(id.name()) + ") DO "
+                + (updates.length() == 0 ? "NOTHING" : "UPDATE SET " + updates);
+    }
 
     /**
      * @return an insert that writes nothing (update count 0) when the id exists, or a plain insert
      *         when the dialect reports the conflict as a duplicate-key error instead
      */
-    abstract String insertIfAbsent(String table, List<Column> columns, Column id);
+    String insertIfAbsent(String table, List<Column> columns, Column id) {
+        return insert(table, columns) + " ON CONFLICT (" + quote(id.name()) + ") DO NOTHING";
+    }
 
     /** @return whether the exception is a unique-key violation */
     boolean isDuplicateKey(SQLException e) {
@@ -285,11 +297,24 @@ abstract class Dialect {
         ps.setString(i, uuid);
     }
 
+    /** @return whether decimals are kept as exact text (the database's own type would lose the scale) */
+    boolean decimalsAsText() {
+        return false;
+    }
+
     void bindDecimal(PreparedStatement ps, int i, BigDecimal d) throws SQLException {
-        ps.setBigDecimal(i, d);
+        if (decimalsAsText()) {
+            ps.setString(i, d.toString());
+        } else {
+            ps.setBigDecimal(i, d);
+        }
     }
 
     Object readDecimal(ResultSet rs, int index) throws SQLException {
+        if (decimalsAsText()) {
+            String s = rs.getString(index);
+            return s == null ? null : new BigDecimal(s);
+        }
         return rs.getBigDecimal(index);
     }
 

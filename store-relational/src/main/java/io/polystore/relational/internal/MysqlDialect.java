@@ -119,8 +119,8 @@ final class MysqlDialect extends Dialect {
     }
 
     @Override
-    void bindDecimal(PreparedStatement ps, int i, BigDecimal d) throws SQLException {
-        ps.setString(i, d.toString());
+    boolean decimalsAsText() {
+        return true;
     }
 
     @Override
@@ -130,12 +130,6 @@ final class MysqlDialect extends Dialect {
             return (ps, i) -> ps.setBigDecimal(i, d);
         }
         return super.compareParam(kind, stored);
-    }
-
-    @Override
-    Object readDecimal(ResultSet rs, int index) throws SQLException {
-        String s = rs.getString(index);
-        return s == null ? null : new BigDecimal(s);
     }
 
     @Override

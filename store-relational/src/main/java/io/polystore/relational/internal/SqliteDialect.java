@@ -13,7 +13,6 @@ import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * SQLite: text compares in binary (code point) order; times are fixed-width ISO-8601 text so that
@@ -44,19 +43,6 @@ final class SqliteDialect extends Dialect {
     @Override
     String generatedIdColumn(String quotedName) {
         return quotedName + " INTEGER PRIMARY KEY";
-    }
-
-    @Override
-    String upsert(String table, List<Column> columns, Column id) {
-        String updates = columns.stream().filter(c -> c != id)
-                .map(c -> quote(c.name()) + " = excluded." + quote(c.name())).collect(Collectors.joining(", "));
-        return insert(table, columns) + " ON CONFLICT (" + quote(id.name()) + ") DO "
-                + (updates.isEmpty() ? "NOTHING" : "UPDATE SET " + updates);
-    }
-
-    @Override
-    String insertIfAbsent(String table, List<Column> columns, Column id) {
-        return insert(table, columns) + " ON CONFLICT (" + quote(id.name()) + ") DO NOTHING";
     }
 
     @Override
@@ -101,8 +87,8 @@ final class SqliteDialect extends Dialect {
     }
 
     @Override
-    void bindDecimal(PreparedStatement ps, int i, BigDecimal d) throws SQLException {
-        ps.setString(i, d.toString());
+    boolean decimalsAsText() {
+        return true;
     }
 
     @Override
@@ -112,12 +98,6 @@ final class SqliteDialect extends Dialect {
             return (ps, i) -> ps.setDouble(i, d);
         }
         return super.compareParam(kind, stored);
-    }
-
-    @Override
-    Object readDecimal(ResultSet rs, int index) throws SQLException {
-        String s = rs.getString(index);
-        return s == null ? null : new BigDecimal(s);
     }
 
     @Override
