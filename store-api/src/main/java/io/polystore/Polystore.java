@@ -274,6 +274,7 @@ public final class Polystore implements AutoCloseable {
     public static final class Builder {
         private final String source;
         private final Map<String, StoreConfig> stores = new LinkedHashMap<>();
+        private final Map<String, Store> opened = new LinkedHashMap<>();
         private final Map<Class<?>, String> routes = new LinkedHashMap<>();
         private final Map<Class<?>, String> routeKeys = new LinkedHashMap<>();
         private String defaultStore;
@@ -305,10 +306,32 @@ public final class Polystore implements AutoCloseable {
                 throw new ConfigurationException(source + ": store name '" + name
                         + "' must start with a letter or digit and hold only letters, digits, '_', '.' and '-'");
             }
-            if (stores.containsKey(name)) {
+            if (stores.containsKey(name) || opened.containsKey(name)) {
                 throw new ConfigurationException(source + ": store '" + name + "' is configured twice");
             }
             stores.put(name, new StoreConfig(name, uri, options, source));
+            return this;
+        }
+
+        /**
+         * Adds a store that is already open (one built on an application's existing connection
+         * factory, say). The Polystore closes it when it is closed.
+         *
+         * @param store an open store; its {@link Store#name()} is its name here
+         * @return this builder
+         * @throws ConfigurationException if the name is malformed or taken
+         */
+        public Builder store(Store store) {
+            Objects.requireNonNull(store, "store");
+            String name = store.name();
+            if (name == null || !STORE_NAME.matcher(name).matches()) {
+                throw new ConfigurationException(source + ": store name '" + name
+                        + "' must start with a letter or digit and hold only letters, digits, '_', '.' and '-'");
+            }
+            if (stores.containsKey(name) || opened.containsKey(name)) {
+                throw new ConfigurationException(source + ": store '" + name + "' is configured twice");
+            }
+            opened.put(name, store);
             return this;
         }
 
@@ -355,28 +378,30 @@ public final class Polystore implements AutoCloseable {
          * @throws MappingException if a routed entity class cannot be mapped
          */
         public Polystore build() {
-            if (stores.isEmpty()) {
+            java.util.Set<String> names = new java.util.LinkedHashSet<>(stores.keySet());
+            names.addAll(opened.keySet());
+            if (names.isEmpty()) {
                 throw new ConfigurationException(source + ": no stores configured; add one, e.g. mem:");
             }
             for (Map.Entry<Class<?>, String> r : routes.entrySet()) {
-                if (!stores.containsKey(r.getValue())) {
+                if (!names.contains(r.getValue())) {
                     throw new ConfigurationException(source + ": " + routeKeys.get(r.getKey()) + ": no store named '"
-                            + r.getValue() + "'; stores: " + stores.keySet());
+                            + r.getValue() + "'; stores: " + names);
                 }
             }
             String dflt = defaultStore;
-            if (dflt != null && !stores.containsKey(dflt)) {
-                throw new ConfigurationException(source + ": default: no store named '" + dflt + "'; stores: " + stores.keySet());
+            if (dflt != null && !names.contains(dflt)) {
+                throw new ConfigurationException(source + ": default: no store named '" + dflt + "'; stores: " + names);
             }
-            if (dflt == null && stores.size() == 1) {
-                dflt = stores.keySet().iterator().next();
+            if (dflt == null && names.size() == 1) {
+                dflt = names.iterator().next();
             }
             for (Class<?> type : routes.keySet()) {
                 EntityModel.of(type);
             }
             ClassLoader loader = classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
             Providers providers = new Providers(loader != null ? loader : Polystore.class.getClassLoader());
-            Map<String, Store> open = new LinkedHashMap<>();
+            Map<String, Store> open = new LinkedHashMap<>(opened);
             try {
                 for (StoreConfig config : stores.values()) {
                     Store store = providers.forConfig(config).open(config);

@@ -136,6 +136,19 @@ class RoutingTest {
     }
 
     @Test
+    void anOpenStoreCanBeAddedAndIsClosedWithThePolystore() {
+        Store a = Polystore.builder().store("a", "mem:").build().store("a");
+        try (Polystore polystore = Polystore.builder().store(a).store("b", "mem:").defaultStore("b").build()) {
+            assertThat(polystore.store("a")).isSameAs(a);
+            assertThat(polystore.storeNames()).containsExactly("a", "b");
+            assertThatThrownBy(() -> Polystore.builder().store(a).store("a", "mem:"))
+                    .isInstanceOf(ConfigurationException.class).hasMessageContaining("'a' is configured twice");
+        }
+        assertThatThrownBy(() -> a.repository(io.polystore.mapping.EntityModel.of(Entities.Unrouted.class)).count())
+                .isInstanceOf(io.polystore.StoreUnavailableException.class);
+    }
+
+    @Test
     void storeOptionsReachTheProviderWhichRejectsUnknownOnes() {
         assertThatThrownBy(() -> Polystore.builder().store("main", "mem:", Map.of("pool-size", "3")).build())
                 .isInstanceOf(ConfigurationException.class)

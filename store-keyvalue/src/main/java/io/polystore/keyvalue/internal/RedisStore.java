@@ -50,10 +50,7 @@ final class RedisStore implements Store {
     static RedisStore open(StoreConfig config) {
         config.requireKnownOptions(OPTIONS);
         Client client = config.enumOption("client", Client.class, Client.LETTUCE);
-        String prefix = config.stringOption("key-prefix", "polystore");
-        if (prefix.isEmpty() || prefix.contains("{") || prefix.contains("}")) {
-            throw config.invalid("key-prefix", "must be non-empty and hold no braces");
-        }
+        String prefix = prefix(config);
         Duration timeout = config.durationOption("timeout", Duration.ofSeconds(2));
         Duration connectTimeout = config.durationOption("connect-timeout", Duration.ofSeconds(2));
         int poolSize = config.intOption("pool-size", 16, 1, 1000);
@@ -84,6 +81,18 @@ final class RedisStore implements Store {
             throw new StoreUnavailableException("store '" + config.name() + "' (" + config.redactedUri() + ", "
                     + client.name().toLowerCase(java.util.Locale.ROOT) + ") cannot connect: " + rootMessage(e), e);
         }
+    }
+
+    static String prefix(StoreConfig config) {
+        String prefix = config.stringOption("key-prefix", "polystore");
+        if (prefix.isEmpty() || prefix.contains("{") || prefix.contains("}")) {
+            throw config.invalid("key-prefix", "must be non-empty and hold no braces");
+        }
+        return prefix;
+    }
+
+    static RedisStore on(StoreConfig config, String prefix, RedisOps ops) {
+        return new RedisStore(config, prefix, ops);
     }
 
     /** @return user and password from {@code redis://user:password@host} (either may be null) */

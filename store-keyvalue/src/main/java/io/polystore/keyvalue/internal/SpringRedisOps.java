@@ -1,0 +1,340 @@
+package io.polystore.keyvalue.internal;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.data.domain.Range;
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.connection.RedisConnection;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisStringCommands;
+import org.springframework.data.redis.connection.ReturnType;
+import org.springframework.data.redis.connection.zset.Tuple;
+import org.springframework.data.redis.core.Cursor;
+import org.springframework.data.redis.core.ScanOptions;
+import org.springframework.data.redis.core.types.Expiration;
+
+import java.nio.charset.StandardCharsets;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * Spring Data Redis: the application's {@link RedisConnectionFactory} (Lettuce or Jedis underneath,
+ * configured by the application). Each operation takes a connection from the factory (a shared
+ * native connection for Lettuce) and returns it; batches run in one pipeline. The factory is the
+ * application's: closing the store does not close it.
+ */
+final class SpringRedisOps implements RedisOps {
+    private static final int CHUNK = 500;
+
+    private final RedisConnectionFactory factory;
+    private final Errors errors;
+    private final ConcurrentHashMap<String, String> shas = new ConcurrentHashMap<>();
+    private volatile boolean open = true;
+
+    SpringRedisOps(RedisConnectionFactory factory, Errors errors) {
+        this.factory = factory;
+        this.errors = errors;
+    }
+
+    @Override
+    public String client() {
+        return "spring-data-redis";
+    }
+
+    private <R> R call(String what, Function<RedisConnection, R> work) {
+        try (RedisConnection c = factory.getConnection()) {
+            return work.apply(c);
+        } catch (QueryTimeoutException e) {
+            throw errors.timeout(what, e);
+        } catch (RedisConnectionFailureException e) {
+            throw errors.unavailable(what, e);
+        } catch (DataAccessException e) {
+            throw errors.failed(what, e);
+        }
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String s(Object o) {
+        return o == null ? null : o instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : o.toString();
+    }
+
+    private static byte[][] keysAndArgs(String[] keys, String[] args) {
+        byte[][] out = new byte[keys.length + args.length][];
+        for (int i = 0; i < keys.length; i++) {
+            out[i] = b(keys[i]);
+        }
+        for (int i = 0; i < args.length; i++) {
+            out[keys.length + i] = b(args[i]);
+        }
+        return out;
+    }
+
+    private String sha(String script) {
+        return shas.computeIfAbsent(script, sc -> call("load script", c -> c.scriptingCommands().scriptLoad(b(sc))));
+    }
+
+    private static boolean noScript(RuntimeException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("NOSCRIPT")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Object eval(String script, ReturnType type, String[] keys, String[] args) {
+        try {
+            return call("script", c -> c.scriptingCommands().evalSha(sha(script), type, keys.length, keysAndArgs(keys, args)));
+        } catch (RuntimeException e) {
+            if (!noScript(e)) {
+                throw e;
+            }
+            shas.remove(script);
+            return call("script", c -> c.scriptingCommands().evalSha(sha(script), type, keys.length, keysAndArgs(keys, args)));
+        }
+    }
+
+    private List<Object> evalAll(String script, ReturnType type, List<String[]> keys, List<String[]> args) {
+        String sha = sha(script);
+        List<Object> out = new ArrayList<>(keys.size());
+        for (int from = 0; from < keys.size(); from += CHUNK) {
+            int start = from;
+            int to = Math.min(keys.size(), from + CHUNK);
+            out.addAll(call("scripts", c -> {
+                c.openPipeline();
+                for (int i = start; i < to; i++) {
+                    c.scriptingCommands().evalSha(sha, type, keys.get(i).length, keysAndArgs(keys.get(i), args.get(i)));
+                }
+                return c.closePipeline();
+            }));
+        }
+        return out;
+    }
+
+    private static List<Object> strings(Object result) {
+        List<Object> out = new ArrayList<>();
+        for (Object o : (List<?>) result) {
+            out.add(o instanceof byte[] ? s(o) : o);
+        }
+        return out;
+    }
+
+    @Override
+    public String get(String key) {
+        return s(call("GET", c -> c.stringCommands().get(b(key))));
+    }
+
+    @Override
+    public boolean exists(String key) {
+        return Boolean.TRUE.equals(call("EXISTS", c -> c.keyCommands().exists(b(key))));
+    }
+
+    @Override
+    public long incr(String key) {
+        return call("INCR", c -> c.stringCommands().incr(b(key)));
+    }
+
+    @Override
+    public List<String> mget(List<String> keys) {
+        List<String> out = new ArrayList<>(keys.size());
+        if (keys.isEmpty()) {
+            return out;
+        }
+        List<Object> results = call("MGET", c -> {
+            c.openPipeline();
+            for (int from = 0; from < keys.size(); from += CHUNK) {
+                List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
+                byte[][] k = new byte[chunk.size()][];
+                for (int i = 0; i < k.length; i++) {
+                    k[i] = b(chunk.get(i));
+                }
+                c.stringCommands().mGet(k);
+            }
+            return c.closePipeline();
+        });
+        for (Object r : results) {
+            for (Object v : (List<?>) r) {
+                out.add(s(v));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<Object> evalList(String script, String[] keys, String... args) {
+        return strings(eval(script, ReturnType.MULTI, keys, args));
+    }
+
+    @Override
+    public long evalLong(String script, String[] keys, String... args) {
+        return (Long) eval(script, ReturnType.INTEGER, keys, args);
+    }
+
+    @Override
+    public List<List<Object>> evalListAll(String script, List<String[]> keys, List<String[]> args) {
+        List<List<Object>> out = new ArrayList<>();
+        for (Object o : evalAll(script, ReturnType.MULTI, keys, args)) {
+            out.add(strings(o));
+        }
+        return out;
+    }
+
+    @Override
+    public List<Long> evalLongAll(String script, List<String[]> keys, List<String[]> args) {
+        List<Long> out = new ArrayList<>();
+        for (Object o : evalAll(script, ReturnType.INTEGER, keys, args)) {
+            out.add((Long) o);
+        }
+        return out;
+    }
+
+    @Override
+    public Set<String> smembers(String key) {
+        Set<String> out = new LinkedHashSet<>();
+        for (byte[] m : call("SMEMBERS", c -> c.setCommands().sMembers(b(key)))) {
+            out.add(s(m));
+        }
+        return out;
+    }
+
+    @Override
+    public long scard(String key) {
+        return call("SCARD", c -> c.setCommands().sCard(b(key)));
+    }
+
+    @Override
+    public List<String> scanKeys(String match) {
+        return call("SCAN", c -> {
+            List<String> out = new ArrayList<>();
+            try (Cursor<byte[]> cursor = c.keyCommands().scan(ScanOptions.scanOptions().match(match).count(1000).build())) {
+                cursor.forEachRemaining(k -> out.add(s(k)));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void unlink(List<String> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        byte[][] k = new byte[keys.size()][];
+        for (int i = 0; i < k.length; i++) {
+            k[i] = b(keys.get(i));
+        }
+        call("UNLINK", c -> c.keyCommands().unlink(k));
+    }
+
+    private static Range.Bound<byte[]> lex(String boundary) {
+        if (boundary.equals("-") || boundary.equals("+")) {
+            return Range.Bound.unbounded();
+        }
+        byte[] value = b(boundary.substring(1));
+        return boundary.charAt(0) == '[' ? Range.Bound.inclusive(value) : Range.Bound.exclusive(value);
+    }
+
+    @Override
+    public List<String> zrangeByLex(String key, String min, String max) {
+        List<String> out = new ArrayList<>();
+        for (byte[] m : call("ZRANGEBYLEX", c -> c.zSetCommands().zRangeByLex(b(key), Range.of(lex(min), lex(max))))) {
+            out.add(s(m));
+        }
+        return out;
+    }
+
+    @Override
+    public List<String> zrangeByScore(String key, double min, double max) {
+        List<String> out = new ArrayList<>();
+        for (byte[] m : call("ZRANGEBYSCORE", c -> c.zSetCommands().zRangeByScore(b(key), min, max))) {
+            out.add(s(m));
+        }
+        return out;
+    }
+
+    @Override
+    public List<Map.Entry<String, Double>> zrangeWithScores(String key) {
+        List<Map.Entry<String, Double>> out = new ArrayList<>();
+        for (Tuple t : call("ZRANGE", c -> c.zSetCommands().zRangeWithScores(b(key), 0, -1))) {
+            out.add(new AbstractMap.SimpleImmutableEntry<>(s(t.getValue()), t.getScore()));
+        }
+        return out;
+    }
+
+    @Override
+    public long srem(String key, String member) {
+        return call("SREM", c -> c.setCommands().sRem(b(key), b(member)));
+    }
+
+    @Override
+    public long zrem(String key, String member) {
+        return call("ZREM", c -> c.zSetCommands().zRem(b(key), b(member)));
+    }
+
+    @Override
+    public byte[] getBytes(String key) {
+        return call("GET", c -> c.stringCommands().get(b(key)));
+    }
+
+    @Override
+    public boolean setBytes(String key, byte[] value, long px, boolean nx) {
+        Expiration expiration = px > 0 ? Expiration.milliseconds(px) : Expiration.persistent();
+        RedisStringCommands.SetOption option = nx ? RedisStringCommands.SetOption.ifAbsent() : RedisStringCommands.SetOption.upsert();
+        return Boolean.TRUE.equals(call("SET", c -> c.stringCommands().set(b(key), value, expiration, option)));
+    }
+
+    @Override
+    public long del(String key) {
+        return call("DEL", c -> c.keyCommands().del(b(key)));
+    }
+
+    @Override
+    public boolean pexpire(String key, long millis) {
+        return Boolean.TRUE.equals(call("PEXPIRE", c -> c.keyCommands().pExpire(b(key), millis)));
+    }
+
+    @Override
+    public long pttl(String key) {
+        return call("PTTL", c -> c.keyCommands().pTtl(b(key)));
+    }
+
+    @Override
+    public long incrBy(String key, long delta) {
+        return call("INCRBY", c -> c.stringCommands().incrBy(b(key), delta));
+    }
+
+    @Override
+    public List<byte[]> mgetBytes(List<String> keys) {
+        byte[][] k = new byte[keys.size()][];
+        for (int i = 0; i < k.length; i++) {
+            k[i] = b(keys.get(i));
+        }
+        return call("MGET", c -> c.stringCommands().mGet(k));
+    }
+
+    @Override
+    public void msetBytes(Map<String, byte[]> values) {
+        Map<byte[], byte[]> raw = new LinkedHashMap<>();
+        values.forEach((k, v) -> raw.put(b(k), v));
+        call("MSET", c -> c.stringCommands().mSet(raw));
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public void close() {
+        open = false; // the factory belongs to the application
+    }
+}
