@@ -156,6 +156,63 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends one command and returns the whole reply when it is a bulk string ({@code CLUSTER INFO}),
+     * else its first line.
+     *
+     * @param args the command and its arguments
+     * @return the reply
+     * @throws IOException if the server does not answer
+     */
+    public String reply(String... args) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            s.setSoTimeout(5000);
+            StringBuilder req = new StringBuilder("*").append(args.length).append("\r\n");
+            for (String a : args) {
+                byte[] b = a.getBytes(StandardCharsets.UTF_8);
+                req.append('$').append(b.length).append("\r\n").append(a).append("\r\n");
+            }
+            s.getOutputStream().write(req.toString().getBytes(StandardCharsets.UTF_8));
+            java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+            String first = readLine(in);
+            if (first.startsWith("$") && !first.equals("$-1")) {
+                byte[] body = new byte[Integer.parseInt(first.substring(1))];
+                in.readFully(body);
+                return new String(body, StandardCharsets.UTF_8);
+            }
+            return first;
+        }
+    }
+
+    private static String readLine(java.io.DataInputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1) {
+            if (c == '\r') {
+                in.read();
+                break;
+            }
+            sb.append((char) c);
+        }
+        return sb.toString();
+    }
+
+    /** Kills the process at once, as a crash would. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** @return the directory of the redis-server binary in use, to find redis-cli beside it */
+    static String binaryPath() {
+        return binary();
+    }
+
     private boolean ping() {
         try {
             return "+PONG".equals(command("PING"));

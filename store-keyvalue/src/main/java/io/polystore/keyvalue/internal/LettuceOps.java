@@ -20,7 +20,8 @@ import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -47,17 +48,25 @@ import java.util.function.Supplier;
 final class LettuceOps implements RedisOps {
     private static final int CHUNK = 500;
 
-    private final RedisClient client;
-    private final StatefulRedisConnection<String, String> text;
-    private final StatefulRedisConnection<String, byte[]> bytes;
+    private final AutoCloseable client;
+    private final io.lettuce.core.api.StatefulConnection<String, String> text;
+    private final io.lettuce.core.api.StatefulConnection<String, byte[]> bytesConnection;
+    private final RedisClusterCommands<String, String> sync;
+    private final RedisClusterAsyncCommands<String, String> async;
+    private final RedisClusterCommands<String, byte[]> bytes;
     private final Duration timeout;
     private final Errors errors;
     private final ConcurrentHashMap<String, String> shas = new ConcurrentHashMap<>();
 
-    private LettuceOps(RedisClient client, StatefulRedisConnection<String, String> text,
-                       StatefulRedisConnection<String, byte[]> bytes, Duration timeout, Errors errors) {
+    private LettuceOps(AutoCloseable client, io.lettuce.core.api.StatefulConnection<String, String> text,
+                       RedisClusterCommands<String, String> sync, RedisClusterAsyncCommands<String, String> async,
+                       io.lettuce.core.api.StatefulConnection<String, byte[]> bytesConnection,
+                       RedisClusterCommands<String, byte[]> bytes, Duration timeout, Errors errors) {
         this.client = client;
         this.text = text;
+        this.sync = sync;
+        this.async = async;
+        this.bytesConnection = bytesConnection;
         this.bytes = bytes;
         this.timeout = timeout;
         this.errors = errors;
@@ -76,7 +85,41 @@ final class LettuceOps implements RedisOps {
         try {
             StatefulRedisConnection<String, String> text = client.connect(uri);
             StatefulRedisConnection<String, byte[]> bytes = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE), uri);
-            return new LettuceOps(client, text, bytes, timeout, errors);
+            return new LettuceOps(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)), text, text.sync(), text.async(),
+                    bytes, bytes.sync(), timeout, errors);
+        } catch (RuntimeException e) {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
+            throw e;
+        }
+    }
+
+    /**
+     * Connects to a Redis Cluster. Multi-key commands (MGET, UNLINK) are split by slot and SCAN
+     * visits every node; the topology is refreshed periodically and on MOVED/ASK and reconnects,
+     * so a failover is followed.
+     */
+    static LettuceOps connectCluster(List<RedisURI> seeds, Duration timeout, Duration connectTimeout, Errors errors) {
+        for (RedisURI u : seeds) {
+            u.setTimeout(timeout);
+        }
+        io.lettuce.core.cluster.RedisClusterClient client = io.lettuce.core.cluster.RedisClusterClient.create(seeds);
+        client.setOptions(io.lettuce.core.cluster.ClusterClientOptions.builder()
+                // node connections open on first use: commands wait for them (bounded by the timeout)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
+                .autoReconnect(true)
+                .socketOptions(SocketOptions.builder().connectTimeout(connectTimeout).keepAlive(true).build())
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .topologyRefreshOptions(io.lettuce.core.cluster.ClusterTopologyRefreshOptions.builder()
+                        .enablePeriodicRefresh(Duration.ofSeconds(10))
+                        .enableAllAdaptiveRefreshTriggers()
+                        .build())
+                .build());
+        try {
+            io.lettuce.core.cluster.api.StatefulRedisClusterConnection<String, String> text = client.connect();
+            io.lettuce.core.cluster.api.StatefulRedisClusterConnection<String, byte[]> bytes =
+                    client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
+            return new LettuceOps(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)), text, text.sync(), text.async(),
+                    bytes, bytes.sync(), timeout, errors);
         } catch (RuntimeException e) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
             throw e;
@@ -88,8 +131,8 @@ final class LettuceOps implements RedisOps {
         return "lettuce";
     }
 
-    private RedisCommands<String, String> sync() {
-        return text.sync();
+    private RedisClusterCommands<String, String> sync() {
+        return sync;
     }
 
     private <R> R call(String what, Supplier<R> work) {
@@ -137,8 +180,7 @@ final class LettuceOps implements RedisOps {
             try {
                 return sync().evalsha(sha(script), type, keys, args);
             } catch (RedisNoScriptException e) {
-                shas.remove(script);
-                return sync().evalsha(sha(script), type, keys, args);
+                return sync().eval(script, type, keys, args); // loads it on the node that lacked it
             }
         });
     }
@@ -152,12 +194,20 @@ final class LettuceOps implements RedisOps {
             List<RedisFuture<T>> futures = call("scripts", () -> {
                 List<RedisFuture<T>> fs = new ArrayList<>(to - start);
                 for (int i = start; i < to; i++) {
-                    fs.add(text.async().evalsha(sha, type, keys.get(i), args.get(i)));
+                    fs.add(async.evalsha(sha, type, keys.get(i), args.get(i)));
                 }
                 return fs;
             });
-            for (RedisFuture<T> f : futures) {
-                out.add(await("scripts", f));
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    out.add(await("scripts", futures.get(i)));
+                } catch (RuntimeException e) {
+                    if (!(e.getCause() instanceof RedisNoScriptException) && !(e instanceof RedisNoScriptException)) {
+                        throw e;
+                    }
+                    int at = start + i;
+                    out.add(call("script", () -> sync().<T>eval(script, type, keys.get(at), args.get(at))));
+                }
             }
         }
         return out;
@@ -184,7 +234,7 @@ final class LettuceOps implements RedisOps {
         List<RedisFuture<List<KeyValue<String, String>>>> futures = call("MGET", () -> {
             List<RedisFuture<List<KeyValue<String, String>>>> fs = new ArrayList<>();
             for (int from = 0; from < keys.size(); from += CHUNK) {
-                fs.add(text.async().mget(keys.subList(from, Math.min(keys.size(), from + CHUNK)).toArray(new String[0])));
+                fs.add(async.mget(keys.subList(from, Math.min(keys.size(), from + CHUNK)).toArray(new String[0])));
             }
             return fs;
         });
@@ -289,7 +339,7 @@ final class LettuceOps implements RedisOps {
 
     @Override
     public byte[] getBytes(String key) {
-        return call("GET", () -> bytes.sync().get(key));
+        return call("GET", () -> bytes.get(key));
     }
 
     @Override
@@ -299,33 +349,33 @@ final class LettuceOps implements RedisOps {
             args = args.px(px);
         }
         SetArgs a = args;
-        return "OK".equals(call("SET", () -> bytes.sync().set(key, value, a)));
+        return "OK".equals(call("SET", () -> bytes.set(key, value, a)));
     }
 
     @Override
     public long del(String key) {
-        return call("DEL", () -> bytes.sync().del(key));
+        return call("DEL", () -> bytes.del(key));
     }
 
     @Override
     public boolean pexpire(String key, long millis) {
-        return Boolean.TRUE.equals(call("PEXPIRE", () -> bytes.sync().pexpire(key, millis)));
+        return Boolean.TRUE.equals(call("PEXPIRE", () -> bytes.pexpire(key, millis)));
     }
 
     @Override
     public long pttl(String key) {
-        return call("PTTL", () -> bytes.sync().pttl(key));
+        return call("PTTL", () -> bytes.pttl(key));
     }
 
     @Override
     public long incrBy(String key, long delta) {
-        return call("INCRBY", () -> bytes.sync().incrby(key, delta));
+        return call("INCRBY", () -> bytes.incrby(key, delta));
     }
 
     @Override
     public List<byte[]> mgetBytes(List<String> keys) {
         List<byte[]> out = new ArrayList<>(keys.size());
-        for (KeyValue<String, byte[]> kv : call("MGET", () -> bytes.sync().mget(keys.toArray(new String[0])))) {
+        for (KeyValue<String, byte[]> kv : call("MGET", () -> bytes.mget(keys.toArray(new String[0])))) {
             out.add(kv.hasValue() ? kv.getValue() : null);
         }
         return out;
@@ -333,7 +383,7 @@ final class LettuceOps implements RedisOps {
 
     @Override
     public void msetBytes(Map<String, byte[]> values) {
-        call("MSET", () -> bytes.sync().mset(values));
+        call("MSET", () -> bytes.mset(values));
     }
 
     @Override
@@ -345,9 +395,13 @@ final class LettuceOps implements RedisOps {
     public void close() {
         try {
             text.close();
-            bytes.close();
+            bytesConnection.close();
         } finally {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            try {
+                client.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot shut the Redis client down", e);
+            }
         }
     }
 }

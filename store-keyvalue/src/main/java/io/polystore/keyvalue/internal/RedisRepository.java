@@ -303,7 +303,8 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         }
         long purged;
         do {
-            purged = store.ops.evalLong(Scripts.PURGE, new String[0], base, Long.toString(System.currentTimeMillis()), "1000");
+            // the expiry key goes in KEYS so that a cluster routes the script to the type's node
+            purged = store.ops.evalLong(Scripts.PURGE, new String[]{base + "exp"}, base, Long.toString(System.currentTimeMillis()), "1000");
         } while (purged >= 1000);
     }
 

@@ -11,6 +11,8 @@ import io.polystore.mapping.EntityModel;
 import io.polystore.spi.StoreConfig;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,6 +56,9 @@ final class RedisStore implements Store {
         Duration timeout = config.durationOption("timeout", Duration.ofSeconds(2));
         Duration connectTimeout = config.durationOption("connect-timeout", Duration.ofSeconds(2));
         int poolSize = config.intOption("pool-size", 16, 1, 1000);
+        if (config.scheme().equals("redis-cluster")) {
+            return openCluster(config, client, prefix, timeout, connectTimeout);
+        }
         RedisURI redisUri;
         try {
             redisUri = RedisURI.create(config.uri());
@@ -80,6 +85,52 @@ final class RedisStore implements Store {
         } catch (RuntimeException e) {
             throw new StoreUnavailableException("store '" + config.name() + "' (" + config.redactedUri() + ", "
                     + client.name().toLowerCase(java.util.Locale.ROOT) + ") cannot connect: " + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * {@code redis-cluster://[user:password@]host:port,host:port[?ssl=true]}: the seed nodes; the
+     * client discovers the rest.
+     */
+    private static RedisStore openCluster(StoreConfig config, Client client, String prefix, Duration timeout,
+                                          Duration connectTimeout) {
+        if (client != Client.LETTUCE) {
+            throw config.invalid("client", "Redis Cluster is served by lettuce in this version; jedis is planned");
+        }
+        if (config.option("database").isPresent()) {
+            throw config.invalid("database", "a Redis Cluster has only database 0");
+        }
+        String rest = config.uri().substring("redis-cluster://".length());
+        String[] userInfo = userInfo("redis://" + rest.split(",")[0].split("/")[0]);
+        int at = rest.lastIndexOf('@');
+        String hosts = (at >= 0 ? rest.substring(at + 1) : rest).split("[/?]")[0];
+        List<RedisURI> seeds = new ArrayList<>();
+        for (String hp : hosts.split(",")) {
+            int colon = hp.lastIndexOf(':');
+            if (hp.isBlank() || colon <= 0) {
+                throw config.invalidUri("each cluster seed must be host:port");
+            }
+            RedisURI seed;
+            try {
+                seed = RedisURI.create(hp.substring(0, colon), Integer.parseInt(hp.substring(colon + 1)));
+            } catch (NumberFormatException e) {
+                throw config.invalidUri("'" + hp + "' has no valid port");
+            }
+            String user = config.option("user").orElse(userInfo[0]);
+            String password = config.option("password").orElse(userInfo[1]);
+            if (password != null) {
+                seed.setCredentialsProvider(io.lettuce.core.RedisCredentialsProvider.from(
+                        () -> io.lettuce.core.RedisCredentials.just(user, password)));
+            }
+            seed.setSsl(config.uri().contains("ssl=true"));
+            seeds.add(seed);
+        }
+        try {
+            return new RedisStore(config, prefix, LettuceOps.connectCluster(seeds, timeout, connectTimeout,
+                    new Errors(config.name(), timeout)));
+        } catch (RuntimeException e) {
+            throw new StoreUnavailableException("store '" + config.name() + "' (" + config.redactedUri()
+                    + ", cluster) cannot connect: " + rootMessage(e), e);
         }
     }
 

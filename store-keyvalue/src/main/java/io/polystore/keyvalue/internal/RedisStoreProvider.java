@@ -6,7 +6,7 @@ import io.polystore.spi.StoreProvider;
 
 import java.util.Set;
 
-/** Opens {@code redis://} and {@code rediss://} stores. */
+/** Opens {@code redis://}, {@code rediss://} and {@code redis-cluster://host:port,host:port} stores. */
 public final class RedisStoreProvider implements StoreProvider {
 
     @Override
@@ -16,10 +16,6 @@ public final class RedisStoreProvider implements StoreProvider {
 
     @Override
     public Store open(StoreConfig config) {
-        if (config.scheme().equals("redis-cluster")) {
-            throw config.invalidUri("Redis Cluster is not supported by this version of store-keyvalue yet; "
-                    + "use redis:// or rediss:// against a standalone server or a primary");
-        }
         return RedisStore.open(config);
     }
 }

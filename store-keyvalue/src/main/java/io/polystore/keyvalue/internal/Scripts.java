@@ -89,7 +89,8 @@ final class Scripts {
 
     /**
      * Removes the index entries of expired entities (Redis has already dropped their documents).
-     * KEYS none (all keys derive from the base, which carries the hash tag). ARGV: 1 base, 2 now ms, 3 limit.
+     * KEYS[1] the expiry set (so that a cluster routes the script; all keys share the base's hash tag).
+     * ARGV: 1 base, 2 now ms, 3 limit.
      * Returns how many were purged.
      */
     static final String PURGE = HELPERS + """
