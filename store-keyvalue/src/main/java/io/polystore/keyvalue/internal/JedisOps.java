@@ -328,6 +328,11 @@ final class JedisOps implements RedisOps {
     }
 
     @Override
+    public long waitForReplicas(String key, int replicas, long timeoutMillis) {
+        return call("WAIT", () -> jedis.waitReplicas(key, replicas, timeoutMillis));
+    }
+
+    @Override
     public boolean isOpen() {
         return !jedis.getPool().isClosed();
     }

@@ -387,6 +387,18 @@ final class LettuceOps implements RedisOps {
     }
 
     @Override
+    public long waitForReplicas(String key, int replicas, long timeoutMillis) {
+        return call("WAIT", () -> {
+            if (text instanceof io.lettuce.core.cluster.api.StatefulRedisClusterConnection<String, String> cluster) {
+                int slot = io.lettuce.core.cluster.SlotHash.getSlot(key);
+                io.lettuce.core.cluster.models.partitions.RedisClusterNode node = cluster.getPartitions().getPartitionBySlot(slot);
+                return cluster.getConnection(node.getNodeId()).sync().waitForReplication(replicas, timeoutMillis);
+            }
+            return sync.waitForReplication(replicas, timeoutMillis);
+        });
+    }
+
+    @Override
     public boolean isOpen() {
         return text.isOpen();
     }

@@ -81,6 +81,14 @@ interface RedisOps extends AutoCloseable {
 
     void msetBytes(Map<String, byte[]> values);
 
+    /**
+     * Waits until the writes made so far on the connection that serves {@code key} reach
+     * {@code replicas} replicas (WAIT on the key's primary).
+     *
+     * @return how many replicas confirmed within the timeout
+     */
+    long waitForReplicas(String key, int replicas, long timeoutMillis);
+
     /** @return whether the connection is usable */
     boolean isOpen();
 

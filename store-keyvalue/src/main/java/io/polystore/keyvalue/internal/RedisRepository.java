@@ -164,6 +164,7 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         Save s = prepare(entity);
         List<Object> result = store.ops.evalList(saveScript, s.keys, s.args);
         check(s, result);
+        store.awaitReplicas(s.keys[0]);
         return s.unchanged ? entity : model.fromDocument(s.doc);
     }
 
@@ -184,6 +185,9 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         List<List<Object>> results = store.ops.evalListAll(saveScript, keys, args);
         for (int i = 0; i < saves.size(); i++) {
             check(saves.get(i), results.get(i));
+        }
+        if (!saves.isEmpty()) {
+            store.awaitReplicas(saves.get(0).keys[0]); // every key of the type is on one primary
         }
         List<T> out = new ArrayList<>(saves.size());
         for (int i = 0; i < saves.size(); i++) {
@@ -238,6 +242,7 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
     private long delete(Object id, long expected) {
         String idText = model.idToString(id);
         long r = store.ops.evalLong(Scripts.DELETE, new String[]{entityPrefix + idText}, base, idText, Long.toString(expected));
+        store.awaitReplicas(entityPrefix + idText);
         if (r == -2) {
             throw new OptimisticLockException(model.name() + " " + id + ": cannot delete version " + expected
                     + "; it was changed by someone else");

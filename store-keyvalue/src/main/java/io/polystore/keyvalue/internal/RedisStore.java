@@ -24,16 +24,21 @@ import java.util.concurrent.ConcurrentMap;
  */
 final class RedisStore implements Store {
     private static final Set<String> OPTIONS = Set.of("client", "key-prefix", "timeout", "connect-timeout", "database",
-            "user", "password", "pool-size");
+            "user", "password", "pool-size", "replica-acks");
 
     private final String name;
     private final String uri;
     final String prefix;
     final RedisOps ops;
+    /** Replicas that must confirm each write before it is acknowledged (0: the primary's answer suffices). */
+    final int replicaAcks;
+    final long timeoutMillis;
     private final ConcurrentMap<Class<?>, RedisRepository<?, ?>> repositories = new ConcurrentHashMap<>();
     private final RedisKeyValue keyValue;
 
     private RedisStore(StoreConfig config, String prefix, RedisOps ops) {
+        this.replicaAcks = config.intOption("replica-acks", 0, 0, 16);
+        this.timeoutMillis = config.durationOption("timeout", Duration.ofSeconds(2)).toMillis();
         this.name = config.name();
         this.uri = config.redactedUri();
         this.prefix = prefix;
@@ -207,6 +212,21 @@ final class RedisStore implements Store {
             return Optional.of(type.cast(maintenance));
         }
         return Optional.empty();
+    }
+
+    /**
+     * With {@code replica-acks}, waits until the write just made on {@code key}'s primary reached that
+     * many replicas; otherwise the write is not acknowledged.
+     */
+    void awaitReplicas(String key) {
+        if (replicaAcks > 0) {
+            long confirmed = ops.waitForReplicas(key, replicaAcks, timeoutMillis);
+            if (confirmed < replicaAcks) {
+                throw new io.polystore.StoreTimeoutException("store '" + name + "' (Redis): the write to " + key
+                        + " reached " + confirmed + " of " + replicaAcks + " replicas within " + timeoutMillis
+                        + " ms; it may or may not survive a failover");
+            }
+        }
     }
 
     private void checkOpen() {

@@ -329,6 +329,12 @@ final class SpringRedisOps implements RedisOps {
     }
 
     @Override
+    public long waitForReplicas(String key, int replicas, long timeoutMillis) {
+        Object r = call("WAIT", c -> c.execute("WAIT", b(Integer.toString(replicas)), b(Long.toString(timeoutMillis))));
+        return r instanceof Number n ? n.longValue() : Long.parseLong(s(r));
+    }
+
+    @Override
     public boolean isOpen() {
         return open;
     }

@@ -1,0 +1,126 @@
+package io.polystore.keyvalue;
+
+import io.polystore.IndexMaintenance;
+import io.polystore.Polystore;
+import io.polystore.Repository;
+import io.polystore.StoreException;
+import io.polystore.annotation.Id;
+import io.polystore.annotation.Indexed;
+import io.polystore.query.Query;
+import io.polystore.testkit.RedisCluster;
+import io.polystore.testkit.RedisServer;
+import io.polystore.testkit.TestServers;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.polystore.query.Criteria.eq;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Kill the primary that holds an entity type while a writer saves, let its replica take over, and
+ * check that no acknowledged write is lost (with {@code replica-acks: 1} a save is acknowledged only
+ * once a replica has it) and that the store carries on by itself.
+ */
+class RedisClusterFailoverIT {
+    record Order(@Id String id, @Indexed String customer) {
+    }
+
+    /** The port of the primary serving a slot, from CLUSTER NODES as a live node sees it. */
+    private static int primaryOf(RedisCluster cluster, String hashTag) throws IOException {
+        RedisServer any = cluster.nodes().stream().filter(RedisServer::isAlive).findFirst().orElseThrow();
+        int slot = Integer.parseInt(any.reply("CLUSTER", "KEYSLOT", hashTag).substring(1));
+        for (String line : any.reply("CLUSTER", "NODES").split("\n")) {
+            String[] f = line.trim().split(" ");
+            if (f.length < 9 || !f[2].contains("master") || f[2].contains("fail")) {
+                continue;
+            }
+            for (int i = 8; i < f.length; i++) {
+                String[] range = f[i].split("-");
+                int lo = Integer.parseInt(range[0]);
+                int hi = range.length > 1 ? Integer.parseInt(range[1]) : lo;
+                if (slot >= lo && slot <= hi) {
+                    return Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1, f[1].indexOf('@')));
+                }
+            }
+        }
+        throw new IllegalStateException("no primary serves slot " + slot);
+    }
+
+    @Test
+    void aPrimaryFailsOverWithoutLosingAcknowledgedWrites() throws Exception {
+        RedisCluster cluster = null;
+        try {
+            cluster = RedisCluster.start(3, 2); // two replicas: after the failover the new primary still has one to confirm writes
+        } catch (IllegalStateException e) {
+            TestServers.unavailable(TestServers.REDIS, e.getMessage());
+        }
+        try (RedisCluster c = cluster;
+             Polystore polystore = Polystore.builder().store("kv", c.url(),
+                     Map.of("key-prefix", "failover", "replica-acks", "1", "timeout", "2s")).build()) {
+            Repository<Order, String> orders = polystore.repository(Order.class);
+            List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
+            AtomicInteger failures = new AtomicInteger();
+            AtomicInteger afterKill = new AtomicInteger();
+            AtomicBoolean killed = new AtomicBoolean();
+            AtomicBoolean stop = new AtomicBoolean();
+            java.util.concurrent.atomic.AtomicReference<String> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread writer = new Thread(() -> {
+                for (int i = 0; !stop.get(); i++) {
+                    String id = "o" + i;
+                    try {
+                        orders.save(new Order(id, "c" + (i % 5)));
+                        acknowledged.add(id);
+                        if (killed.get()) {
+                            afterKill.incrementAndGet();
+                        }
+                    } catch (StoreException e) {
+                        if (failures.incrementAndGet() == 1) {
+                            firstFailure.set(e.toString());
+                        }
+                        // not acknowledged: the caller would retry
+                        try {
+                            Thread.sleep(50);
+                        } catch (InterruptedException ie) {
+                            return;
+                        }
+                    }
+                }
+            });
+            writer.start();
+            long warm = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (acknowledged.size() < 100 && System.nanoTime() < warm) {
+                Thread.sleep(50); // replicas finish their first sync after the cluster is created
+            }
+            int port = primaryOf(c, "{failover:Order}");
+            RedisServer primary = c.nodes().stream().filter(n -> n.port() == port).findFirst().orElseThrow();
+            int before = acknowledged.size();
+            primary.kill();
+            killed.set(true);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (afterKill.get() < 200 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            stop.set(true);
+            writer.join(10_000);
+
+            assertThat(before).as("writes before the failover; first failure: " + firstFailure.get()).isGreaterThan(50);
+            assertThat(afterKill.get()).as("writes acknowledged after the failover (the store recovered by itself)")
+                    .isGreaterThanOrEqualTo(200);
+            List<String> ids = new ArrayList<>(acknowledged);
+            assertThat(orders.findAllById(ids)).as("every acknowledged write survives").hasSize(ids.size());
+            assertThat(orders.count()).isGreaterThanOrEqualTo(ids.size());
+            assertThat(orders.find(Query.where(eq("customer", "c1"))).content()).allMatch(o -> o.customer().equals("c1"));
+            IndexMaintenance.Report report = orders.capability(IndexMaintenance.class).verifyIndexes(Order.class, false);
+            assertThat(report.clean()).as(report.toString()).isTrue();
+            System.out.printf("failover: %d writes before, %d failed during, %d after%n", before, failures.get(), afterKill.get());
+        }
+    }
+}
