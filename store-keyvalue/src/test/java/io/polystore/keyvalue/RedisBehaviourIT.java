@@ -93,7 +93,13 @@ class RedisBehaviourIT {
         assertThatThrownBy(() -> Polystore.builder().store("kv", TestServers.redisUrl(), Map.of("client", "redisson")).build())
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("stores.kv.options.client")
                 .hasMessageContaining("jedis").hasMessageContaining("lettuce");
-        assertThatThrownBy(() -> Polystore.builder().store("kv", "redis-cluster://127.0.0.1:7000").build())
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("Cluster");
+        assertThatThrownBy(() -> Polystore.builder().store("kv", "redis-cluster://127.0.0.1").build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("host:port");
+        assertThatThrownBy(() -> Polystore.builder().store("kv", "redis-cluster://127.0.0.1:" + RedisServer.freePort(),
+                Map.of("client", "jedis")).build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("lettuce");
+        assertThatThrownBy(() -> Polystore.builder().store("kv", "redis-cluster://127.0.0.1:" + RedisServer.freePort(),
+                Map.of("connect-timeout", "500ms")).build())
+                .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("cluster");
     }
 }
