@@ -176,15 +176,19 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
             given.add(e);
             saves.add(prepare(e));
         }
-        List<String[]> keys = new ArrayList<>(saves.size());
-        List<String[]> args = new ArrayList<>(saves.size());
-        for (Save s : saves) {
-            keys.add(s.keys);
-            args.add(s.args);
-        }
-        List<List<Object>> results = store.ops.evalListAll(saveScript, keys, args);
-        for (int i = 0; i < saves.size(); i++) {
-            check(saves.get(i), results.get(i));
+        if (plain) {
+            savePlain(saves);
+        } else {
+            List<String[]> keys = new ArrayList<>(saves.size());
+            List<String[]> args = new ArrayList<>(saves.size());
+            for (Save s : saves) {
+                keys.add(s.keys);
+                args.add(s.args);
+            }
+            List<List<Object>> results = store.ops.evalListAll(saveScript, keys, args);
+            for (int i = 0; i < saves.size(); i++) {
+                check(saves.get(i), results.get(i));
+            }
         }
         if (!saves.isEmpty()) {
             store.awaitReplicas(saves.get(0).keys[0]); // every key of the type is on one primary
@@ -194,6 +198,29 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
             out.add(saves.get(i).unchanged ? given.get(i) : model.fromDocument(saves.get(i).doc));
         }
         return out;
+    }
+
+    /** Plain entities go 200 to a script call: one call per chunk, the calls pipelined. */
+    private void savePlain(List<Save> saves) {
+        int chunk = 200;
+        List<String[]> keys = new ArrayList<>();
+        List<String[]> args = new ArrayList<>();
+        for (int from = 0; from < saves.size(); from += chunk) {
+            List<Save> part = saves.subList(from, Math.min(saves.size(), from + chunk));
+            String[] k = new String[part.size()];
+            String[] a = new String[2 + 2 * part.size()];
+            a[0] = base;
+            a[1] = model.idKind() == EntityModel.IdKind.LONG ? "1" : "0";
+            for (int i = 0; i < part.size(); i++) {
+                Save s = part.get(i);
+                k[i] = s.keys[0];
+                a[2 + 2 * i] = s.args[1];
+                a[3 + 2 * i] = s.args[2];
+            }
+            keys.add(k);
+            args.add(a);
+        }
+        store.ops.evalLongAll(Scripts.SAVE_PLAIN_MANY, keys, args);
     }
 
     // ---- reads ------------------------------------------------------------------------------

@@ -137,4 +137,25 @@ final class Scripts {
             end
             return {1}
             """;
+
+    /**
+     * {@link #SAVE_PLAIN} for many entities of one type in one call (all keys share the type's hash
+     * tag). KEYS: the entity keys. ARGV: 1 base, 2 numeric ids (1) or not (0), then id and JSON per key.
+     * Returns the number saved.
+     */
+    static final String SAVE_PLAIN_MANY = """
+            local base, numeric = ARGV[1], ARGV[2] == '1'
+            local maxId = 0
+            for i = 1, #KEYS do
+              local id = ARGV[1 + 2 * i]
+              redis.call('SET', KEYS[i], ARGV[2 + 2 * i])
+              redis.call('SADD', base .. 'all', id)
+              if numeric and tonumber(id) > maxId then maxId = tonumber(id) end
+            end
+            if numeric then
+              local seq = tonumber(redis.call('GET', base .. 'seq') or '0')
+              if maxId > seq then redis.call('SET', base .. 'seq', maxId) end
+            end
+            return #KEYS
+            """;
 }
