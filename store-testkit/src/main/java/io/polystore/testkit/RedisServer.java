@@ -139,13 +139,8 @@ public final class RedisServer implements AutoCloseable {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             s.setSoTimeout(2000);
-            StringBuilder req = new StringBuilder("*").append(args.length).append("\r\n");
-            for (String a : args) {
-                byte[] b = a.getBytes(StandardCharsets.UTF_8);
-                req.append('$').append(b.length).append("\r\n").append(a).append("\r\n");
-            }
             OutputStream out = s.getOutputStream();
-            out.write(req.toString().getBytes(StandardCharsets.UTF_8));
+            out.write(request(args));
             out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
             String line = in.readLine();
@@ -168,12 +163,7 @@ public final class RedisServer implements AutoCloseable {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
             s.setSoTimeout(5000);
-            StringBuilder req = new StringBuilder("*").append(args.length).append("\r\n");
-            for (String a : args) {
-                byte[] b = a.getBytes(StandardCharsets.UTF_8);
-                req.append('$').append(b.length).append("\r\n").append(a).append("\r\n");
-            }
-            s.getOutputStream().write(req.toString().getBytes(StandardCharsets.UTF_8));
+            s.getOutputStream().write(request(args));
             java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
             String first = readLine(in);
             if (first.startsWith("$") && !first.equals("$-1")) {
@@ -183,6 +173,15 @@ public final class RedisServer implements AutoCloseable {
             }
             return first;
         }
+    }
+
+    /** A command in RESP: an array of bulk strings. */
+    private static byte[] request(String... args) {
+        StringBuilder req = new StringBuilder("*").append(args.length).append("\r\n");
+        for (String a : args) {
+            req.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(a).append("\r\n");
+        }
+        return req.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static String readLine(java.io.DataInputStream in) throws IOException {

@@ -131,7 +131,12 @@ abstract class Dialect {
      * @return the expression to compare and sort on (casts for decimals kept as text, collations for text)
      */
     String comparable(String expression, ValueKind kind) {
-        return expression;
+        return kind == ValueKind.DECIMAL && decimalsAsText() ? "CAST(" + expression + " AS " + decimalComparisonType() + ")" : expression;
+    }
+
+    /** @return the SQL type that decimals kept as text are cast to for comparison and sorting */
+    String decimalComparisonType() {
+        throw new IllegalStateException(name() + " keeps decimals in a numeric column");
     }
 
     /**

@@ -93,8 +93,8 @@ final class MysqlDialect extends Dialect {
     }
 
     @Override
-    String comparable(String expression, ValueKind kind) {
-        return kind == ValueKind.DECIMAL ? "CAST(" + expression + " AS DECIMAL(65,30))" : expression;
+    String decimalComparisonType() {
+        return "DECIMAL(65,30)";
     }
 
     @Override

@@ -51,8 +51,8 @@ final class SqliteDialect extends Dialect {
     }
 
     @Override
-    String comparable(String expression, ValueKind kind) {
-        return kind == ValueKind.DECIMAL ? "CAST(" + expression + " AS REAL)" : expression;
+    String decimalComparisonType() {
+        return "REAL";
     }
 
     @Override
