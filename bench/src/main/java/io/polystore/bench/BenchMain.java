@@ -31,6 +31,7 @@ import java.util.Map;
 public final class BenchMain {
     static final String USAGE = """
             usage: polystore-bench run [options]
+                   polystore-bench compare BEFORE.json AFTER.json   (the change of every median)
               --store URI         store to benchmark (default mem:); jdbc:sqlite:, jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql:,
                                   redis:// (-o client=lettuce|jedis picks the client of both api and raw)
               --workload NAME     a, b, c, d, e, f (YCSB core), w (write-only), or a properties file (default a)
@@ -39,7 +40,7 @@ public final class BenchMain {
               --target OPS        target operations per second (latency then also corrected for coordinated omission)
               -p KEY=VALUE        workload property (recordcount, operationcount, duration, warmup, rounds, ...)
               -o KEY=VALUE        store option (pool-size, ...)
-              --out DIR           where the JSON result goes (default bench-results)
+              --out DIR           where the JSON and CSV results go (default bench-results)
             """;
 
     private BenchMain() {
@@ -62,6 +63,13 @@ public final class BenchMain {
      */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         try {
+            if (args.length > 0 && args[0].equals("compare")) {
+                if (args.length != 3) {
+                    throw new BenchException("compare takes two result files: compare BEFORE.json AFTER.json");
+                }
+                Compare.print(Compare.read(Path.of(args[1])), Compare.read(Path.of(args[2])), out);
+                return 0;
+            }
             Options options = Options.parse(args);
             Run run = new Run(options, out, err);
             Path file = run.execute();
@@ -206,6 +214,7 @@ public final class BenchMain {
             try {
                 Files.createDirectories(options.out());
                 json.writeValue(file.toFile(), result);
+                Files.writeString(Path.of(file.toString().replaceAll("\\.json$", ".csv")), Report.csv(result));
             } catch (IOException e) {
                 throw new BenchException("cannot write " + file + ": " + e.getMessage());
             }

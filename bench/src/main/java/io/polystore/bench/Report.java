@@ -103,4 +103,24 @@ final class Report {
         }
     }
 
+
+    /** One row per target, round and operation: the figures of the JSON file in a spreadsheet's shape. */
+    static String csv(Results.Run run) {
+        StringBuilder sb = new StringBuilder(
+                "target,round,operation,count,p50_us,p90_us,p99_us,p999_us,max_us,mean_us,corrected_p99_us,ops_per_second,load_per_second\n");
+        for (Results.Round r : run.rounds()) {
+            for (Map.Entry<String, Results.Latency> e : r.latency().entrySet()) {
+                Results.Latency l = e.getValue();
+                Results.Latency c = r.correctedLatency().get(e.getKey());
+                sb.append(String.join(",", r.target(), Integer.toString(r.round()), e.getKey(), Long.toString(l.count()),
+                        num(l.p50()), num(l.p90()), num(l.p99()), num(l.p999()), num(l.max()), num(l.mean()),
+                        num(c == null ? Double.NaN : c.p99()), num(r.opsPerSecond()), num(r.loadPerSecond()))).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String num(double d) {
+        return Double.isNaN(d) ? "" : String.format(java.util.Locale.ROOT, "%.1f", d);
+    }
 }
