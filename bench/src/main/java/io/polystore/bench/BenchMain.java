@@ -40,7 +40,7 @@ public final class BenchMain {
               --target OPS        target operations per second (latency then also corrected for coordinated omission)
               -p KEY=VALUE        workload property (recordcount, operationcount, duration, warmup, rounds, ...)
               -o KEY=VALUE        store option (pool-size, ...)
-              --out DIR           where the JSON and CSV results go (default bench-results)
+              --out DIR           where the JSON, CSV and HTML results go (default bench-results)
             """;
 
     private BenchMain() {
@@ -215,6 +215,7 @@ public final class BenchMain {
                 Files.createDirectories(options.out());
                 json.writeValue(file.toFile(), result);
                 Files.writeString(Path.of(file.toString().replaceAll("\\.json$", ".csv")), Report.csv(result));
+                Files.writeString(Path.of(file.toString().replaceAll("\\.json$", ".html")), HtmlReport.render(result));
             } catch (IOException e) {
                 throw new BenchException("cannot write " + file + ": " + e.getMessage());
             }

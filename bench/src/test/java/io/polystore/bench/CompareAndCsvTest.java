@@ -13,7 +13,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Two short runs on the in-memory store: each writes JSON and CSV, and compare reports the change of every median. */
+/** Two short runs on the in-memory store: each writes JSON, CSV and HTML, and compare reports the change of every median. */
 class CompareAndCsvTest {
     @TempDir
     Path dir;
@@ -38,14 +38,17 @@ class CompareAndCsvTest {
         try (Stream<Path> a = Files.list(dir.resolve("one")); Stream<Path> b = Files.list(dir.resolve("two"))) {
             List<Path> one = a.sorted().toList();
             List<Path> two = b.sorted().toList();
-            assertThat(one).extracting(p -> p.getFileName().toString().replaceAll(".*\\.", "")).containsExactly("csv", "json");
+            assertThat(one).extracting(p -> p.getFileName().toString().replaceAll(".*\\.", "")).containsExactly("csv", "html", "json");
+            String html = Files.readString(one.get(1));
+            assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg").contains("<polyline").contains("<rect")
+                    .contains("workloada").doesNotContain("<script");
             List<String> csv = Files.readAllLines(one.get(0));
             assertThat(csv.get(0)).startsWith("target,round,operation,count,p50_us");
             assertThat(csv).hasSize(1 + 2 * 2); // a header, then 2 rounds x (read, update)
             long counted = csv.stream().skip(1).mapToLong(l -> Long.parseLong(l.split(",")[3])).sum();
             assertThat(counted).isEqualTo(2 * 500);
-            first = one.get(1);
-            second = two.get(1);
+            first = one.get(2);
+            second = two.get(2);
         }
         StringBuilder out = new StringBuilder();
         assertThat(run(out, "compare", first.toString(), second.toString())).isZero();
