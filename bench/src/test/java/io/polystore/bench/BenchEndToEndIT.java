@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Short runs of workload A end to end: the result file exists, parses, and counts the operations asked for. */
+/** Short runs of workload A end to end (mem, SQLite, PostgreSQL, Redis): the result file exists, parses, and counts the operations asked for. */
 class BenchEndToEndIT {
     @TempDir
     Path dir;
@@ -70,5 +70,12 @@ class BenchEndToEndIT {
     void workloadAOnPostgresThroughTheApiAndRawJdbc() throws Exception {
         JsonNode json = run(TestServers.postgresUrl(), "api,raw");
         assertCounts(json, 2);
+    }
+
+    @Test
+    void workloadAOnRedisThroughTheApiAndRawLettuce() throws Exception {
+        JsonNode json = run(TestServers.redisUrl(), "api,raw");
+        assertCounts(json, 2);
+        assertThat(json.get("summaries").get(1).get("describe").asText()).startsWith("Lettuce");
     }
 }
