@@ -96,8 +96,8 @@ class RedisBehaviourIT {
         assertThatThrownBy(() -> Polystore.builder().store("kv", "redis-cluster://127.0.0.1").build())
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("host:port");
         assertThatThrownBy(() -> Polystore.builder().store("kv", "redis-cluster://127.0.0.1:" + RedisServer.freePort(),
-                Map.of("client", "jedis")).build())
-                .isInstanceOf(ConfigurationException.class).hasMessageContaining("lettuce");
+                Map.of("client", "jedis", "connect-timeout", "500ms")).build())
+                .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("cluster");
         assertThatThrownBy(() -> Polystore.builder().store("kv", "redis-cluster://127.0.0.1:" + RedisServer.freePort(),
                 Map.of("connect-timeout", "500ms")).build())
                 .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("cluster");

@@ -4,6 +4,7 @@ import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
@@ -33,12 +34,14 @@ import java.util.function.Supplier;
 final class JedisOps implements RedisOps {
     private static final int CHUNK = 500;
 
-    private final RedisClient jedis;
+    private final UnifiedJedis jedis;
+    private final boolean cluster;
     private final Errors errors;
     private final ConcurrentHashMap<String, String> shas = new ConcurrentHashMap<>();
 
-    private JedisOps(RedisClient jedis, Errors errors) {
+    private JedisOps(UnifiedJedis jedis, boolean cluster, Errors errors) {
         this.jedis = jedis;
+        this.cluster = cluster;
         this.errors = errors;
     }
 
@@ -59,7 +62,7 @@ final class JedisOps implements RedisOps {
         pool.setMaxIdle(poolSize);
         pool.setMaxWait(java.time.Duration.ofMillis(timeoutMillis));
         RedisClient client = RedisClient.builder().hostAndPort(host, port).clientConfig(config.build()).poolConfig(pool).build();
-        JedisOps ops = new JedisOps(client, errors);
+        JedisOps ops = new JedisOps(client, false, errors);
         try {
             client.ping(); // fail at startup, not at first use
         } catch (RuntimeException e) {
@@ -67,6 +70,31 @@ final class JedisOps implements RedisOps {
             throw e;
         }
         return ops;
+    }
+
+    /**
+     * A Redis Cluster: commands route by key; keyless work (SCAN of untagged patterns) visits every
+     * node; multi-key commands of the key-value capability go key by key in a pipeline, since its
+     * keys may lie in different slots.
+     */
+    static JedisOps connectCluster(java.util.Set<redis.clients.jedis.HostAndPort> seeds, String user, String password,
+                                   int timeoutMillis, int connectTimeoutMillis, int poolSize, Errors errors) {
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
+                .socketTimeoutMillis(timeoutMillis).connectionTimeoutMillis(connectTimeoutMillis).clientName("polystore");
+        if (password != null) {
+            config.password(password);
+            if (user != null) {
+                config.user(user);
+            }
+        }
+        org.apache.commons.pool2.impl.GenericObjectPoolConfig<redis.clients.jedis.Connection> pool =
+                new org.apache.commons.pool2.impl.GenericObjectPoolConfig<>();
+        pool.setMaxTotal(poolSize);
+        pool.setMaxWait(java.time.Duration.ofMillis(timeoutMillis));
+        redis.clients.jedis.RedisClusterClient client = redis.clients.jedis.RedisClusterClient.builder().nodes(seeds)
+                .clientConfig(config.build()).poolConfig(pool).maxTotalRetriesDuration(java.time.Duration.ofMillis(timeoutMillis * 2L))
+                .build();
+        return new JedisOps(client, true, errors);
     }
 
     @Override
@@ -101,23 +129,26 @@ final class JedisOps implements RedisOps {
         return false;
     }
 
-    private String sha(String script) {
-        return shas.computeIfAbsent(script, s -> call("load script", () -> jedis.scriptLoad(s)));
+    private String sha(String script, String sampleKey) {
+        return shas.computeIfAbsent(script, s -> call("load script",
+                () -> cluster ? jedis.scriptLoad(s, sampleKey) : jedis.scriptLoad(s)));
     }
 
     private Object eval(String script, String[] keys, String[] args) {
         return call("script", () -> {
             try {
-                return jedis.evalsha(sha(script), Arrays.asList(keys), Arrays.asList(args));
+                return jedis.evalsha(sha(script, keys[0]), Arrays.asList(keys), Arrays.asList(args));
             } catch (JedisNoScriptException e) {
-                shas.remove(script);
-                return jedis.evalsha(sha(script), Arrays.asList(keys), Arrays.asList(args));
+                return jedis.eval(script, Arrays.asList(keys), Arrays.asList(args)); // loads it on that node
             }
         });
     }
 
     private List<Object> evalAll(String script, List<String[]> keys, List<String[]> args) {
-        String sha = sha(script);
+        if (keys.isEmpty()) {
+            return new ArrayList<>();
+        }
+        String sha = sha(script, keys.get(0)[0]);
         List<Object> out = new ArrayList<>(keys.size());
         for (int from = 0; from < keys.size(); from += CHUNK) {
             int to = Math.min(keys.size(), from + CHUNK);
@@ -131,8 +162,13 @@ final class JedisOps implements RedisOps {
                     p.sync();
                 }
                 List<Object> results = new ArrayList<>(responses.size());
-                for (Response<Object> r : responses) {
-                    results.add(r.get());
+                for (int i = 0; i < responses.size(); i++) {
+                    try {
+                        results.add(responses.get(i).get());
+                    } catch (JedisNoScriptException e) {
+                        int at = start + i; // a node that had not seen the script yet
+                        results.add(jedis.eval(script, Arrays.asList(keys.get(at)), Arrays.asList(args.get(at))));
+                    }
                 }
                 return results;
             }));
@@ -219,15 +255,28 @@ final class JedisOps implements RedisOps {
     @Override
     public List<String> scanKeys(String match) {
         return call("SCAN", () -> {
-            List<String> out = new ArrayList<>();
-            String cursor = ScanParams.SCAN_POINTER_START;
-            do {
-                ScanResult<String> page = jedis.scan(cursor, new ScanParams().match(match).count(1000));
-                out.addAll(page.getResult());
-                cursor = page.getCursor();
-            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-            return out;
+            if (cluster && !(match.indexOf('{') >= 0 && match.indexOf('}') > match.indexOf('{') + 1)) {
+                java.util.Set<String> keys = new LinkedHashSet<>(); // replicas list their primary's keys again
+                for (redis.clients.jedis.ConnectionPool node : ((redis.clients.jedis.RedisClusterClient) jedis).getClusterNodes().values()) {
+                    try (redis.clients.jedis.Connection c = node.getResource()) {
+                        keys.addAll(scan(new redis.clients.jedis.Jedis(c)::scan, match));
+                    }
+                }
+                return new ArrayList<>(keys);
+            }
+            return scan(jedis::scan, match);
         });
+    }
+
+    private static List<String> scan(java.util.function.BiFunction<String, ScanParams, ScanResult<String>> scanner, String match) {
+        List<String> out = new ArrayList<>();
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = scanner.apply(cursor, new ScanParams().match(match).count(1000));
+            out.addAll(page.getResult());
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        return out;
     }
 
     @Override
@@ -313,6 +362,22 @@ final class JedisOps implements RedisOps {
         for (int i = 0; i < k.length; i++) {
             k[i] = b(keys.get(i));
         }
+        if (cluster) {
+            return call("GET", () -> {
+                List<Response<byte[]>> responses = new ArrayList<>(k.length);
+                try (AbstractPipeline p = jedis.pipelined()) {
+                    for (byte[] key : k) {
+                        responses.add(p.get(key));
+                    }
+                    p.sync();
+                }
+                List<byte[]> out = new ArrayList<>(k.length);
+                for (Response<byte[]> r : responses) {
+                    out.add(r.get());
+                }
+                return out;
+            });
+        }
         return call("MGET", () -> jedis.mget(k));
     }
 
@@ -324,6 +389,18 @@ final class JedisOps implements RedisOps {
             kv[i++] = b(e.getKey());
             kv[i++] = e.getValue();
         }
+        if (cluster) {
+            call("SET", () -> {
+                try (AbstractPipeline p = jedis.pipelined()) {
+                    for (int j = 0; j < kv.length; j += 2) {
+                        p.set(kv[j], kv[j + 1]);
+                    }
+                    p.sync();
+                }
+                return null;
+            });
+            return;
+        }
         call("MSET", () -> jedis.mset(kv));
     }
 
@@ -334,7 +411,7 @@ final class JedisOps implements RedisOps {
 
     @Override
     public boolean isOpen() {
-        return !jedis.getPool().isClosed();
+        return !(jedis instanceof RedisClient single) || !single.getPool().isClosed();
     }
 
     @Override

@@ -99,9 +99,6 @@ final class RedisStore implements Store {
      */
     private static RedisStore openCluster(StoreConfig config, Client client, String prefix, Duration timeout,
                                           Duration connectTimeout) {
-        if (client != Client.LETTUCE) {
-            throw config.invalid("client", "Redis Cluster is served by lettuce in this version; jedis is planned");
-        }
         if (config.option("database").isPresent()) {
             throw config.invalid("database", "a Redis Cluster has only database 0");
         }
@@ -131,8 +128,17 @@ final class RedisStore implements Store {
             seeds.add(seed);
         }
         try {
-            return new RedisStore(config, prefix, LettuceOps.connectCluster(seeds, timeout, connectTimeout,
-                    new Errors(config.name(), timeout)));
+            Errors errors = new Errors(config.name(), timeout);
+            if (client == Client.JEDIS) {
+                java.util.Set<redis.clients.jedis.HostAndPort> nodes = new java.util.LinkedHashSet<>();
+                for (RedisURI seed : seeds) {
+                    nodes.add(new redis.clients.jedis.HostAndPort(seed.getHost(), seed.getPort()));
+                }
+                return new RedisStore(config, prefix, JedisOps.connectCluster(nodes, config.option("user").orElse(userInfo[0]),
+                        config.option("password").orElse(userInfo[1]), (int) timeout.toMillis(), (int) connectTimeout.toMillis(),
+                        config.intOption("pool-size", 16, 1, 1000), errors));
+            }
+            return new RedisStore(config, prefix, LettuceOps.connectCluster(seeds, timeout, connectTimeout, errors));
         } catch (RuntimeException e) {
             throw new StoreUnavailableException("store '" + config.name() + "' (" + config.redactedUri()
                     + ", cluster) cannot connect: " + rootMessage(e), e);
