@@ -1,38 +1,11 @@
 package io.polystore.keyvalue;
 
-import io.polystore.Polystore;
-import io.polystore.Store;
-import io.polystore.testkit.Feature;
-import io.polystore.testkit.RedisCluster;
-import io.polystore.testkit.RepositoryConformanceSuite;
-import io.polystore.testkit.TestServers;
-import org.junit.jupiter.api.AfterAll;
-
 import java.util.Map;
 
 /** The conformance suite on a real 3-primary Redis Cluster through Jedis. */
-class JedisClusterConformanceIT extends RepositoryConformanceSuite {
-    private RedisCluster cluster;
-
+class JedisClusterConformanceIT extends RedisClusterConformanceIT {
     @Override
-    protected Store openStore() {
-        try {
-            cluster = RedisCluster.start(3, 0);
-        } catch (IllegalStateException e) {
-            TestServers.unavailable(TestServers.REDIS, e.getMessage());
-        }
-        return Polystore.builder().store("kv", cluster.url(), Map.of("key-prefix", "conformance-jedis-cluster", "client", "jedis")).build().store("kv");
-    }
-
-    @AfterAll
-    void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    @Override
-    protected Map<Feature, String> unsupported() {
-        return new RedisConformanceIT().unsupported();
+    protected Map<String, String> storeOptions() {
+        return Map.of("key-prefix", "conformance-jedis-cluster", "client", "jedis");
     }
 }

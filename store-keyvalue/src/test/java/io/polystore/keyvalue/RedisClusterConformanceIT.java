@@ -21,7 +21,12 @@ class RedisClusterConformanceIT extends RepositoryConformanceSuite {
         } catch (IllegalStateException e) {
             TestServers.unavailable(TestServers.REDIS, e.getMessage());
         }
-        return Polystore.builder().store("kv", cluster.url(), Map.of("key-prefix", "conformance-cluster")).build().store("kv");
+        return Polystore.builder().store("kv", cluster.url(), storeOptions()).build().store("kv");
+    }
+
+    /** @return the store's options; subclasses run the same suite through another client */
+    protected Map<String, String> storeOptions() {
+        return Map.of("key-prefix", "conformance-cluster");
     }
 
     @AfterAll

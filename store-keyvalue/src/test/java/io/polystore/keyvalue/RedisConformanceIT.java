@@ -12,8 +12,12 @@ import java.util.Map;
 class RedisConformanceIT extends RepositoryConformanceSuite {
     @Override
     protected Store openStore() {
-        return Polystore.builder().store("kv", TestServers.redisUrl(), Map.of("key-prefix", "conformance-lettuce"))
-                .build().store("kv");
+        return Polystore.builder().store("kv", TestServers.redisUrl(), storeOptions()).build().store("kv");
+    }
+
+    /** @return the store's options; subclasses run the same suite through another client */
+    protected Map<String, String> storeOptions() {
+        return Map.of("key-prefix", "conformance-lettuce");
     }
 
     @Override

@@ -47,20 +47,10 @@ final class JedisOps implements RedisOps {
 
     static JedisOps connect(String host, int port, boolean ssl, int database, String user, String password,
                             int timeoutMillis, int connectTimeoutMillis, int poolSize, Errors errors) {
-        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
-                .socketTimeoutMillis(timeoutMillis).connectionTimeoutMillis(connectTimeoutMillis)
-                .database(database).ssl(ssl).clientName("polystore");
-        if (password != null) {
-            config.password(password);
-            if (user != null) {
-                config.user(user);
-            }
-        }
-        org.apache.commons.pool2.impl.GenericObjectPoolConfig<redis.clients.jedis.Connection> pool =
-                new org.apache.commons.pool2.impl.GenericObjectPoolConfig<>();
-        pool.setMaxTotal(poolSize);
+        DefaultJedisClientConfig.Builder config = clientConfig(user, password, timeoutMillis, connectTimeoutMillis)
+                .database(database).ssl(ssl);
+        org.apache.commons.pool2.impl.GenericObjectPoolConfig<redis.clients.jedis.Connection> pool = pool(poolSize, timeoutMillis);
         pool.setMaxIdle(poolSize);
-        pool.setMaxWait(java.time.Duration.ofMillis(timeoutMillis));
         RedisClient client = RedisClient.builder().hostAndPort(host, port).clientConfig(config.build()).poolConfig(pool).build();
         JedisOps ops = new JedisOps(client, false, errors);
         try {
@@ -79,6 +69,16 @@ final class JedisOps implements RedisOps {
      */
     static JedisOps connectCluster(java.util.Set<redis.clients.jedis.HostAndPort> seeds, String user, String password,
                                    int timeoutMillis, int connectTimeoutMillis, int poolSize, Errors errors) {
+        redis.clients.jedis.RedisClusterClient client = redis.clients.jedis.RedisClusterClient.builder().nodes(seeds)
+                .clientConfig(clientConfig(user, password, timeoutMillis, connectTimeoutMillis).build())
+                .poolConfig(pool(poolSize, timeoutMillis)).maxTotalRetriesDuration(java.time.Duration.ofMillis(timeoutMillis * 2L))
+                .build();
+        return new JedisOps(client, true, errors);
+    }
+
+    /** Timeouts, credentials and client name, shared by standalone and cluster clients. */
+    private static DefaultJedisClientConfig.Builder clientConfig(String user, String password, int timeoutMillis,
+                                                                 int connectTimeoutMillis) {
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .socketTimeoutMillis(timeoutMillis).connectionTimeoutMillis(connectTimeoutMillis).clientName("polystore");
         if (password != null) {
@@ -87,14 +87,16 @@ final class JedisOps implements RedisOps {
                 config.user(user);
             }
         }
+        return config;
+    }
+
+    /** A pool of {@code size} connections whose callers wait at most the command timeout for one. */
+    private static org.apache.commons.pool2.impl.GenericObjectPoolConfig<redis.clients.jedis.Connection> pool(int size, int timeoutMillis) {
         org.apache.commons.pool2.impl.GenericObjectPoolConfig<redis.clients.jedis.Connection> pool =
                 new org.apache.commons.pool2.impl.GenericObjectPoolConfig<>();
-        pool.setMaxTotal(poolSize);
+        pool.setMaxTotal(size);
         pool.setMaxWait(java.time.Duration.ofMillis(timeoutMillis));
-        redis.clients.jedis.RedisClusterClient client = redis.clients.jedis.RedisClusterClient.builder().nodes(seeds)
-                .clientConfig(config.build()).poolConfig(pool).maxTotalRetriesDuration(java.time.Duration.ofMillis(timeoutMillis * 2L))
-                .build();
-        return new JedisOps(client, true, errors);
+        return pool;
     }
 
     @Override
