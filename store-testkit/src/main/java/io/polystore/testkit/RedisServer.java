@@ -52,8 +52,19 @@ public final class RedisServer implements AutoCloseable {
      * @throws IllegalStateException if it cannot be started
      */
     public static RedisServer start(List<String> extraArgs) {
+        return start(freePort(), extraArgs);
+    }
+
+    /**
+     * Starts a new server on a given port (to restart one that was killed, at the same address).
+     *
+     * @param port        the loopback port
+     * @param extraArgs   further {@code redis-server} arguments
+     * @return the running server, answering PING
+     * @throws IllegalStateException if it cannot be started
+     */
+    public static RedisServer start(int port, List<String> extraArgs) {
         String binary = binary();
-        int port = freePort();
         List<String> cmd = new ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"));
         cmd.addAll(extraArgs);
@@ -204,6 +215,30 @@ public final class RedisServer implements AutoCloseable {
             process.waitFor(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Freezes the process ({@code kill -STOP}): connections stay open and nothing answers. */
+    public void pause() {
+        signal("-STOP");
+    }
+
+    /** Thaws a paused process ({@code kill -CONT}). */
+    public void resume() {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run kill " + signal, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 

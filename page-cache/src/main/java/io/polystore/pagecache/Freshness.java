@@ -1,0 +1,140 @@
+package io.polystore.pagecache;
+
+import io.polystore.pagecache.internal.CaptureResponse;
+import io.polystore.pagecache.internal.Directives;
+
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What RFC 9111 (§3, §4.2, §3.5), RFC 5861 and RFC 9213 let a shared cache do with one response:
+ * store it or not (and why not), and for how long it is fresh and may be served stale.
+ */
+final class Freshness {
+    /** Statuses a cache may store when the response gives explicit freshness. */
+    private static final Set<Integer> STORABLE = Set.of(200, 203, 204, 300, 301, 302, 303, 307, 308, 404, 405, 410,
+            414, 451, 501);
+    /** Statuses that are heuristically cacheable (RFC 9110 §15.1). */
+    private static final Set<Integer> HEURISTIC = Set.of(200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 451, 501);
+
+    /** The decision: {@code reason} is null when the response may be stored. */
+    record Decision(String reason, long freshMillis, long staleWhileRevalidateMillis, long staleIfErrorMillis,
+            long initialAgeMillis) {
+        static Decision no(String reason) {
+            return new Decision(reason, 0, 0, 0, 0);
+        }
+
+        boolean store() {
+            return reason == null;
+        }
+    }
+
+    private Freshness() {
+    }
+
+    static Decision decide(PageCache c, CaptureResponse r, boolean authorized, RouteRule rule, long now) {
+        int status = r.getStatus();
+        if (r.isError()) {
+            return Decision.no("error-page");
+        }
+        if (r.setsCookie()) {
+            return Decision.no("set-cookie");
+        }
+        Directives cc = Directives.parse(r.getHeaders("Cache-Control"));
+        Directives surrogate = Directives.parse(r.getHeaders("Surrogate-Control"));
+        Directives cdn = c.honourCdnCacheControl ? Directives.parse(r.getHeaders("CDN-Cache-Control")) : Directives.NONE;
+        // a field targeted at this kind of cache replaces Cache-Control for freshness (RFC 9213 §2.1);
+        // private and no-store in Cache-Control are honoured whatever it says
+        Directives targeted = !surrogate.isEmpty() ? surrogate : cdn;
+        if (cc.has("no-store") || targeted.has("no-store")) {
+            return Decision.no("no-store");
+        }
+        if (cc.has("private") || targeted.has("private")) {
+            return Decision.no("private");
+        }
+        if (targeted.isEmpty() ? cc.has("no-cache") : targeted.has("no-cache")) {
+            return Decision.no("no-cache");
+        }
+        for (String vary : r.getHeaders("Vary")) {
+            if (vary.contains("*")) {
+                return Decision.no("vary-star");
+            }
+        }
+        if (authorized && !(cc.has("public") || cc.has("s-maxage") || cc.has("must-revalidate"))) {
+            return Decision.no("authorization");
+        }
+        if (rule != null && rule.action() == RouteRule.Action.NEVER) {
+            return Decision.no("route");
+        }
+        long fresh;
+        boolean explicit = true;
+        if (!targeted.isEmpty() && targeted.seconds("max-age") >= 0) {
+            fresh = targeted.seconds("max-age") * 1000;
+        } else if (cc.seconds("s-maxage") >= 0) {
+            fresh = cc.seconds("s-maxage") * 1000;
+        } else if (cc.seconds("max-age") >= 0) {
+            fresh = cc.seconds("max-age") * 1000;
+        } else if (r.getHeader("Expires") != null) {
+            long expires = parseDate(r.getHeader("Expires"));
+            long date = r.getHeader("Date") != null ? parseDate(r.getHeader("Date")) : now;
+            // an invalid Expires means already expired (RFC 9111 §5.3)
+            fresh = expires < 0 ? 0 : expires - (date < 0 ? now : date);
+        } else {
+            explicit = false;
+            fresh = -1;
+            if (c.heuristics && (HEURISTIC.contains(status) || cc.has("public"))) {
+                long lm = r.getHeader("Last-Modified") != null ? parseDate(r.getHeader("Last-Modified")) : -1;
+                if (lm > 0 && lm < now) {
+                    fresh = Math.min((now - lm) / 10, 86_400_000L);
+                }
+            }
+        }
+        if (rule != null && rule.action() == RouteRule.Action.TTL) {
+            fresh = rule.ttl().toMillis();
+            explicit = true;
+        } else if (rule != null && rule.action() == RouteRule.Action.MAX_TTL && fresh > 0) {
+            fresh = Math.min(fresh, rule.ttl().toMillis());
+        }
+        if (!(explicit ? STORABLE : HEURISTIC).contains(status)) {
+            return Decision.no("status");
+        }
+        if (fresh < 0) {
+            return Decision.no("no-freshness");
+        }
+        long age = 0;
+        String ageHeader = r.getHeader("Age");
+        if (ageHeader != null) {
+            Directives a = Directives.parse(java.util.List.of("age=" + ageHeader.trim()));
+            age = Math.max(0, a.seconds("age")) * 1000;
+        }
+        if (fresh - age <= 0) {
+            return Decision.no("stale-on-arrival");
+        }
+        Directives window = targeted.isEmpty() ? cc : targeted;
+        boolean noStale = cc.has("must-revalidate") || cc.has("proxy-revalidate") || window.has("must-revalidate");
+        long swr = noStale ? 0 : window.seconds("stale-while-revalidate") >= 0
+                ? window.seconds("stale-while-revalidate") * 1000 : c.defaultStaleWhileRevalidateMillis;
+        long sie = noStale ? 0 : window.seconds("stale-if-error") >= 0
+                ? window.seconds("stale-if-error") * 1000 : c.defaultStaleIfErrorMillis;
+        return new Decision(null, fresh, swr, sie, age);
+    }
+
+    /** @return epoch ms of an HTTP date (IMF-fixdate, RFC 850 or asctime is accepted as RFC 1123), or -1 */
+    static long parseDate(String value) {
+        if (value == null) {
+            return -1;
+        }
+        try {
+            return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+        } catch (RuntimeException e) {
+            try {
+                return ZonedDateTime.parse(value.trim(),
+                        DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss zzz", Locale.US)).toInstant().toEpochMilli();
+            } catch (RuntimeException e2) {
+                return -1;
+            }
+        }
+    }
+}

@@ -1,0 +1,775 @@
+package io.polystore.pagecache;
+
+import io.polystore.pagecache.internal.CircuitBreaker;
+import io.polystore.pagecache.internal.LettuceTier;
+import io.polystore.pagecache.internal.LocalTier;
+import io.polystore.pagecache.internal.SharedTier;
+import io.polystore.pagecache.internal.UrlNormalizer;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * A shared HTTP page cache (RFC 9111, RFC 5861): rendered pages keyed by URL in this node's memory
+ * (Caffeine, bounded by bytes) and optionally in Redis shared by every node. Put it in front of a
+ * web handler with {@link PageCacheFilter}; purge pages with {@link #purgeUrl}, {@link #purgePrefix},
+ * {@link #purgeTag} and {@link #purgeAll}, which clear Redis and the memory of every node.
+ *
+ * <pre>{@code
+ * PageCache cache = PageCache.builder()
+ *         .hosts("example.com", "www.example.com")
+ *         .redis("redis://127.0.0.1:6379")
+ *         .route(RouteRule.never("/account/**"))
+ *         .build();
+ * context.addFilter(new FilterHolder(new PageCacheFilter(cache)), "/*", EnumSet.of(DispatcherType.REQUEST));
+ * }</pre>
+ *
+ * <p>Thread-safe. Close it when the application stops; it closes its Redis connections.
+ */
+public final class PageCache implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(PageCache.class.getName());
+
+    final List<String> hosts;
+    final Predicate<String> ignoredParameter;
+    final List<RouteRule> routes;
+    final int maxBodyBytes;
+    final List<String> sessionCookies;
+    final boolean statusHeaders;
+    final boolean stripTags;
+    final List<String> tagHeaders;
+    final long defaultStaleWhileRevalidateMillis;
+    final long defaultStaleIfErrorMillis;
+    final boolean heuristics;
+    final long coalesceTimeoutMillis;
+    final boolean clusterLock;
+    final long lockTtlMillis;
+    final boolean honourRequestNoCache;
+    final String purgePath;
+    final String purgeToken;
+    final List<String> purgeAllow;
+    final boolean forwardSurrogateControl;
+    final boolean honourCdnCacheControl;
+    final boolean invalidateOnUnsafe;
+    final String namespace;
+    final String nodeId = UUID.randomUUID().toString();
+    final PageCacheListener listener;
+    final List<PurgeListener> purgeListeners;
+    final LocalTier local;
+    final SharedTier shared;
+    final CircuitBreaker breaker;
+    final Stats stats = new Stats();
+    final RequestHandler handler;
+
+    private PageCache(Builder b) {
+        this.hosts = List.copyOf(b.hosts);
+        this.ignoredParameter = globs(b.ignoredParameters);
+        this.routes = List.copyOf(b.routes);
+        this.maxBodyBytes = b.maxBodyBytes;
+        this.sessionCookies = List.copyOf(b.sessionCookies);
+        this.statusHeaders = b.statusHeaders;
+        this.stripTags = b.stripTags;
+        this.tagHeaders = List.copyOf(b.tagHeaders);
+        this.defaultStaleWhileRevalidateMillis = b.staleWhileRevalidate.toMillis();
+        this.defaultStaleIfErrorMillis = b.staleIfError.toMillis();
+        this.heuristics = b.heuristics;
+        this.coalesceTimeoutMillis = b.coalesceTimeout.toMillis();
+        this.clusterLock = b.clusterLock;
+        this.lockTtlMillis = b.lockTtl.toMillis();
+        this.honourRequestNoCache = b.honourRequestNoCache;
+        this.purgePath = b.purgePath;
+        this.purgeToken = b.purgeToken;
+        this.purgeAllow = List.copyOf(b.purgeAllow);
+        this.forwardSurrogateControl = b.forwardSurrogateControl;
+        this.honourCdnCacheControl = b.honourCdnCacheControl;
+        this.invalidateOnUnsafe = b.invalidateOnUnsafe;
+        this.namespace = b.namespace;
+        this.listener = b.listener;
+        this.purgeListeners = new CopyOnWriteArrayList<>(b.purgeListeners);
+        this.local = new LocalTier(b.localMaxBytes, bytes -> {
+            stats.evictions.increment();
+            listener.eviction(bytes);
+        });
+        if (purgePath != null && (purgeToken == null || purgeToken.isEmpty())) {
+            throw new IllegalArgumentException("the purge endpoint (purge-path " + purgePath
+                    + ") needs a purge-token: an endpoint anyone could call would let anyone empty the cache");
+        }
+        SharedTier tier = null;
+        if (b.redis != null) {
+            try {
+                tier = new LettuceTier(b.redis, b.redisTimeout, b.redisConnectTimeout);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("cannot connect the page cache to Redis at "
+                        + redact(b.redis) + ": " + e.getMessage(), e);
+            }
+        }
+        this.shared = tier;
+        this.breaker = new CircuitBreaker(b.breakerThreshold, b.breakerOpen.toMillis(), System::currentTimeMillis,
+                () -> {
+                    // purges may have been missed while Redis was away: what this node holds may be stale
+                    LOG.info("page cache: Redis is back; clearing this node's local tier");
+                    local.clear();
+                });
+        if (shared != null) {
+            shared.subscribe(channel(), this::onMessage, () -> {
+                LOG.info("page cache: invalidation channel reconnected; clearing this node's local tier");
+                local.clear();
+            });
+        }
+        this.handler = new RequestHandler(this);
+        if (hosts.isEmpty()) {
+            LOG.info("page cache: no host allowlist configured; every Host is cached under its own key");
+        }
+    }
+
+    /** @return a builder with the defaults described in docs/PAGE-CACHE.md */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---- purges ----------------------------------------------------------------------------------
+
+    /**
+     * Purges every variant of one URL from both tiers on every node.
+     *
+     * @param url an absolute URL ({@code https://example.com/path?query}); normalised as cache keys are
+     */
+    public void purgeUrl(String url) {
+        String key = normaliseAbsolute(url, false);
+        purgeKeyLocally(key);
+        sharedCall(() -> shared.delete(List.of(redisKey(key))));
+        publish("u", key);
+        listener.purge("url", key);
+        for (PurgeListener l : purgeListeners) {
+            notify(() -> l.purgedUrl(key));
+        }
+    }
+
+    /**
+     * Purges every URL that starts with a prefix, on every node.
+     *
+     * @param urlPrefix an absolute URL prefix ({@code https://example.com/blog/})
+     */
+    public void purgePrefix(String urlPrefix) {
+        String prefix = normaliseAbsolute(urlPrefix, true);
+        local.removeKeys(k -> k.startsWith(prefix));
+        handler.forgetFlights(k -> k.startsWith(prefix));
+        sharedCall(() -> shared.delete(shared.scan(globEscape(namespace + ":p:" + prefix) + "*")));
+        publish("p", prefix);
+        listener.purge("prefix", prefix);
+        for (PurgeListener l : purgeListeners) {
+            notify(() -> l.purgedPrefix(prefix));
+        }
+    }
+
+    /** Purges every page whose response named the tag (in {@code Surrogate-Key} or {@code Cache-Tag}). */
+    public void purgeTag(String tag) {
+        Objects.requireNonNull(tag, "tag");
+        local.removeTagged(tag);
+        handler.forgetFlights(k -> true);
+        sharedCall(() -> shared.delete(shared.takeTag(namespace + ":t:" + tag)));
+        publish("t", tag);
+        listener.purge("tag", tag);
+        for (PurgeListener l : purgeListeners) {
+            notify(() -> l.purgedTag(tag));
+        }
+    }
+
+    /** Purges everything under this cache's namespace, on every node. */
+    public void purgeAll() {
+        local.clear();
+        handler.forgetFlights(k -> true);
+        sharedCall(() -> shared.delete(shared.scan(globEscape(namespace + ":") + "*")));
+        publish("a", "");
+        listener.purge("all", "");
+        for (PurgeListener l : purgeListeners) {
+            notify(() -> l.purgedAll());
+        }
+    }
+
+    /** Adds a purge listener (for forwarding purges to a CDN). */
+    public void addPurgeListener(PurgeListener l) {
+        purgeListeners.add(Objects.requireNonNull(l));
+    }
+
+    void purgeKeyLocally(String key) {
+        local.remove(key);
+        handler.forgetFlights(k -> k.equals(key));
+    }
+
+    private void notify(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "page cache: purge listener failed", e);
+        }
+    }
+
+    private void publish(String kind, String payload) {
+        if (shared != null) {
+            sharedCall(() -> shared.publish(channel(), nodeId + " " + kind + " " + payload));
+        }
+    }
+
+    private void onMessage(String message) {
+        String[] parts = message.split(" ", 3);
+        if (parts.length < 3 || parts[0].equals(nodeId)) {
+            return;
+        }
+        String payload = parts[2];
+        switch (parts[1]) {
+            case "u" -> purgeKeyLocally(payload);
+            case "p" -> {
+                local.removeKeys(k -> k.startsWith(payload));
+                handler.forgetFlights(k -> k.startsWith(payload));
+            }
+            case "t" -> {
+                local.removeTagged(payload);
+                handler.forgetFlights(k -> true);
+            }
+            case "a" -> {
+                local.clear();
+                handler.forgetFlights(k -> true);
+            }
+            default -> LOG.fine(() -> "page cache: unknown invalidation message " + parts[1]);
+        }
+    }
+
+    String channel() {
+        return namespace + ":purge";
+    }
+
+    /** @return the Redis key of a URL key; keys over 900 characters end in a hash of the rest */
+    String redisKey(String key) {
+        if (key.length() <= 900) {
+            return namespace + ":p:" + key;
+        }
+        return namespace + ":p:" + key.substring(0, 900) + "#" + RequestHandler.sha256Hex(key, 32);
+    }
+
+    /** Runs a Redis call under the circuit breaker; failures are counted and swallowed. */
+    boolean sharedCall(Runnable call) {
+        if (shared == null || !breaker.allow()) {
+            return false;
+        }
+        try {
+            call.run();
+            breaker.success();
+            return true;
+        } catch (RuntimeException e) {
+            sharedFailure(e);
+            return false;
+        }
+    }
+
+    void sharedFailure(Throwable e) {
+        breaker.failure();
+        stats.sharedFailures.increment();
+        listener.sharedTierFailure(e);
+        LOG.log(Level.FINE, "page cache: Redis call failed", e);
+    }
+
+    /**
+     * @param url    an absolute URL or prefix
+     * @param prefix whether it is a prefix (a query, if any, is then kept as written)
+     */
+    String normaliseAbsolute(String url, boolean prefix) {
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not an absolute URL: '" + url + "' (" + e.getMessage() + ")");
+        }
+        if (uri.getScheme() == null || uri.getRawAuthority() == null) {
+            throw new IllegalArgumentException("not an absolute URL (scheme://host/path): '" + url + "'");
+        }
+        String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+        int port = uri.getPort();
+        String host = UrlNormalizer.host(uri.getHost() == null ? uri.getRawAuthority() : uri.getHost());
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        String base = scheme + "://" + authority(scheme, host, port);
+        if (prefix) {
+            String p = UrlNormalizer.path(path);
+            if (path.endsWith("/") && !p.endsWith("/")) {
+                p = p + "/";
+            }
+            return base + p + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
+        }
+        return base + UrlNormalizer.path(path) + "?" + UrlNormalizer.query(uri.getRawQuery(), ignoredParameter);
+    }
+
+    static String authority(String scheme, String host, int port) {
+        boolean defaultPort = port < 0 || (port == 80 && scheme.equals("http")) || (port == 443 && scheme.equals("https"));
+        return defaultPort ? host : host + ":" + port;
+    }
+
+    static String globEscape(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 8);
+        for (char c : s.toCharArray()) {
+            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+                sb.append('\\');
+            }
+            sb.append(c);
+        }
+        return sb.toString();
+    }
+
+    static String redact(String uri) {
+        return uri.replaceAll("//[^@/]*@", "//***@").replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+
+    private static Predicate<String> globs(List<String> patterns) {
+        List<Pattern> compiled = new ArrayList<>();
+        for (String p : patterns) {
+            compiled.add(Pattern.compile(Pattern.quote(p).replace("*", "\\E.*\\Q")));
+        }
+        return name -> {
+            for (Pattern p : compiled) {
+                if (p.matcher(name).matches()) {
+                    return true;
+                }
+            }
+            return false;
+        };
+    }
+
+    // ---- state -----------------------------------------------------------------------------------
+
+    /** @return counters since start */
+    public Snapshot stats() {
+        return new Snapshot(stats.hitsL1.sum(), stats.hitsL2.sum(), stats.stale.sum(), stats.misses.sum(),
+                stats.bypasses.sum(), stats.renders.sum(), stats.stored.sum(), stats.evictions.sum(),
+                stats.sharedFailures.sum(), breaker.timesOpened(), local.size());
+    }
+
+    /**
+     * Counters since start.
+     *
+     * @param renders          handler calls made by the cache (misses and background refreshes)
+     * @param stored           responses stored
+     * @param sharedFailures   Redis calls that failed or timed out
+     * @param breakerOpenings  how often the circuit breaker opened
+     * @param localUrls        URLs in this node's memory now
+     */
+    public record Snapshot(long hitsL1, long hitsL2, long stale, long misses, long bypasses, long renders,
+            long stored, long evictions, long sharedFailures, long breakerOpenings, long localUrls) {
+    }
+
+    static final class Stats {
+        final LongAdder hitsL1 = new LongAdder();
+        final LongAdder hitsL2 = new LongAdder();
+        final LongAdder stale = new LongAdder();
+        final LongAdder misses = new LongAdder();
+        final LongAdder bypasses = new LongAdder();
+        final LongAdder renders = new LongAdder();
+        final LongAdder stored = new LongAdder();
+        final LongAdder evictions = new LongAdder();
+        final LongAdder sharedFailures = new LongAdder();
+    }
+
+    /** @return whether the shared tier is being skipped after failures */
+    public boolean sharedTierSuspended() {
+        return breaker.isOpen();
+    }
+
+    @Override
+    public void close() {
+        if (shared != null) {
+            shared.close();
+        }
+        local.clear();
+    }
+
+    // ---- configuration ---------------------------------------------------------------------------
+
+    /** Configures a {@link PageCache}; every setting has a default. */
+    public static final class Builder {
+        private final List<String> hosts = new ArrayList<>();
+        private final List<String> ignoredParameters = new ArrayList<>(List.of("utm_*", "gclid", "fbclid"));
+        private final List<RouteRule> routes = new ArrayList<>();
+        private int maxBodyBytes = 1 << 20;
+        private long localMaxBytes = 64L << 20;
+        private String redis;
+        private Duration redisTimeout = Duration.ofMillis(100);
+        private Duration redisConnectTimeout = Duration.ofSeconds(1);
+        private String namespace = "polystore:pages";
+        private final List<String> sessionCookies = new ArrayList<>(List.of("JSESSIONID", "SESSION"));
+        private boolean statusHeaders = true;
+        private boolean stripTags = true;
+        private final List<String> tagHeaders = new ArrayList<>(List.of("Surrogate-Key", "Cache-Tag"));
+        private Duration staleWhileRevalidate = Duration.ZERO;
+        private Duration staleIfError = Duration.ZERO;
+        private boolean heuristics;
+        private Duration coalesceTimeout = Duration.ofSeconds(10);
+        private boolean clusterLock;
+        private Duration lockTtl = Duration.ofSeconds(10);
+        private boolean honourRequestNoCache;
+        private String purgePath;
+        private String purgeToken;
+        private final List<String> purgeAllow = new ArrayList<>(List.of("127.0.0.1/32", "::1/128"));
+        private boolean forwardSurrogateControl = true;
+        private boolean honourCdnCacheControl = true;
+        private boolean invalidateOnUnsafe = true;
+        private int breakerThreshold = 3;
+        private Duration breakerOpen = Duration.ofSeconds(2);
+        private PageCacheListener listener = new PageCacheListener() {
+        };
+        private final List<PurgeListener> purgeListeners = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /**
+         * Hosts whose pages are cached ({@code example.com}, {@code *.example.com}); requests for
+         * other hosts pass through uncached. Default: none listed, every host cached under its own key.
+         */
+        public Builder hosts(String... hosts) {
+            for (String h : hosts) {
+                this.hosts.add(UrlNormalizer.host(h.trim()));
+            }
+            return this;
+        }
+
+        /** Query parameter names left out of keys, as globs; replaces the default {@code utm_*, gclid, fbclid}. */
+        public Builder ignoreQueryParameters(String... globs) {
+            ignoredParameters.clear();
+            ignoredParameters.addAll(Arrays.asList(globs));
+            return this;
+        }
+
+        /** Adds route rules, checked in order; the first match applies. */
+        public Builder route(RouteRule... rules) {
+            routes.addAll(Arrays.asList(rules));
+            return this;
+        }
+
+        /** Bodies larger than this stream through unstored. Default 1 MiB. */
+        public Builder maxBodyBytes(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("max-body must not be negative: " + bytes);
+            }
+            this.maxBodyBytes = bytes;
+            return this;
+        }
+
+        /** The local tier's budget in bytes. Default 64 MiB. */
+        public Builder localMaxBytes(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("local-max-bytes must be positive: " + bytes);
+            }
+            this.localMaxBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Adds the shared tier: {@code redis://[user:password@]host:port[/db]}, {@code rediss://...}
+         * or {@code redis-cluster://host:port,host:port}. Default: none (local tier only).
+         */
+        public Builder redis(String uri) {
+            this.redis = uri;
+            return this;
+        }
+
+        /** How long one Redis command may take before the cache goes on without it. Default 100 ms. */
+        public Builder redisTimeout(Duration timeout) {
+            this.redisTimeout = positive(timeout, "redis-timeout");
+            return this;
+        }
+
+        public Builder redisConnectTimeout(Duration timeout) {
+            this.redisConnectTimeout = positive(timeout, "redis-connect-timeout");
+            return this;
+        }
+
+        /** Prefix of every Redis key and of the invalidation channel. Default {@code polystore:pages}. */
+        public Builder namespace(String namespace) {
+            if (namespace == null || namespace.isBlank()) {
+                throw new IllegalArgumentException("namespace must not be blank");
+            }
+            this.namespace = namespace;
+            return this;
+        }
+
+        /** Cookies that mark a logged-in session: such requests bypass the cache. Default JSESSIONID, SESSION. */
+        public Builder sessionCookies(String... names) {
+            sessionCookies.clear();
+            sessionCookies.addAll(Arrays.asList(names));
+            return this;
+        }
+
+        /** Whether responses carry {@code X-Cache} and {@code Cache-Status}. Default true. */
+        public Builder statusHeaders(boolean on) {
+            this.statusHeaders = on;
+            return this;
+        }
+
+        /** Whether tag headers are removed before the client sees them. Default true. */
+        public Builder stripTags(boolean on) {
+            this.stripTags = on;
+            return this;
+        }
+
+        /** The response headers that carry tags (space- or comma-separated). Default Surrogate-Key, Cache-Tag. */
+        public Builder tagHeaders(String... names) {
+            tagHeaders.clear();
+            tagHeaders.addAll(Arrays.asList(names));
+            return this;
+        }
+
+        /** The stale-while-revalidate window for responses that name none. Default 0. */
+        public Builder staleWhileRevalidate(Duration window) {
+            this.staleWhileRevalidate = notNegative(window, "stale-while-revalidate");
+            return this;
+        }
+
+        /** The stale-if-error window for responses that name none. Default 0. */
+        public Builder staleIfError(Duration window) {
+            this.staleIfError = notNegative(window, "stale-if-error");
+            return this;
+        }
+
+        /** Whether responses without explicit freshness get heuristic freshness (RFC 9111 §4.2.2). Default false. */
+        public Builder heuristics(boolean on) {
+            this.heuristics = on;
+            return this;
+        }
+
+        /** How long concurrent misses wait for the one render before rendering themselves. Default 10 s. */
+        public Builder coalesceTimeout(Duration timeout) {
+            this.coalesceTimeout = notNegative(timeout, "coalesce-timeout");
+            return this;
+        }
+
+        /** Whether a cold page is rendered once per cluster (a Redis lock), not once per node. Default false. */
+        public Builder clusterLock(boolean on) {
+            this.clusterLock = on;
+            return this;
+        }
+
+        /** How long the cluster render lock is held at most. Default 10 s. */
+        public Builder lockTtl(Duration ttl) {
+            this.lockTtl = positive(ttl, "lock-ttl");
+            return this;
+        }
+
+        /** Whether a request's {@code Cache-Control: no-cache} or {@code max-age=0} forces a render. Default false. */
+        public Builder honourRequestNoCache(boolean on) {
+            this.honourRequestNoCache = on;
+            return this;
+        }
+
+        /**
+         * Enables the HTTP purge endpoint at {@code path}, answering only requests that carry the
+         * token (as {@code Authorization: Bearer <token>} or {@code X-Purge-Token}) from allowed addresses.
+         */
+        public Builder purgeEndpoint(String path, String token) {
+            if (path == null || !path.startsWith("/")) {
+                throw new IllegalArgumentException("purge-path must start with '/': " + path);
+            }
+            this.purgePath = path;
+            this.purgeToken = token;
+            return this;
+        }
+
+        /** Addresses (CIDR) allowed to call the purge endpoint. Default loopback only. */
+        public Builder purgeAllow(String... cidrs) {
+            purgeAllow.clear();
+            for (String c : cidrs) {
+                RequestHandler.checkCidr(c);
+                purgeAllow.add(c.trim());
+            }
+            return this;
+        }
+
+        /** Whether {@code Surrogate-Control} is passed on to the client (a CDN in front). Default true. */
+        public Builder forwardSurrogateControl(boolean on) {
+            this.forwardSurrogateControl = on;
+            return this;
+        }
+
+        /** Whether {@code CDN-Cache-Control} (RFC 9213) sets this cache's freshness. Default true. */
+        public Builder honourCdnCacheControl(boolean on) {
+            this.honourCdnCacheControl = on;
+            return this;
+        }
+
+        /** Whether successful POST/PUT/PATCH/DELETE invalidate their URL (RFC 9111 §4.4). Default true. */
+        public Builder invalidateOnUnsafe(boolean on) {
+            this.invalidateOnUnsafe = on;
+            return this;
+        }
+
+        /** Consecutive Redis failures that open the circuit breaker, and how long it stays open. Defaults 3, 2 s. */
+        public Builder circuitBreaker(int failures, Duration open) {
+            if (failures < 1) {
+                throw new IllegalArgumentException("breaker failures must be at least 1: " + failures);
+            }
+            this.breakerThreshold = failures;
+            this.breakerOpen = positive(open, "breaker-open");
+            return this;
+        }
+
+        /** Receives hits, misses, bypasses, renders and evictions (see {@link MicrometerListener}). */
+        public Builder listener(PageCacheListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** Receives every purge (to forward to a CDN). */
+        public Builder purgeListener(PurgeListener listener) {
+            purgeListeners.add(Objects.requireNonNull(listener, "purgeListener"));
+            return this;
+        }
+
+        /**
+         * Applies settings given as strings: filter init-parameters or a configuration file section.
+         * Keys are those of docs/PAGE-CACHE.md ({@code hosts}, {@code redis}, {@code routes}, ...).
+         *
+         * @param settings the settings
+         * @param source   where they come from, for messages ({@code web.xml filter 'pages'}, a file name)
+         * @throws IllegalArgumentException naming the source, key and value when one is wrong
+         */
+        public Builder apply(Map<String, String> settings, String source) {
+            for (Map.Entry<String, String> e : settings.entrySet()) {
+                String key = e.getKey().trim();
+                String value = e.getValue() == null ? "" : e.getValue().trim();
+                try {
+                    set(key, value);
+                } catch (IllegalArgumentException ex) {
+                    throw new IllegalArgumentException(source + ": page cache setting '" + key + "' = '"
+                            + (key.contains("token") || key.contains("redis") ? redact(value) : value)
+                            + "': " + ex.getMessage(), ex);
+                }
+            }
+            return this;
+        }
+
+        private void set(String key, String value) {
+            switch (key) {
+                case "hosts" -> hosts(list(value));
+                case "ignore-query" -> ignoreQueryParameters(list(value));
+                case "routes" -> {
+                    for (String spec : value.split("[;\n]")) {
+                        if (!spec.isBlank()) {
+                            route(RouteRule.parse(spec.trim()));
+                        }
+                    }
+                }
+                case "max-body" -> maxBodyBytes((int) Math.min(Integer.MAX_VALUE, bytes(value)));
+                case "local-max-bytes" -> localMaxBytes(bytes(value));
+                case "redis" -> redis(value.isEmpty() ? null : value);
+                case "redis-timeout" -> redisTimeout(Durations.parse(value));
+                case "redis-connect-timeout" -> redisConnectTimeout(Durations.parse(value));
+                case "namespace" -> namespace(value);
+                case "session-cookies" -> sessionCookies(list(value));
+                case "status-headers" -> statusHeaders(bool(value));
+                case "strip-tags" -> stripTags(bool(value));
+                case "tag-headers" -> tagHeaders(list(value));
+                case "stale-while-revalidate" -> staleWhileRevalidate(Durations.parse(value));
+                case "stale-if-error" -> staleIfError(Durations.parse(value));
+                case "heuristics" -> heuristics(bool(value));
+                case "coalesce-timeout" -> coalesceTimeout(Durations.parse(value));
+                case "cluster-lock" -> clusterLock(bool(value));
+                case "lock-ttl" -> lockTtl(Durations.parse(value));
+                case "honour-request-no-cache" -> honourRequestNoCache(bool(value));
+                case "purge-path" -> {
+                    if (!value.startsWith("/")) {
+                        throw new IllegalArgumentException("must start with '/'");
+                    }
+                    purgePath = value;
+                }
+                case "purge-token" -> purgeToken = value;
+                case "purge-allow" -> purgeAllow(list(value));
+                case "forward-surrogate-control" -> forwardSurrogateControl(bool(value));
+                case "honour-cdn-cache-control" -> honourCdnCacheControl(bool(value));
+                case "invalidate-on-unsafe" -> invalidateOnUnsafe(bool(value));
+                case "breaker-failures" -> breakerThreshold = (int) positiveLong(value);
+                case "breaker-open" -> breakerOpen = positive(Durations.parse(value), key);
+                default -> throw new IllegalArgumentException("unknown setting; known: hosts, ignore-query, routes, "
+                        + "max-body, local-max-bytes, redis, redis-timeout, redis-connect-timeout, namespace, "
+                        + "session-cookies, status-headers, strip-tags, tag-headers, stale-while-revalidate, "
+                        + "stale-if-error, heuristics, coalesce-timeout, cluster-lock, lock-ttl, "
+                        + "honour-request-no-cache, purge-path, purge-token, purge-allow, forward-surrogate-control, "
+                        + "honour-cdn-cache-control, invalidate-on-unsafe, breaker-failures, breaker-open");
+            }
+        }
+
+        private static String[] list(String value) {
+            return Arrays.stream(value.split("[,\\s]+")).filter(s -> !s.isEmpty()).toArray(String[]::new);
+        }
+
+        private static boolean bool(String value) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "true", "yes", "on" -> true;
+                case "false", "no", "off" -> false;
+                default -> throw new IllegalArgumentException("expected true or false");
+            };
+        }
+
+        private static long positiveLong(String value) {
+            try {
+                long n = Long.parseLong(value);
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // below
+            }
+            throw new IllegalArgumentException("expected a positive whole number");
+        }
+
+        static long bytes(String value) {
+            String v = value.trim().toLowerCase(Locale.ROOT).replace(" ", "");
+            long unit = 1;
+            for (String[] u : new String[][] {{"gib", "1073741824"}, {"mib", "1048576"}, {"kib", "1024"},
+                    {"gb", "1000000000"}, {"mb", "1000000"}, {"kb", "1000"}, {"g", "1073741824"}, {"m", "1048576"},
+                    {"k", "1024"}, {"b", "1"}}) {
+                if (v.endsWith(u[0])) {
+                    unit = Long.parseLong(u[1]);
+                    v = v.substring(0, v.length() - u[0].length());
+                    break;
+                }
+            }
+            try {
+                long n = Long.parseLong(v);
+                if (n >= 0) {
+                    return n * unit;
+                }
+            } catch (NumberFormatException e) {
+                // below
+            }
+            throw new IllegalArgumentException("expected a size such as 1048576, 512KiB or 64MiB");
+        }
+
+        private static Duration positive(Duration d, String name) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive: " + d);
+            }
+            return d;
+        }
+
+        private static Duration notNegative(Duration d, String name) {
+            if (d == null || d.isNegative()) {
+                throw new IllegalArgumentException(name + " must not be negative: " + d);
+            }
+            return d;
+        }
+
+        /** @return the cache; connects to Redis if configured */
+        public PageCache build() {
+            return new PageCache(this);
+        }
+    }
+}

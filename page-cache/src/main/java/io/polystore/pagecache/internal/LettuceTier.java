@@ -1,0 +1,276 @@
+package io.polystore.pagecache.internal;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanIterator;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisHashAsyncCommands;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
+import io.lettuce.core.api.sync.RedisHashCommands;
+import io.lettuce.core.api.sync.RedisKeyCommands;
+import io.lettuce.core.api.sync.RedisScriptingCommands;
+import io.lettuce.core.api.sync.RedisStringCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The shared tier on Lettuce: standalone ({@code redis://}, {@code rediss://}) or cluster
+ * ({@code redis-cluster://host:port,host:port}). Reads are synchronous with a short command
+ * timeout; writes are asynchronous. Commands are rejected at once while disconnected rather than
+ * queued, so a Redis that is down costs the request nothing but a failed call.
+ */
+public final class LettuceTier implements SharedTier {
+    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+    private static final String STORE = """
+            local cur = redis.call('HGET', KEYS[1], 'v')
+            if cur and cur ~= ARGV[1] then redis.call('DEL', KEYS[1]) end
+            redis.call('HSET', KEYS[1], 'v', ARGV[1], ARGV[2], ARGV[3])
+            local t = redis.call('PTTL', KEYS[1])
+            if t < tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
+            return 1""";
+    private static final String TAG = """
+            redis.call('SADD', KEYS[1], ARGV[1])
+            local t = redis.call('PTTL', KEYS[1])
+            if t < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+            return 1""";
+    private static final String TAKE = """
+            local m = redis.call('SMEMBERS', KEYS[1])
+            redis.call('DEL', KEYS[1])
+            return m""";
+    private static final String UNLOCK = """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+            return 0""";
+
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final RedisClusterClient cluster;
+    private final StatefulConnection<String, byte[]> connection;
+    private final RedisHashCommands<String, byte[]> hash;
+    private final RedisKeyCommands<String, byte[]> keys;
+    private final RedisStringCommands<String, byte[]> strings;
+    private final RedisScriptingCommands<String, byte[]> scripts;
+    private final RedisHashAsyncCommands<String, byte[]> hashAsync;
+    private final RedisScriptingAsyncCommands<String, byte[]> scriptsAsync;
+    private final io.lettuce.core.api.async.BaseRedisAsyncCommands<String, byte[]> publisher;
+    private volatile StatefulRedisPubSubConnection<String, byte[]> subscription;
+
+    /**
+     * @param uri            {@code redis://[user:password@]host:port[/db]}, {@code rediss://...} or
+     *                       {@code redis-cluster://host:port,host:port}
+     * @param commandTimeout how long one command may take before it fails
+     * @param connectTimeout how long connecting may take
+     */
+    public LettuceTier(String uri, Duration commandTimeout, Duration connectTimeout) {
+        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+        SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).build();
+        TimeoutOptions timeouts = TimeoutOptions.enabled(commandTimeout);
+        try {
+            if (uri.startsWith("redis-cluster://")) {
+                List<RedisURI> seeds = new ArrayList<>();
+                String rest = uri.substring("redis-cluster://".length());
+                String auth = "";
+                int at = rest.lastIndexOf('@');
+                if (at >= 0) {
+                    auth = rest.substring(0, at + 1);
+                    rest = rest.substring(at + 1);
+                }
+                String query = "";
+                int q = rest.indexOf('?');
+                if (q >= 0) {
+                    query = rest.substring(q);
+                    rest = rest.substring(0, q);
+                }
+                for (String hostPort : rest.replaceAll("/+$", "").split(",")) {
+                    RedisURI seed = RedisURI.create("redis://" + auth + hostPort.trim() + query);
+                    seed.setTimeout(commandTimeout);
+                    seeds.add(seed);
+                }
+                this.client = null;
+                this.cluster = RedisClusterClient.create(resources, seeds);
+                cluster.setOptions(ClusterClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts)
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                                .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(30)).build())
+                        .build());
+                StatefulRedisClusterConnection<String, byte[]> c = cluster.connect(CODEC);
+                c.setTimeout(commandTimeout);
+                this.connection = c;
+                this.hash = c.sync();
+                this.keys = c.sync();
+                this.strings = c.sync();
+                this.scripts = c.sync();
+                this.hashAsync = c.async();
+                this.scriptsAsync = c.async();
+                this.publisher = c.async();
+            } else {
+                RedisURI redisUri = RedisURI.create(uri);
+                redisUri.setTimeout(commandTimeout);
+                this.cluster = null;
+                this.client = RedisClient.create(resources, redisUri);
+                client.setOptions(ClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts)
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+                StatefulRedisConnection<String, byte[]> c = client.connect(CODEC);
+                c.setTimeout(commandTimeout);
+                this.connection = c;
+                this.hash = c.sync();
+                this.keys = c.sync();
+                this.strings = c.sync();
+                this.scripts = c.sync();
+                this.hashAsync = c.async();
+                this.scriptsAsync = c.async();
+                this.publisher = c.async();
+            }
+        } catch (RuntimeException e) {
+            resources.shutdown();
+            throw e;
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public byte[][] lookup(String key) {
+        List<io.lettuce.core.KeyValue<String, byte[]>> values = hash.hmget(key, "v", NO_VARIANT);
+        byte[][] out = new byte[2][];
+        for (int i = 0; i < 2 && i < values.size(); i++) {
+            out[i] = values.get(i).getValueOrElse(null);
+        }
+        return out;
+    }
+
+    @Override
+    public byte[] variant(String key, String variant) {
+        return hash.hget(key, variant);
+    }
+
+    @Override
+    public void store(String key, String vary, String variant, byte[] page, long ttlMillis, List<String> tagKeys,
+            Consumer<Throwable> onFailure) {
+        byte[] ttl = bytes(Long.toString(Math.max(1, ttlMillis)));
+        scriptsAsync.<Long>eval(STORE, ScriptOutputType.INTEGER, new String[] {key}, bytes(vary), bytes(variant), page, ttl)
+                .whenComplete((r, e) -> {
+                    if (e != null) {
+                        onFailure.accept(e);
+                    }
+                });
+        for (String tagKey : tagKeys) {
+            scriptsAsync.<Long>eval(TAG, ScriptOutputType.INTEGER, new String[] {tagKey}, bytes(key), ttl)
+                    .whenComplete((r, e) -> {
+                        if (e != null) {
+                            onFailure.accept(e);
+                        }
+                    });
+        }
+    }
+
+    @Override
+    public void delete(List<String> keyList) {
+        if (!keyList.isEmpty()) {
+            keys.del(keyList.toArray(new String[0]));
+        }
+    }
+
+    @Override
+    public List<String> takeTag(String tagKey) {
+        List<byte[]> members = scripts.eval(TAKE, ScriptOutputType.MULTI, tagKey);
+        List<String> out = new ArrayList<>(members.size());
+        for (byte[] m : members) {
+            out.add(new String(m, StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    @Override
+    public List<String> scan(String match) {
+        List<String> out = new ArrayList<>();
+        ScanIterator<String> it = ScanIterator.scan(keys, ScanArgs.Builder.matches(match).limit(1000));
+        while (it.hasNext()) {
+            out.add(it.next());
+        }
+        return out;
+    }
+
+    @Override
+    public boolean tryLock(String lockKey, String owner, long ttlMillis) {
+        return "OK".equals(strings.set(lockKey, bytes(owner), SetArgs.Builder.nx().px(ttlMillis)));
+    }
+
+    @Override
+    public void unlock(String lockKey, String owner) {
+        scriptsAsync.<Long>eval(UNLOCK, ScriptOutputType.INTEGER, new String[] {lockKey}, bytes(owner));
+    }
+
+    @Override
+    public void publish(String channel, String message) {
+        publisher.publish(channel, bytes(message));
+    }
+
+    @Override
+    public void subscribe(String channel, Consumer<String> onMessage, Runnable onReconnect) {
+        StatefulRedisPubSubConnection<String, byte[]> c = cluster != null ? cluster.connectPubSub(CODEC)
+                : client.connectPubSub(CODEC);
+        AtomicBoolean first = new AtomicBoolean(true);
+        c.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String ch, byte[] message) {
+                onMessage.accept(new String(message, StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void subscribed(String ch, long count) {
+                // Lettuce subscribes again after a reconnect: whatever was published meanwhile was missed
+                if (!first.compareAndSet(true, false)) {
+                    onReconnect.run();
+                }
+            }
+        });
+        RedisPubSubAsyncCommands<String, byte[]> async = c.async();
+        async.subscribe(channel).toCompletableFuture().join();
+        this.subscription = c;
+    }
+
+    @Override
+    public void close() {
+        try {
+            StatefulRedisPubSubConnection<String, byte[]> s = subscription;
+            if (s != null) {
+                s.close();
+            }
+            connection.close();
+            if (client != null) {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            } else {
+                cluster.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            }
+        } finally {
+            resources.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+}

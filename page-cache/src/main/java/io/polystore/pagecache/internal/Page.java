@@ -1,0 +1,268 @@
+package io.polystore.pagecache.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * One stored response: what RFC 9111 lets a shared cache keep (status, end-to-end headers, body)
+ * and what it needs to compute freshness. Immutable. The body is gzip-compressed once when
+ * {@link #compressed()} (the cache did it; the origin's own content coding is kept as sent), and
+ * the identity body is kept beside it in memory so that neither form is computed per request.
+ */
+public final class Page {
+    private static final byte FORMAT = 1;
+
+    private final String url;
+    private final int status;
+    private final long storedAt;
+    private final long initialAgeMillis;
+    private final long freshMillis;
+    private final long staleWhileRevalidateMillis;
+    private final long staleIfErrorMillis;
+    private final String etag;
+    private final String lastModified;
+    private final boolean compressed;
+    private final String vary;
+    private final List<String> headers;
+    private final List<String> tags;
+    private final byte[] body;
+    private final byte[] identity;
+
+    /**
+     * @param url      the normalised URL of the primary key (for prefix purges)
+     * @param headers  alternating names and values, end-to-end headers only
+     * @param body     the body as stored: gzip when {@code compressed}
+     * @param identity the decoded body when {@code compressed} (null: decoded on demand), else ignored
+     */
+    public Page(String url, int status, long storedAt, long initialAgeMillis, long freshMillis,
+            long staleWhileRevalidateMillis, long staleIfErrorMillis, String etag, String lastModified,
+            boolean compressed, String vary, List<String> headers, List<String> tags, byte[] body, byte[] identity) {
+        this.url = url;
+        this.status = status;
+        this.storedAt = storedAt;
+        this.initialAgeMillis = initialAgeMillis;
+        this.freshMillis = freshMillis;
+        this.staleWhileRevalidateMillis = staleWhileRevalidateMillis;
+        this.staleIfErrorMillis = staleIfErrorMillis;
+        this.etag = etag;
+        this.lastModified = lastModified;
+        this.compressed = compressed;
+        this.vary = vary;
+        this.headers = List.copyOf(headers);
+        this.tags = List.copyOf(tags);
+        this.body = body;
+        this.identity = compressed ? (identity != null ? identity : gunzip(body)) : body;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** @return when the response was received, epoch ms */
+    public long storedAt() {
+        return storedAt;
+    }
+
+    /** @return the response's current age in ms (RFC 9111 §4.2.3) */
+    public long ageMillis(long now) {
+        return Math.max(0, now - storedAt) + initialAgeMillis;
+    }
+
+    public long freshMillis() {
+        return freshMillis;
+    }
+
+    /** @return ms left of freshness at {@code now}; negative once stale */
+    public long ttlMillis(long now) {
+        return freshMillis - ageMillis(now);
+    }
+
+    public boolean isFresh(long now) {
+        return ttlMillis(now) > 0;
+    }
+
+    /** @return whether it may still be served stale while one request revalidates it */
+    public boolean withinStaleWhileRevalidate(long now) {
+        return -ttlMillis(now) < staleWhileRevalidateMillis;
+    }
+
+    /** @return whether it may still be served stale when the origin fails */
+    public boolean withinStaleIfError(long now) {
+        return -ttlMillis(now) < staleIfErrorMillis;
+    }
+
+    /** @return how long a tier should keep it from now, in ms: freshness plus the longer stale window */
+    public long retainMillis(long now) {
+        return ttlMillis(now) + Math.max(staleWhileRevalidateMillis, staleIfErrorMillis);
+    }
+
+    public long staleWhileRevalidateMillis() {
+        return staleWhileRevalidateMillis;
+    }
+
+    public long staleIfErrorMillis() {
+        return staleIfErrorMillis;
+    }
+
+    /** @return the strong entity tag of the identity representation, quoted */
+    public String etag() {
+        return etag;
+    }
+
+    public String lastModified() {
+        return lastModified;
+    }
+
+    /** @return whether the cache compressed the body (and can serve it either way) */
+    public boolean compressed() {
+        return compressed;
+    }
+
+    /** @return the lower-case header names of the response's Vary that key variants, comma-joined, or "" */
+    public String vary() {
+        return vary;
+    }
+
+    /** @return alternating header names and values */
+    public List<String> headers() {
+        return headers;
+    }
+
+    public List<String> tags() {
+        return tags;
+    }
+
+    /** @return the stored body: gzip when {@link #compressed()} */
+    public byte[] body() {
+        return body;
+    }
+
+    /** @return the body without the cache's compression */
+    public byte[] identity() {
+        return identity;
+    }
+
+    /** @return approximate bytes held in memory, for the local tier's weigher */
+    public int weight() {
+        int w = 200 + url.length() * 2 + body.length + (identity != body ? identity.length : 0);
+        for (String h : headers) {
+            w += 40 + h.length() * 2;
+        }
+        for (String t : tags) {
+            w += 40 + t.length() * 2;
+        }
+        return w;
+    }
+
+    /** @return the shared tier's form of this page (without the identity copy) */
+    public byte[] encode() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(body.length + 512);
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(FORMAT);
+            writeString(out, url);
+            out.writeShort(status);
+            out.writeLong(storedAt);
+            out.writeLong(initialAgeMillis);
+            out.writeLong(freshMillis);
+            out.writeLong(staleWhileRevalidateMillis);
+            out.writeLong(staleIfErrorMillis);
+            writeString(out, etag);
+            writeString(out, lastModified);
+            out.writeBoolean(compressed);
+            writeString(out, vary);
+            out.writeInt(headers.size());
+            for (String h : headers) {
+                writeString(out, h);
+            }
+            out.writeInt(tags.size());
+            for (String t : tags) {
+                writeString(out, t);
+            }
+            out.writeInt(body.length);
+            out.write(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * @param data what {@link #encode()} wrote
+     * @return the page, or null if the data is not a page of this format (then it is treated as a miss)
+     */
+    public static Page decode(byte[] data) {
+        if (data == null || data.length == 0 || data[0] != FORMAT) {
+            return null;
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
+            in.readByte();
+            String url = readString(in);
+            int status = in.readShort();
+            long storedAt = in.readLong();
+            long initialAge = in.readLong();
+            long fresh = in.readLong();
+            long swr = in.readLong();
+            long sie = in.readLong();
+            String etag = readString(in);
+            String lastModified = readString(in);
+            boolean compressed = in.readBoolean();
+            String vary = readString(in);
+            int hn = in.readInt();
+            List<String> headers = new ArrayList<>(hn);
+            for (int i = 0; i < hn; i++) {
+                headers.add(readString(in));
+            }
+            int tn = in.readInt();
+            List<String> tags = new ArrayList<>(tn);
+            for (int i = 0; i < tn; i++) {
+                tags.add(readString(in));
+            }
+            byte[] body = new byte[in.readInt()];
+            in.readFully(body);
+            return new Page(url, status, storedAt, initialAge, fresh, swr, sie, etag, lastModified, compressed, vary,
+                    headers, tags, body, null);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        if (s == null) {
+            out.writeInt(-1);
+            return;
+        }
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0) {
+            return null;
+        }
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    static byte[] gunzip(byte[] gz) {
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("corrupt compressed page body", e);
+        }
+    }
+}
