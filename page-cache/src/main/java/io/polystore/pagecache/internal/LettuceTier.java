@@ -29,11 +29,13 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -86,7 +88,10 @@ public final class LettuceTier implements SharedTier {
      * @param connectTimeout how long connecting may take
      */
     public LettuceTier(String uri, Duration commandTimeout, Duration connectTimeout) {
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+        // reconnect quickly after Redis returns: the cache is worth little while it is not used
+        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .build();
         SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(commandTimeout);
         try {
@@ -270,7 +275,7 @@ public final class LettuceTier implements SharedTier {
                 cluster.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             }
         } finally {
-            resources.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+            resources.shutdown(0, 2, TimeUnit.SECONDS);
         }
     }
 }

@@ -1,0 +1,112 @@
+package io.polystore.pagecache;
+
+import io.polystore.testkit.RedisServer;
+import io.polystore.testkit.TestServers;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Redis frozen, resumed, killed and restarted under steady load, on a {@code redis-server} process
+ * this test starts for itself: no 5xx, no hung request, and the shared tier fills again afterwards.
+ */
+class FailOpenIT {
+    private static final int THREADS = 8;
+
+    @Test
+    void theCacheKeepsServingWhileRedisIsFrozenOrDeadAndRefillsWhenItReturns() throws Exception {
+        RedisServer redis;
+        try {
+            redis = RedisServer.start(List.of());
+        } catch (IllegalStateException e) {
+            TestServers.unavailable(TestServers.REDIS, "cannot start a redis-server of the test's own: " + e.getMessage());
+            return;
+        }
+        int port = redis.port();
+        PageCache cache = PageCache.builder().redis(redis.url()).namespace("test:fail-open")
+                .redisTimeout(Duration.ofMillis(100)).circuitBreaker(3, Duration.ofMillis(500)).build();
+        Origin origin = new Origin();
+        origin.on("/p/*", Origin.cacheable(1));
+        LongAdder ok = new LongAdder();
+        Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
+        List<String> errors = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicLong slowest = new AtomicLong();
+        AtomicBoolean running = new AtomicBoolean(true);
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try (WebApp app = WebApp.start(cache, false, origin, 0)) {
+            List<Future<?>> load = new ArrayList<>();
+            for (int t = 0; t < THREADS; t++) {
+                load.add(pool.submit(() -> {
+                    while (running.get()) {
+                        String url = app.url("/p/" + ThreadLocalRandom.current().nextInt(40));
+                        long t0 = System.nanoTime();
+                        try {
+                            HttpResponse<byte[]> r = Http.get(url);
+                            statuses.computeIfAbsent(r.statusCode(), s -> new LongAdder()).increment();
+                            if (r.statusCode() == 200) {
+                                ok.increment();
+                            }
+                        } catch (RuntimeException e) {
+                            errors.add(e.toString());
+                        }
+                        slowest.accumulateAndGet(System.nanoTime() - t0, Math::max);
+                    }
+                }));
+            }
+            Thread.sleep(1500);
+            long beforeFreeze = ok.sum();
+            redis.pause();
+            Thread.sleep(3000);
+            long duringFreeze = ok.sum() - beforeFreeze;
+            redis.resume();
+            Thread.sleep(1500);
+            redis.kill();
+            long beforeDeath = ok.sum();
+            Thread.sleep(2000);
+            long whileDead = ok.sum() - beforeDeath;
+            RedisServer restarted = RedisServer.start(port, List.of());
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+                long keys = 0;
+                while (System.nanoTime() < deadline && keys == 0) {
+                    Thread.sleep(200);
+                    keys = Long.parseLong(restarted.command("DBSIZE").substring(1).trim());
+                }
+                running.set(false);
+                for (Future<?> f : load) {
+                    f.get();
+                }
+                System.out.printf("fail-open: %d ok (%d while frozen, %d while dead), statuses %s, slowest %d ms, "
+                        + "stats %s%n", ok.sum(), duringFreeze, whileDead, statuses,
+                        slowest.get() / 1_000_000, cache.stats());
+                assertThat(errors).as("failed or hung requests").isEmpty();
+                assertThat(statuses.keySet()).as("statuses seen").containsOnly(200);
+                assertThat(duringFreeze).as("pages served while Redis was frozen").isGreaterThan(100);
+                assertThat(whileDead).as("pages served while Redis was dead").isGreaterThan(100);
+                assertThat(slowest.get()).as("slowest request (ns)").isLessThan(Duration.ofSeconds(2).toNanos());
+                assertThat(keys).as("pages in the restarted Redis").isPositive();
+                assertThat(cache.stats().breakerOpenings()).isPositive();
+            } finally {
+                restarted.close();
+            }
+        } finally {
+            running.set(false);
+            pool.shutdownNow();
+            redis.close();
+        }
+    }
+}

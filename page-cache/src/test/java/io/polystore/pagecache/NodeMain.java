@@ -1,0 +1,32 @@
+package io.polystore.pagecache;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A second app node in its own JVM for {@link TwoNodesIT}: Jetty, the page cache (cluster lock on)
+ * and an {@link Origin} that renders {@code /cold*} slowly; {@code /_calls?path=} tells how often a
+ * path was rendered. Prints {@code READY <port>} and runs until its stdin closes.
+ */
+public final class NodeMain {
+    private NodeMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String redis = args[0];
+        String namespace = args[1];
+        PageCache cache = TwoNodesIT.node(redis, namespace).build();
+        Origin origin = TwoNodesIT.origin();
+        TwoNodesIT.self = origin;
+        try (WebApp app = WebApp.start(cache, false, origin, 0)) {
+            System.out.println("READY " + app.port());
+            System.out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            while (in.readLine() != null) {
+                // runs until the parent closes stdin or kills the process
+            }
+        }
+        System.exit(0);
+    }
+}
