@@ -41,10 +41,13 @@ public final class Polystore implements AutoCloseable {
     private final Map<Class<?>, String> routes;
     private final String defaultStore;
     private final String source;
+    private final Map<String, Map<String, String>> sections;
     private final Map<Class<?>, Repository<?, ?>> repositories = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    private Polystore(Map<String, Store> stores, Map<Class<?>, String> routes, String defaultStore, String source) {
+    private Polystore(Map<String, Store> stores, Map<Class<?>, String> routes, String defaultStore, String source,
+            Map<String, Map<String, String>> sections) {
+        this.sections = sections;
         this.stores = stores;
         this.routes = routes;
         this.defaultStore = defaultStore;
@@ -255,6 +258,23 @@ public final class Polystore implements AutoCloseable {
         }
     }
 
+    /**
+     * The settings of a section of the configuration file that another module reads, such as
+     * {@code page-cache:} for {@code PageCache.Builder.apply(polystore.settings("page-cache"), polystore.source())}.
+     * Placeholders are expanded; list values are joined by line breaks.
+     *
+     * @param section the section name
+     * @return its settings, or an empty map when the file has no such section (or there is no file)
+     */
+    public Map<String, String> settings(String section) {
+        return sections.getOrDefault(section, Map.of());
+    }
+
+    /** @return where the configuration came from (a file name, {@code classpath:...}, or {@code builder}), for messages */
+    public String source() {
+        return source;
+    }
+
     @Override
     public String toString() {
         return "Polystore" + stores.keySet() + " from " + source;
@@ -279,6 +299,8 @@ public final class Polystore implements AutoCloseable {
         private final Map<Class<?>, String> routeKeys = new LinkedHashMap<>();
         private String defaultStore;
         private ClassLoader classLoader;
+
+        private final Map<String, Map<String, String>> sections = new LinkedHashMap<>();
 
         Builder(String source) {
             this.source = source;
@@ -377,6 +399,12 @@ public final class Polystore implements AutoCloseable {
          * @throws ConfigurationException for bad configuration; stores already opened are closed again
          * @throws MappingException if a routed entity class cannot be mapped
          */
+        /** Records the settings of a section another module reads (see {@link Polystore#settings}). */
+        Builder section(String name, Map<String, String> settings) {
+            sections.put(name, Map.copyOf(settings));
+            return this;
+        }
+
         public Polystore build() {
             java.util.Set<String> names = new java.util.LinkedHashSet<>(stores.keySet());
             names.addAll(opened.keySet());
@@ -416,7 +444,8 @@ public final class Polystore implements AutoCloseable {
                 }
                 throw e;
             }
-            Polystore polystore = new Polystore(Collections.unmodifiableMap(open), Map.copyOf(routes), dflt, source);
+            Polystore polystore = new Polystore(Collections.unmodifiableMap(open), Map.copyOf(routes), dflt, source,
+                    Map.copyOf(sections));
             try {
                 // routed types get their repositories now, so tables are created or validated at startup
                 for (Class<?> type : routes.keySet()) {

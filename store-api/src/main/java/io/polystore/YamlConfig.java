@@ -22,7 +22,7 @@ import java.util.function.Function;
  * naming the file, the key and the bad value in each error.
  */
 final class YamlConfig {
-    private static final Set<String> ROOT_KEYS = Set.of("stores", "entities", "default");
+    private static final Set<String> ROOT_KEYS = Set.of("stores", "entities", "default", "page-cache");
     private static final Set<String> STORE_KEYS = Set.of("uri", "options");
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
@@ -74,7 +74,7 @@ final class YamlConfig {
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!ROOT_KEYS.contains(key)) {
-                throw error(key, "unknown key; expected one of [default, entities, stores]");
+                throw error(key, "unknown key; expected one of [default, entities, page-cache, stores]");
             }
         }
         Polystore.Builder builder = new Polystore.Builder(source);
@@ -111,7 +111,36 @@ final class YamlConfig {
                 builder.route(loadClass(key, e.getKey()), store, key);
             }
         }
+        JsonNode pages = root.get("page-cache");
+        if (pages != null && !pages.isNull()) {
+            builder.section("page-cache", section("page-cache", pages));
+        }
         return builder;
+    }
+
+    /**
+     * A section read for another module (the page cache): a mapping of names to single values or
+     * lists, placeholders expanded; list items are joined by line breaks.
+     */
+    private Map<String, String> section(String key, JsonNode node) {
+        if (!node.isObject()) {
+            throw error(key, "expected a mapping of settings, but found " + describe(node));
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            String k = key + "." + e.getKey();
+            JsonNode v = e.getValue();
+            if (v.isArray()) {
+                java.util.List<String> items = new java.util.ArrayList<>();
+                for (JsonNode item : v) {
+                    items.add(scalar(k, item));
+                }
+                out.put(e.getKey(), String.join("\n", items));
+            } else {
+                out.put(e.getKey(), v.isNull() ? "" : scalar(k, v));
+            }
+        }
+        return out;
     }
 
     private void store(Polystore.Builder builder, String name, JsonNode node) {

@@ -122,4 +122,18 @@ class ConfigurationTest {
             server.stop();
         }
     }
+
+    @Test
+    void thePolystoreConfigFileCarriesThePageCacheSection() {
+        String yaml = "stores:\n  main: \"mem:\"\npage-cache:\n  routes:\n    - /a/** -> never\n  max-body: lots\n";
+        try (io.polystore.Polystore p = io.polystore.Polystore.fromYaml(yaml, "app-polystore.yaml", k -> null)) {
+            assertThatThrownBy(() -> PageCache.builder().apply(p.settings("page-cache"), p.source()))
+                    .hasMessageStartingWith("app-polystore.yaml: page cache setting 'max-body' = 'lots'");
+            Map<String, String> ok = new LinkedHashMap<>(p.settings("page-cache"));
+            ok.remove("max-body");
+            try (PageCache cache = PageCache.builder().apply(ok, p.source()).build()) {
+                assertThat(cache.stats().localUrls()).isZero();
+            }
+        }
+    }
 }
