@@ -68,7 +68,12 @@ public final class PageCache implements AutoCloseable {
     final PageCacheListener listener;
     final List<PurgeListener> purgeListeners;
     final LocalTier local;
-    final SharedTier shared;
+    /** null until connected (Redis may be unreachable at startup); never reset once set */
+    volatile SharedTier shared;
+    private final String redisUri;
+    private final Duration redisTimeout;
+    private final Duration redisConnectTimeout;
+    private volatile boolean closed;
     final CircuitBreaker breaker;
     final Stats stats = new Stats();
     final RequestHandler handler;
@@ -106,32 +111,82 @@ public final class PageCache implements AutoCloseable {
             throw new IllegalArgumentException("the purge endpoint (purge-path " + purgePath
                     + ") needs a purge-token: an endpoint anyone could call would let anyone empty the cache");
         }
-        SharedTier tier = null;
-        if (b.redis != null) {
-            try {
-                tier = new LettuceTier(b.redis, b.redisTimeout, b.redisConnectTimeout);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException("cannot connect the page cache to Redis at "
-                        + redact(b.redis) + ": " + e.getMessage(), e);
-            }
-        }
-        this.shared = tier;
+        this.redisUri = b.redis;
+        this.redisTimeout = b.redisTimeout;
+        this.redisConnectTimeout = b.redisConnectTimeout;
         this.breaker = new CircuitBreaker(b.breakerThreshold, b.breakerOpen.toMillis(), System::currentTimeMillis,
                 () -> {
                     // purges may have been missed while Redis was away: what this node holds may be stale
                     LOG.info("page cache: Redis is back; clearing this node's local tier");
                     local.clear();
                 });
-        if (shared != null) {
-            shared.subscribe(channel(), this::onMessage, () -> {
-                LOG.info("page cache: invalidation channel reconnected; clearing this node's local tier");
-                local.clear();
-            });
-        }
         this.handler = new RequestHandler(this);
+        if (redisUri != null) {
+            try {
+                LettuceTier.check(redisUri);
+            } catch (IllegalArgumentException e) {
+                // no cause: the parser's message may quote the password
+                throw new IllegalArgumentException("not a Redis URI: " + redact(redisUri) + " ("
+                        + redact(String.valueOf(e.getMessage())).replace(redisUri, redact(redisUri))
+                        + "); expected redis://host:port, rediss://host:port or redis-cluster://host:port,host:port");
+            }
+            if (!connect()) {
+                Thread retry = new Thread(() -> {
+                    while (!closed && shared == null) {
+                        try {
+                            Thread.sleep(2000);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        if (!closed) {
+                            connect();
+                        }
+                    }
+                }, "page-cache-redis-connect");
+                retry.setDaemon(true);
+                retry.start();
+            }
+        }
         if (hosts.isEmpty()) {
             LOG.info("page cache: no host allowlist configured; every Host is cached under its own key");
         }
+    }
+
+    /**
+     * Connects the shared tier. A Redis that cannot be reached at startup does not stop the
+     * application: the cache serves from memory and a background thread retries.
+     */
+    private synchronized boolean connect() {
+        if (shared != null) {
+            return true;
+        }
+        SharedTier tier = null;
+        try {
+            tier = new LettuceTier(redisUri, redisTimeout, redisConnectTimeout);
+            tier.subscribe(channel(), this::onMessage, () -> {
+                LOG.info("page cache: invalidation channel reconnected; clearing this node's local tier");
+                local.clear();
+            });
+            // pages this node kept while Redis was unreachable missed any purges made meanwhile
+            local.clear();
+            shared = tier;
+            if (closed) {
+                tier.close();
+            }
+            return true;
+        } catch (RuntimeException e) {
+            if (tier != null) {
+                tier.close();
+            }
+            LOG.warning("page cache: Redis at " + redact(redisUri) + " is unreachable (" + redact(String.valueOf(e.getMessage()))
+                    + "); serving from this node's memory and retrying every 2 s");
+            return false;
+        }
+    }
+
+    /** @return whether the shared tier is connected */
+    public boolean sharedTierConnected() {
+        return shared != null;
     }
 
     /** @return a builder with the defaults described in docs/PAGE-CACHE.md */
@@ -386,8 +441,10 @@ public final class PageCache implements AutoCloseable {
 
     @Override
     public void close() {
-        if (shared != null) {
-            shared.close();
+        closed = true;
+        SharedTier tier = shared;
+        if (tier != null) {
+            tier.close();
         }
         local.clear();
     }

@@ -42,14 +42,46 @@ class ConfigurationTest {
     void secretsInAWrongSettingAreNotEchoed() {
         assertThatThrownBy(() -> PageCache.builder().apply(Map.of("redis-timeout", "x"), "f"))
                 .hasMessageContaining("'x'");
-        assertThatThrownBy(() -> PageCache.builder().redis("redis://user:hunter2@127.0.0.1:1")
-                .redisConnectTimeout(Duration.ofMillis(200)).build())
-                .hasMessageContaining("redis://***@127.0.0.1:1")
-                .satisfies(e -> {
-                    java.io.StringWriter trace = new java.io.StringWriter();
-                    e.printStackTrace(new java.io.PrintWriter(trace));
-                    assertThat(trace.toString()).doesNotContain("hunter2");
-                });
+        assertThatThrownBy(() -> PageCache.builder().redis("redis://user:hunter2@127.0.0.1:port").build())
+                .hasMessageContaining("not a Redis URI").hasMessageContaining("redis://***@127.0.0.1:port")
+                .satisfies(e -> assertThat(trace(e)).doesNotContain("hunter2"));
+        assertThatThrownBy(() -> PageCache.builder().redis("http://cache:6379").build())
+                .hasMessageContaining("expected redis://host:port");
+    }
+
+    private static String trace(Throwable e) {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(trace));
+        return trace.toString();
+    }
+
+    @Test
+    void anUnreachableRedisDoesNotStopTheApplicationAndItsPasswordIsNotLogged() throws Exception {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(PageCache.class.getName());
+        java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                logged.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try (PageCache cache = PageCache.builder().redis("redis://user:hunter2@127.0.0.1:1")
+                .redisConnectTimeout(Duration.ofMillis(200)).build()) {
+            assertThat(cache.sharedTierConnected()).isFalse();
+            assertThat(logged).anyMatch(m -> m.contains("unreachable") && m.contains("redis://***@127.0.0.1:1"));
+            assertThat(logged).noneMatch(m -> m.contains("hunter2"));
+        } finally {
+            logger.removeHandler(handler);
+        }
     }
 
     @Test

@@ -109,4 +109,36 @@ class FailOpenIT {
             redis.close();
         }
     }
+
+    @Test
+    void aRedisThatIsDownAtStartupIsUsedOnceItComesUp() throws Exception {
+        int port = RedisServer.freePort();
+        try (PageCache cache = PageCache.builder().redis("redis://127.0.0.1:" + port).namespace("test:late")
+                .redisConnectTimeout(Duration.ofMillis(200)).build();
+                WebApp app = WebApp.start(cache, false)) {
+            assertThat(cache.sharedTierConnected()).isFalse();
+            assertThat(Http.xcache(Http.get(app.url("/before")))).isEqualTo("MISS");
+            assertThat(Http.xcache(Http.get(app.url("/before")))).isEqualTo("HIT-L1");
+            RedisServer redis;
+            try {
+                redis = RedisServer.start(port, List.of());
+            } catch (IllegalStateException e) {
+                TestServers.unavailable(TestServers.REDIS, "cannot start a redis-server of the test's own: " + e.getMessage());
+                return;
+            }
+            try {
+                PageCacheIT.waitUntil(cache::sharedTierConnected);
+                Http.get(app.url("/after"));
+                PageCacheIT.waitUntil(() -> {
+                    try {
+                        return !redis.command("DBSIZE").equals(":0");
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
+                });
+            } finally {
+                redis.close();
+            }
+        }
+    }
 }

@@ -156,6 +156,40 @@ public final class LettuceTier implements SharedTier {
         }
     }
 
+    /**
+     * Checks a URI's syntax without connecting.
+     *
+     * @throws IllegalArgumentException if it is not a Redis URI this tier accepts
+     */
+    public static void check(String uri) {
+        if (uri.startsWith("redis-cluster://")) {
+            String rest = uri.substring("redis-cluster://".length());
+            rest = rest.substring(rest.lastIndexOf('@') + 1);
+            int q = rest.indexOf('?');
+            for (String hostPort : (q < 0 ? rest : rest.substring(0, q)).replaceAll("/+$", "").split(",")) {
+                checkHost("redis://" + hostPort.trim());
+            }
+            return;
+        }
+        if (!uri.startsWith("redis://") && !uri.startsWith("rediss://")) {
+            throw new IllegalArgumentException("unknown scheme");
+        }
+        checkHost(uri);
+        RedisURI.create(uri);
+    }
+
+    private static void checkHost(String uri) {
+        java.net.URI parsed;
+        try {
+            parsed = new java.net.URI(uri);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("malformed at index " + e.getIndex());
+        }
+        if (parsed.getHost() == null) {
+            throw new IllegalArgumentException("no host, or a port that is not a number");
+        }
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
