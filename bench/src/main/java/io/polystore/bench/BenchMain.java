@@ -32,6 +32,9 @@ public final class BenchMain {
     static final String USAGE = """
             usage: polystore-bench run [options]
                    polystore-bench compare BEFORE.json AFTER.json   (the change of every median)
+                   polystore-bench pages [--redis URI] [--connections 32] [--duration 10] [--rounds 5] [--no-nginx]
+                                         [--targets plain,l1,l2,miss,nginx] [--page-bytes 8192]
+                                  (the page cache under wrk: no filter, L1 hit, L2 hit, 10 ms miss, nginx static file)
               --store URI         store to benchmark (default mem:); jdbc:sqlite:, jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql:,
                                   redis:// (-o client=lettuce|jedis picks the client of both api and raw)
               --workload NAME     a, b, c, d, e, f (YCSB core), w (write-only), or a properties file (default a)
@@ -68,6 +71,18 @@ public final class BenchMain {
                     throw new BenchException("compare takes two result files: compare BEFORE.json AFTER.json");
                 }
                 Compare.print(Compare.read(Path.of(args[1])), Compare.read(Path.of(args[2])), out);
+                return 0;
+            }
+            if (args.length > 0 && args[0].equals("pages")) {
+                io.polystore.bench.pages.PageCacheBench.Options o = io.polystore.bench.pages.PageCacheBench.parse(args);
+                try {
+                    out.println("result: " + io.polystore.bench.pages.PageCacheBench.run(o, out, err));
+                } catch (BenchException e) {
+                    throw e;
+                } catch (Exception e) {
+                    err.println("polystore-bench: the pages benchmark failed: " + e);
+                    return 1;
+                }
                 return 0;
             }
             Options options = Options.parse(args);

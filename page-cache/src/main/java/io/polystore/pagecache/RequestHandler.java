@@ -552,7 +552,9 @@ final class RequestHandler {
         if (req.getHeader("Range") != null) {
             return "range";
         }
-        if (req.getHeader("Upgrade") != null) {
+        String upgrade = req.getHeader("Upgrade");
+        // a WebSocket handshake is not a page; an offer of h2c (which the JDK client makes) is ignored
+        if (upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("websocket")) {
             return "upgrade";
         }
         Directives cc = Directives.parse(Collections.list(req.getHeaders("Cache-Control")));
