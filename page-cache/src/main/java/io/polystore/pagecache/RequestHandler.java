@@ -60,6 +60,10 @@ final class RequestHandler {
         final CompletableFuture<Page> done = new CompletableFuture<>();
         volatile String variant;
         volatile boolean purged;
+        /** whether this render holds the cluster lock */
+        volatile boolean locked;
+        /** set when the render served a stale page instead (stale-if-error) */
+        volatile boolean servedStale;
     }
 
     RequestHandler(PageCache c) {
@@ -181,14 +185,19 @@ final class RequestHandler {
                     return;
                 }
             }
-            c.stats.misses.increment();
-            result = render(req, res, chain, key, rule, stale, mine, false, authorized, now);
-            c.listener.request(Outcome.MISS, result != null ? "stored" : "not-stored", 0, System.nanoTime() - t0);
+            Flight flight = mine != null ? mine : new Flight();
+            result = render(req, res, chain, key, rule, stale, flight, false, authorized, now);
+            if (flight.servedStale) {
+                c.listener.request(Outcome.STALE, "stale-if-error", 0, System.nanoTime() - t0);
+            } else {
+                c.stats.misses.increment();
+                c.listener.request(Outcome.MISS, result != null ? "stored" : "not-stored", 0, System.nanoTime() - t0);
+            }
         } finally {
             if (mine != null) {
                 flights.remove(key, mine);
                 mine.done.complete(result);
-                if (c.clusterLock && c.shared != null) {
+                if (mine.locked) {
                     String owner = c.nodeId + ":" + Thread.currentThread().getId();
                     c.sharedCall(() -> c.shared.unlock(c.namespace + ":l:" + key, owner));
                 }
@@ -218,6 +227,7 @@ final class RequestHandler {
         String owner = c.nodeId + ":" + Thread.currentThread().getId();
         boolean[] locked = {false};
         if (!c.sharedCall(() -> locked[0] = c.shared.tryLock(lockKey, owner, c.lockTtlMillis)) || locked[0]) {
+            mine.locked = locked[0];
             return null;
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(c.coalesceTimeoutMillis);
@@ -280,7 +290,7 @@ final class RequestHandler {
         CaptureResponse cap = new CaptureResponse(res, c.maxBodyBytes, detached, () -> {
             CaptureResponse self = holder[0];
             copyHead(self, res);
-            statusHeaders(res, Outcome.MISS, "fwd=uri-miss; detail=too-large", 0);
+            statusHeaders(res, Outcome.MISS, "fwd=uri-miss; detail=too-large");
         });
         holder[0] = cap;
         long r0 = System.nanoTime();
@@ -302,6 +312,9 @@ final class RequestHandler {
         if (failed && stale != null && stale.withinStaleIfError(now) && !detached) {
             c.stats.stale.increment();
             c.listener.render(renderNanos, false);
+            if (flight != null) {
+                flight.servedStale = true;
+            }
             serve(stale, req, res, Outcome.STALE, "stale-if-error", now);
             if (failure != null) {
                 LOG.log(Level.WARNING, "page cache: handler failed for " + key + "; served the stale page", failure);
@@ -463,7 +476,7 @@ final class RequestHandler {
         if (outcome == Outcome.STALE && "stale-if-error".equals(detail)) {
             status = "fwd=miss; ttl=" + ttl + "; detail=stale-if-error";
         }
-        statusHeaders(res, outcome, status, 0);
+        statusHeaders(res, outcome, status);
         if (page.status() == 200 && notModified(req, page, etag)) {
             res.setStatus(304);
             return 0;
@@ -482,7 +495,7 @@ final class RequestHandler {
     /** Passes on a response that was not stored, as the handler made it (less tag headers). */
     private void replay(CaptureResponse cap, HttpServletResponse res, String reason) throws IOException {
         copyHead(cap, res);
-        statusHeaders(res, Outcome.MISS, "fwd=uri-miss; fwd-status=" + cap.getStatus() + "; detail=" + reason, 0);
+        statusHeaders(res, Outcome.MISS, "fwd=uri-miss; fwd-status=" + cap.getStatus() + "; detail=" + reason);
         if (cap.isError()) {
             res.sendError(cap.getStatus(), cap.errorMessage());
             return;
@@ -507,7 +520,7 @@ final class RequestHandler {
         }
     }
 
-    private void statusHeaders(HttpServletResponse res, Outcome outcome, String cacheStatus, int unused) {
+    private void statusHeaders(HttpServletResponse res, Outcome outcome, String cacheStatus) {
         if (c.statusHeaders) {
             res.setHeader("X-Cache", outcome.header());
             res.setHeader("Cache-Status", "Polystore; " + cacheStatus);
@@ -517,7 +530,7 @@ final class RequestHandler {
     private void bypass(HttpServletRequest req, HttpServletResponse res, FilterChain chain, String reason, long t0)
             throws IOException, ServletException {
         c.stats.bypasses.increment();
-        statusHeaders(res, Outcome.BYPASS, "fwd=bypass; detail=" + reason, 0);
+        statusHeaders(res, Outcome.BYPASS, "fwd=bypass; detail=" + reason);
         chain.doFilter(req, res);
         c.listener.request(Outcome.BYPASS, reason, 0, System.nanoTime() - t0);
     }
