@@ -4,6 +4,7 @@ import io.polystore.pagecache.internal.CircuitBreaker;
 import io.polystore.pagecache.internal.LettuceTier;
 import io.polystore.pagecache.internal.LocalTier;
 import io.polystore.pagecache.internal.SharedTier;
+import io.polystore.pagecache.internal.SharedTiers;
 import io.polystore.pagecache.internal.UrlNormalizer;
 
 import java.net.URI;
@@ -71,11 +72,14 @@ public final class PageCache implements AutoCloseable {
     /** null until connected (Redis may be unreachable at startup); never reset once set */
     volatile SharedTier shared;
     private final String redisUri;
+    private final String redisClient;
     private final Duration redisTimeout;
     private final Duration redisConnectTimeout;
     private volatile boolean closed;
     final CircuitBreaker breaker;
     final Stats stats = new Stats();
+    /** pages sent to Redis whose write has not finished */
+    final java.util.concurrent.atomic.AtomicInteger pendingWrites = new java.util.concurrent.atomic.AtomicInteger();
     final RequestHandler handler;
 
     private PageCache(Builder b) {
@@ -112,6 +116,7 @@ public final class PageCache implements AutoCloseable {
                     + ") needs a purge-token: an endpoint anyone could call would let anyone empty the cache");
         }
         this.redisUri = b.redis;
+        this.redisClient = b.redisClient;
         this.redisTimeout = b.redisTimeout;
         this.redisConnectTimeout = b.redisConnectTimeout;
         this.breaker = new CircuitBreaker(b.breakerThreshold, b.breakerOpen.toMillis(), System::currentTimeMillis,
@@ -162,7 +167,7 @@ public final class PageCache implements AutoCloseable {
         }
         SharedTier tier = null;
         try {
-            tier = new LettuceTier(redisUri, redisTimeout, redisConnectTimeout);
+            tier = SharedTiers.connect(redisClient, redisUri, redisTimeout, redisConnectTimeout);
             tier.subscribe(channel(), this::onMessage, () -> {
                 LOG.info("page cache: invalidation channel reconnected; clearing this node's local tier");
                 local.clear();
@@ -439,9 +444,32 @@ public final class PageCache implements AutoCloseable {
         return breaker.isOpen();
     }
 
+    /**
+     * Waits until the pages sent to Redis so far are written (writes are asynchronous: they never
+     * delay a response).
+     *
+     * @return whether all were written within the timeout
+     */
+    public boolean awaitSharedWrites(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (pendingWrites.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public void close() {
         closed = true;
+        awaitSharedWrites(Duration.ofSeconds(2));
         SharedTier tier = shared;
         if (tier != null) {
             tier.close();
@@ -459,6 +487,7 @@ public final class PageCache implements AutoCloseable {
         private int maxBodyBytes = 1 << 20;
         private long localMaxBytes = 64L << 20;
         private String redis;
+        private String redisClient = "lettuce";
         private Duration redisTimeout = Duration.ofMillis(100);
         private Duration redisConnectTimeout = Duration.ofSeconds(1);
         private String namespace = "polystore:pages";
@@ -536,6 +565,16 @@ public final class PageCache implements AutoCloseable {
          */
         public Builder redis(String uri) {
             this.redis = uri;
+            return this;
+        }
+
+        /** The Redis client of the shared tier: {@code lettuce} (default) or {@code jedis} (add redis.clients:jedis). */
+        public Builder redisClient(String client) {
+            String c = client == null ? "" : client.trim().toLowerCase(Locale.ROOT);
+            if (!c.equals("lettuce") && !c.equals("jedis")) {
+                throw new IllegalArgumentException("expected lettuce or jedis, not '" + client + "'");
+            }
+            this.redisClient = c;
             return this;
         }
 
@@ -727,6 +766,7 @@ public final class PageCache implements AutoCloseable {
                 case "max-body" -> maxBodyBytes((int) Math.min(Integer.MAX_VALUE, bytes(value)));
                 case "local-max-bytes" -> localMaxBytes(bytes(value));
                 case "redis" -> redis(value.isEmpty() ? null : value);
+                case "redis-client" -> redisClient(value);
                 case "redis-timeout" -> redisTimeout(Durations.parse(value));
                 case "redis-connect-timeout" -> redisConnectTimeout(Durations.parse(value));
                 case "namespace" -> namespace(value);
@@ -755,7 +795,7 @@ public final class PageCache implements AutoCloseable {
                 case "breaker-failures" -> breakerThreshold = (int) positiveLong(value);
                 case "breaker-open" -> breakerOpen = positive(Durations.parse(value), key);
                 default -> throw new IllegalArgumentException("unknown setting; known: hosts, ignore-query, routes, "
-                        + "max-body, local-max-bytes, redis, redis-timeout, redis-connect-timeout, namespace, "
+                        + "max-body, local-max-bytes, redis, redis-client, redis-timeout, redis-connect-timeout, namespace, "
                         + "session-cookies, status-headers, strip-tags, tag-headers, stale-while-revalidate, "
                         + "stale-if-error, heuristics, coalesce-timeout, cluster-lock, lock-ttl, "
                         + "honour-request-no-cache, purge-path, purge-token, purge-allow, forward-surrogate-control, "

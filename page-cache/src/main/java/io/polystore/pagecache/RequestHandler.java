@@ -348,10 +348,17 @@ final class RequestHandler {
                 for (String tag : page.tags()) {
                     tagKeys.add(c.namespace + ":t:" + tag);
                 }
+                c.pendingWrites.incrementAndGet();
                 try {
                     c.shared.store(c.redisKey(key), page.vary(), variant, page.encode(), page.retainMillis(now), tagKeys,
-                            c::sharedFailure);
+                            writeFailure -> {
+                                if (writeFailure != null) {
+                                    c.sharedFailure(writeFailure);
+                                }
+                                c.pendingWrites.decrementAndGet();
+                            });
                 } catch (RuntimeException e) {
+                    c.pendingWrites.decrementAndGet();
                     c.sharedFailure(e);
                 }
             }

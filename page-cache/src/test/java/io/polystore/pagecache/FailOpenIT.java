@@ -3,6 +3,8 @@ package io.polystore.pagecache;
 import io.polystore.testkit.RedisServer;
 import io.polystore.testkit.TestServers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -27,8 +29,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FailOpenIT {
     private static final int THREADS = 8;
 
-    @Test
-    void theCacheKeepsServingWhileRedisIsFrozenOrDeadAndRefillsWhenItReturns() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"lettuce", "jedis"})
+    void theCacheKeepsServingWhileRedisIsFrozenOrDeadAndRefillsWhenItReturns(String client) throws Exception {
         RedisServer redis;
         try {
             redis = RedisServer.start(List.of());
@@ -37,7 +40,7 @@ class FailOpenIT {
             return;
         }
         int port = redis.port();
-        PageCache cache = PageCache.builder().redis(redis.url()).namespace("test:fail-open")
+        PageCache cache = PageCache.builder().redis(redis.url()).redisClient(client).namespace("test:fail-open")
                 .redisTimeout(Duration.ofMillis(100)).circuitBreaker(3, Duration.ofMillis(500)).build();
         Origin origin = new Origin();
         origin.on("/p/*", Origin.cacheable(1));
@@ -90,7 +93,7 @@ class FailOpenIT {
                 for (Future<?> f : load) {
                     f.get();
                 }
-                System.out.printf("fail-open: %d ok (%d while frozen, %d while dead), statuses %s, slowest %d ms, "
+                System.out.printf("fail-open (" + client + "): %d ok (%d while frozen, %d while dead), statuses %s, slowest %d ms, "
                         + "stats %s%n", ok.sum(), duringFreeze, whileDead, statuses,
                         slowest.get() / 1_000_000, cache.stats());
                 assertThat(errors).as("failed or hung requests").isEmpty();

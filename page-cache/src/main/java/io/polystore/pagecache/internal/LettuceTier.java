@@ -48,26 +48,6 @@ import java.util.function.Consumer;
 public final class LettuceTier implements SharedTier {
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
 
-    private static final String STORE = """
-            local cur = redis.call('HGET', KEYS[1], 'v')
-            if cur and cur ~= ARGV[1] then redis.call('DEL', KEYS[1]) end
-            redis.call('HSET', KEYS[1], 'v', ARGV[1], ARGV[2], ARGV[3])
-            local t = redis.call('PTTL', KEYS[1])
-            if t < tonumber(ARGV[4]) then redis.call('PEXPIRE', KEYS[1], ARGV[4]) end
-            return 1""";
-    private static final String TAG = """
-            redis.call('SADD', KEYS[1], ARGV[1])
-            local t = redis.call('PTTL', KEYS[1])
-            if t < tonumber(ARGV[2]) then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-            return 1""";
-    private static final String TAKE = """
-            local m = redis.call('SMEMBERS', KEYS[1])
-            redis.call('DEL', KEYS[1])
-            return m""";
-    private static final String UNLOCK = """
-            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-            return 0""";
-
     private final ClientResources resources;
     private final RedisClient client;
     private final RedisClusterClient cluster;
@@ -117,8 +97,10 @@ public final class LettuceTier implements SharedTier {
                 }
                 this.client = null;
                 this.cluster = RedisClusterClient.create(resources, seeds);
+                // node connections open lazily: commands must wait for them (at most the command
+                // timeout) rather than be rejected while the first connection to a node is made
                 cluster.setOptions(ClusterClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts)
-                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.ACCEPT_COMMANDS)
                         .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                                 .enableAllAdaptiveRefreshTriggers().enablePeriodicRefresh(Duration.ofSeconds(30)).build())
                         .build());
@@ -211,22 +193,18 @@ public final class LettuceTier implements SharedTier {
 
     @Override
     public void store(String key, String vary, String variant, byte[] page, long ttlMillis, List<String> tagKeys,
-            Consumer<Throwable> onFailure) {
+            Consumer<Throwable> onDone) {
         byte[] ttl = bytes(Long.toString(Math.max(1, ttlMillis)));
-        scriptsAsync.<Long>eval(STORE, ScriptOutputType.INTEGER, new String[] {key}, bytes(vary), bytes(variant), page, ttl)
-                .whenComplete((r, e) -> {
-                    if (e != null) {
-                        onFailure.accept(e);
-                    }
-                });
+        List<java.util.concurrent.CompletableFuture<Long>> all = new ArrayList<>();
+        all.add(scriptsAsync.<Long>eval(Scripts.STORE, ScriptOutputType.INTEGER, new String[] {key}, bytes(vary),
+                bytes(variant), page, ttl).toCompletableFuture());
         for (String tagKey : tagKeys) {
-            scriptsAsync.<Long>eval(TAG, ScriptOutputType.INTEGER, new String[] {tagKey}, bytes(key), ttl)
-                    .whenComplete((r, e) -> {
-                        if (e != null) {
-                            onFailure.accept(e);
-                        }
-                    });
+            all.add(scriptsAsync.<Long>eval(Scripts.TAG, ScriptOutputType.INTEGER, new String[] {tagKey}, bytes(key), ttl)
+                    .toCompletableFuture());
         }
+        java.util.concurrent.CompletableFuture.allOf(all.toArray(new java.util.concurrent.CompletableFuture[0]))
+                .whenComplete((r, e) -> onDone.accept(e instanceof java.util.concurrent.CompletionException
+                        && e.getCause() != null ? e.getCause() : e));
     }
 
     @Override
@@ -238,7 +216,7 @@ public final class LettuceTier implements SharedTier {
 
     @Override
     public List<String> takeTag(String tagKey) {
-        List<byte[]> members = scripts.eval(TAKE, ScriptOutputType.MULTI, tagKey);
+        List<byte[]> members = scripts.eval(Scripts.TAKE, ScriptOutputType.MULTI, tagKey);
         List<String> out = new ArrayList<>(members.size());
         for (byte[] m : members) {
             out.add(new String(m, StandardCharsets.UTF_8));
@@ -263,7 +241,7 @@ public final class LettuceTier implements SharedTier {
 
     @Override
     public void unlock(String lockKey, String owner) {
-        scriptsAsync.<Long>eval(UNLOCK, ScriptOutputType.INTEGER, new String[] {lockKey}, bytes(owner));
+        scriptsAsync.<Long>eval(Scripts.UNLOCK, ScriptOutputType.INTEGER, new String[] {lockKey}, bytes(owner));
     }
 
     @Override

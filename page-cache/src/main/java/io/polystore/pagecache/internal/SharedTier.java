@@ -22,9 +22,13 @@ public interface SharedTier extends AutoCloseable {
     /** @return the variant's page, or null */
     byte[] variant(String key, String variant);
 
-    /** Stores a page (asynchronously; failures go to {@code onFailure}), registering its tags. */
+    /**
+     * Stores a page and registers its tags, asynchronously.
+     *
+     * @param onDone called once when every command has finished: with null, or with the first failure
+     */
     void store(String key, String vary, String variant, byte[] page, long ttlMillis, List<String> tagKeys,
-            Consumer<Throwable> onFailure);
+            Consumer<Throwable> onDone);
 
     /** Deletes URL keys. */
     void delete(List<String> keys);

@@ -1,0 +1,30 @@
+package io.polystore.pagecache.internal;
+
+import java.time.Duration;
+
+/** Makes the shared tier on the client the configuration names. */
+public final class SharedTiers {
+    private SharedTiers() {
+    }
+
+    /**
+     * @param client {@code lettuce} or {@code jedis}
+     * @throws IllegalArgumentException for an unknown client, or one that is not on the classpath
+     */
+    public static SharedTier connect(String client, String uri, Duration commandTimeout, Duration connectTimeout) {
+        switch (client) {
+            case "lettuce":
+                return new LettuceTier(uri, commandTimeout, connectTimeout);
+            case "jedis":
+                try {
+                    Class.forName("redis.clients.jedis.UnifiedJedis", false, SharedTiers.class.getClassLoader());
+                } catch (ClassNotFoundException e) {
+                    throw new IllegalArgumentException("redis-client=jedis needs Jedis on the classpath "
+                            + "(redis.clients:jedis); or use redis-client=lettuce");
+                }
+                return new JedisTier(uri, commandTimeout, connectTimeout);
+            default:
+                throw new IllegalArgumentException("unknown Redis client '" + client + "'; expected lettuce or jedis");
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.polystore.pagecache;
+
+import io.polystore.testkit.RedisCluster;
+import io.polystore.testkit.TestServers;
+import org.junit.jupiter.api.Nested;
+
+/** The shared tier on a 3-primary Redis Cluster the test starts, with Lettuce and with Jedis. */
+class ClusterTierIT {
+    private static RedisCluster cluster;
+
+    static synchronized String clusterUri() {
+        if (cluster == null) {
+            try {
+                cluster = RedisCluster.start(3, 0);
+            } catch (IllegalStateException e) {
+                TestServers.unavailable(TestServers.REDIS, "cannot start a Redis Cluster: " + e.getMessage());
+                throw e;
+            }
+            RedisCluster c = cluster;
+            Runtime.getRuntime().addShutdownHook(new Thread(c::close));
+        }
+        return cluster.url();
+    }
+
+    @Nested
+    class OnLettuce extends SharedTierContract {
+        @Override
+        String redisUri() {
+            return clusterUri();
+        }
+
+        @Override
+        String client() {
+            return "lettuce";
+        }
+    }
+
+    @Nested
+    class OnJedis extends SharedTierContract {
+        @Override
+        String redisUri() {
+            return clusterUri();
+        }
+
+        @Override
+        String client() {
+            return "jedis";
+        }
+    }
+}
