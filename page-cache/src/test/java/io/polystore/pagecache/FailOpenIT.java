@@ -144,4 +144,33 @@ class FailOpenIT {
             }
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"lettuce", "jedis"})
+    void aNodeThatLostItsSubscriptionClearsItsMemoryWhenItSubscribesAgain(String client) throws Exception {
+        RedisServer redis;
+        try {
+            redis = RedisServer.start(List.of());
+        } catch (IllegalStateException e) {
+            TestServers.unavailable(TestServers.REDIS, "cannot start a redis-server of the test's own: " + e.getMessage());
+            return;
+        }
+        int port = redis.port();
+        try (PageCache cache = PageCache.builder().redis(redis.url()).redisClient(client).namespace("test:resubscribe")
+                .build(); WebApp app = WebApp.start(cache, false)) {
+            for (int i = 0; i < 5; i++) {
+                Http.get(app.url("/kept/" + i));
+            }
+            assertThat(cache.stats().localUrls()).isEqualTo(5);
+            redis.kill();
+            Thread.sleep(500);
+            assertThat(cache.stats().localUrls()).as("memory is kept while Redis is away").isEqualTo(5);
+            assertThat(Http.xcache(Http.get(app.url("/kept/0")))).isEqualTo("HIT-L1");
+            redis = RedisServer.start(port, List.of());
+            // purges published while it was away were missed: the node forgets what it holds
+            PageCacheIT.waitUntil(() -> cache.stats().localUrls() == 0);
+        } finally {
+            redis.close();
+        }
+    }
 }

@@ -312,6 +312,41 @@ class PageCacheIT {
         assertThat(app.origin.calls(p)).isEqualTo(1);
     }
 
+    @Test
+    void surrogateAndCdnCacheControlSetThisCachesFreshnessAndArePassedOn() {
+        String surrogate = path("/surrogate");
+        app.origin.on(surrogate, (req, res, call) -> {
+            res.setHeader("Cache-Control", "no-cache");
+            res.setHeader("Surrogate-Control", "max-age=60");
+            Origin.html(res, "#" + call);
+        });
+        get(app.url(surrogate));
+        HttpResponse<byte[]> hit = get(app.url(surrogate));
+        assertThat(xcache(hit)).isEqualTo("HIT-L1");
+        assertThat(hit.headers().firstValue("Cache-Control")).contains("no-cache");
+        assertThat(hit.headers().firstValue("Surrogate-Control")).contains("max-age=60");
+
+        String cdn = path("/cdn");
+        app.origin.on(cdn, (req, res, call) -> {
+            res.setHeader("Cache-Control", "max-age=0");
+            res.setHeader("CDN-Cache-Control", "max-age=60");
+            Origin.html(res, "#" + call);
+        });
+        get(app.url(cdn));
+        HttpResponse<byte[]> cdnHit = get(app.url(cdn));
+        assertThat(xcache(cdnHit)).isEqualTo("HIT-L1");
+        assertThat(cdnHit.headers().firstValue("CDN-Cache-Control")).contains("max-age=60");
+
+        String privateAnyway = path("/surrogate-private");
+        app.origin.on(privateAnyway, (req, res, call) -> {
+            res.setHeader("Cache-Control", "private");
+            res.setHeader("Surrogate-Control", "max-age=60");
+            Origin.html(res, "#" + call);
+        });
+        get(app.url(privateAnyway));
+        assertThat(body(get(app.url(privateAnyway)))).as("private wins over a targeted field").isEqualTo("#2");
+    }
+
     // ---- validation ------------------------------------------------------------------------------
 
     @Test
