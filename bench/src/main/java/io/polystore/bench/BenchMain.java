@@ -35,6 +35,9 @@ public final class BenchMain {
                    polystore-bench pages [--redis URI] [--connections 32] [--duration 10] [--rounds 5] [--no-nginx]
                                          [--targets plain,l1,l2,miss,nginx] [--page-bytes 8192]
                                   (the page cache under wrk: no filter, L1 hit, L2 hit, 10 ms miss, nginx static file)
+                   polystore-bench http (--url http://host:port/path/{n} | --self [--redis URI] [--l1-bytes N] [--render-ms 5])
+                                        [--urls 10000] [--distribution zipfian] [--threads 32] [--duration 30] [--warmup 5]
+                                  (GETs over a URL set against a running app: hit ratio and latency per tier, by X-Cache)
               --store URI         store to benchmark (default mem:); jdbc:sqlite:, jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql:,
                                   redis:// (-o client=lettuce|jedis picks the client of both api and raw)
               --workload NAME     a, b, c, d, e, f (YCSB core), w (write-only), or a properties file (default a)
@@ -71,6 +74,16 @@ public final class BenchMain {
                     throw new BenchException("compare takes two result files: compare BEFORE.json AFTER.json");
                 }
                 Compare.print(Compare.read(Path.of(args[1])), Compare.read(Path.of(args[2])), out);
+                return 0;
+            }
+            if (args.length > 0 && args[0].equals("http")) {
+                io.polystore.bench.pages.HttpWorkload.Options o = io.polystore.bench.pages.HttpWorkload.parse(args);
+                try {
+                    out.println("result: " + io.polystore.bench.pages.HttpWorkload.run(o, out, err));
+                } catch (Exception e) {
+                    err.println("polystore-bench: the http workload failed: " + e);
+                    return 1;
+                }
                 return 0;
             }
             if (args.length > 0 && args[0].equals("pages")) {

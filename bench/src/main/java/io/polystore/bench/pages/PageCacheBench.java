@@ -134,10 +134,16 @@ public final class PageCacheBench {
     static final class PageServlet extends HttpServlet {
         private final byte[] page;
         private final long renderMillis;
+        private final int maxAge;
 
         PageServlet(byte[] page, long renderMillis) {
+            this(page, renderMillis, 3600);
+        }
+
+        PageServlet(byte[] page, long renderMillis, int maxAge) {
             this.page = page;
             this.renderMillis = renderMillis;
+            this.maxAge = maxAge;
         }
 
         @Override
@@ -150,7 +156,7 @@ public final class PageCacheBench {
                 }
             }
             res.setContentType("text/html;charset=utf-8");
-            res.setHeader("Cache-Control", "public, max-age=3600");
+            res.setHeader("Cache-Control", "public, max-age=" + maxAge);
             res.setContentLength(page.length);
             res.getOutputStream().write(page);
         }
@@ -167,7 +173,7 @@ public final class PageCacheBench {
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static Server jetty(HttpServlet servlet, PageCache cache) throws Exception {
+    static Server jetty(HttpServlet servlet, PageCache cache) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         Server server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
@@ -187,7 +193,7 @@ public final class PageCacheBench {
         return server;
     }
 
-    private static int port(Server s) {
+    static int port(Server s) {
         return ((ServerConnector) s.getConnectors()[0]).getLocalPort();
     }
 
