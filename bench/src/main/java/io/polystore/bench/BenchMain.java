@@ -78,25 +78,11 @@ public final class BenchMain {
             }
             if (args.length > 0 && args[0].equals("http")) {
                 io.polystore.bench.pages.HttpWorkload.Options o = io.polystore.bench.pages.HttpWorkload.parse(args);
-                try {
-                    out.println("result: " + io.polystore.bench.pages.HttpWorkload.run(o, out, err));
-                } catch (Exception e) {
-                    err.println("polystore-bench: the http workload failed: " + e);
-                    return 1;
-                }
-                return 0;
+                return command("http workload", out, err, () -> io.polystore.bench.pages.HttpWorkload.run(o, out, err));
             }
             if (args.length > 0 && args[0].equals("pages")) {
                 io.polystore.bench.pages.PageCacheBench.Options o = io.polystore.bench.pages.PageCacheBench.parse(args);
-                try {
-                    out.println("result: " + io.polystore.bench.pages.PageCacheBench.run(o, out, err));
-                } catch (BenchException e) {
-                    throw e;
-                } catch (Exception e) {
-                    err.println("polystore-bench: the pages benchmark failed: " + e);
-                    return 1;
-                }
-                return 0;
+                return command("pages benchmark", out, err, () -> io.polystore.bench.pages.PageCacheBench.run(o, out, err));
             }
             Options options = Options.parse(args);
             Run run = new Run(options, out, err);
@@ -110,6 +96,19 @@ public final class BenchMain {
                 err.print(USAGE);
             }
             return usage ? 2 : 1;
+        }
+    }
+
+    /** Runs a command that writes a result file; a usage error goes on to the caller (exit code 2). */
+    private static int command(String name, PrintStream out, PrintStream err, java.util.concurrent.Callable<Path> body) {
+        try {
+            out.println("result: " + body.call());
+            return 0;
+        } catch (BenchException e) {
+            throw e;
+        } catch (Exception e) {
+            err.println("polystore-bench: the " + name + " failed: " + e);
+            return 1;
         }
     }
 

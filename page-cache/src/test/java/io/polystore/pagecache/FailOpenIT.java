@@ -29,16 +29,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FailOpenIT {
     private static final int THREADS = 8;
 
+    /** A redis-server of the test's own (never the shared service: the test stops it). */
+    private static RedisServer ownRedis(int port) {
+        try {
+            return RedisServer.start(port, List.of());
+        } catch (IllegalStateException e) {
+            TestServers.unavailable(TestServers.REDIS, "cannot start a redis-server of the test's own: " + e.getMessage());
+            throw e;
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"lettuce", "jedis"})
     void theCacheKeepsServingWhileRedisIsFrozenOrDeadAndRefillsWhenItReturns(String client) throws Exception {
-        RedisServer redis;
-        try {
-            redis = RedisServer.start(List.of());
-        } catch (IllegalStateException e) {
-            TestServers.unavailable(TestServers.REDIS, "cannot start a redis-server of the test's own: " + e.getMessage());
-            return;
-        }
+        RedisServer redis = ownRedis(RedisServer.freePort());
         int port = redis.port();
         PageCache cache = PageCache.builder().redis(redis.url()).redisClient(client).namespace("test:fail-open")
                 .redisTimeout(Duration.ofMillis(100)).circuitBreaker(3, Duration.ofMillis(500)).build();
@@ -122,13 +126,7 @@ class FailOpenIT {
             assertThat(cache.sharedTierConnected()).isFalse();
             assertThat(Http.xcache(Http.get(app.url("/before")))).isEqualTo("MISS");
             assertThat(Http.xcache(Http.get(app.url("/before")))).isEqualTo("HIT-L1");
-            RedisServer redis;
-            try {
-                redis = RedisServer.start(port, List.of());
-            } catch (IllegalStateException e) {
-                TestServers.unavailable(TestServers.REDIS, "cannot start a redis-server of the test's own: " + e.getMessage());
-                return;
-            }
+            RedisServer redis = ownRedis(port);
             try {
                 PageCacheIT.waitUntil(cache::sharedTierConnected);
                 Http.get(app.url("/after"));
@@ -148,13 +146,7 @@ class FailOpenIT {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"lettuce", "jedis"})
     void aNodeThatLostItsSubscriptionClearsItsMemoryWhenItSubscribesAgain(String client) throws Exception {
-        RedisServer redis;
-        try {
-            redis = RedisServer.start(List.of());
-        } catch (IllegalStateException e) {
-            TestServers.unavailable(TestServers.REDIS, "cannot start a redis-server of the test's own: " + e.getMessage());
-            return;
-        }
+        RedisServer redis = ownRedis(RedisServer.freePort());
         int port = redis.port();
         try (PageCache cache = PageCache.builder().redis(redis.url()).redisClient(client).namespace("test:resubscribe")
                 .build(); WebApp app = WebApp.start(cache, false)) {

@@ -11,7 +11,7 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisHashAsyncCommands;
+import io.lettuce.core.api.async.BaseRedisAsyncCommands;
 import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.api.sync.RedisHashCommands;
 import io.lettuce.core.api.sync.RedisKeyCommands;
@@ -52,13 +52,7 @@ public final class LettuceTier implements SharedTier {
     private final RedisClient client;
     private final RedisClusterClient cluster;
     private final StatefulConnection<String, byte[]> connection;
-    private final RedisHashCommands<String, byte[]> hash;
-    private final RedisKeyCommands<String, byte[]> keys;
-    private final RedisStringCommands<String, byte[]> strings;
-    private final RedisScriptingCommands<String, byte[]> scripts;
-    private final RedisHashAsyncCommands<String, byte[]> hashAsync;
-    private final RedisScriptingAsyncCommands<String, byte[]> scriptsAsync;
-    private final io.lettuce.core.api.async.BaseRedisAsyncCommands<String, byte[]> publisher;
+    private final Commands commands;
     private volatile StatefulRedisPubSubConnection<String, byte[]> subscription;
 
     /**
@@ -107,13 +101,7 @@ public final class LettuceTier implements SharedTier {
                 StatefulRedisClusterConnection<String, byte[]> c = cluster.connect(CODEC);
                 c.setTimeout(commandTimeout);
                 this.connection = c;
-                this.hash = c.sync();
-                this.keys = c.sync();
-                this.strings = c.sync();
-                this.scripts = c.sync();
-                this.hashAsync = c.async();
-                this.scriptsAsync = c.async();
-                this.publisher = c.async();
+                this.commands = Commands.of(c.sync(), c.async());
             } else {
                 RedisURI redisUri = RedisURI.create(uri);
                 redisUri.setTimeout(commandTimeout);
@@ -124,17 +112,24 @@ public final class LettuceTier implements SharedTier {
                 StatefulRedisConnection<String, byte[]> c = client.connect(CODEC);
                 c.setTimeout(commandTimeout);
                 this.connection = c;
-                this.hash = c.sync();
-                this.keys = c.sync();
-                this.strings = c.sync();
-                this.scripts = c.sync();
-                this.hashAsync = c.async();
-                this.scriptsAsync = c.async();
-                this.publisher = c.async();
+                this.commands = Commands.of(c.sync(), c.async());
             }
         } catch (RuntimeException e) {
             resources.shutdown();
             throw e;
+        }
+    }
+
+    /** The commands the tier uses, from a standalone or a cluster connection alike. */
+    private record Commands(RedisHashCommands<String, byte[]> hash, RedisKeyCommands<String, byte[]> keys,
+            RedisStringCommands<String, byte[]> strings, RedisScriptingCommands<String, byte[]> scripts,
+            RedisScriptingAsyncCommands<String, byte[]> scriptsAsync, BaseRedisAsyncCommands<String, byte[]> publisher) {
+
+        static <S extends RedisHashCommands<String, byte[]> & RedisKeyCommands<String, byte[]>
+                & RedisStringCommands<String, byte[]> & RedisScriptingCommands<String, byte[]>,
+                A extends RedisScriptingAsyncCommands<String, byte[]> & BaseRedisAsyncCommands<String, byte[]>>
+                Commands of(S sync, A async) {
+            return new Commands(sync, sync, sync, sync, async, async);
         }
     }
 
@@ -178,7 +173,7 @@ public final class LettuceTier implements SharedTier {
 
     @Override
     public byte[][] lookup(String key) {
-        List<io.lettuce.core.KeyValue<String, byte[]>> values = hash.hmget(key, "v", NO_VARIANT);
+        List<io.lettuce.core.KeyValue<String, byte[]>> values = commands.hash().hmget(key, "v", NO_VARIANT);
         byte[][] out = new byte[2][];
         for (int i = 0; i < 2 && i < values.size(); i++) {
             out[i] = values.get(i).getValueOrElse(null);
@@ -188,7 +183,7 @@ public final class LettuceTier implements SharedTier {
 
     @Override
     public byte[] variant(String key, String variant) {
-        return hash.hget(key, variant);
+        return commands.hash().hget(key, variant);
     }
 
     @Override
@@ -196,10 +191,10 @@ public final class LettuceTier implements SharedTier {
             Consumer<Throwable> onDone) {
         byte[] ttl = bytes(Long.toString(Math.max(1, ttlMillis)));
         List<java.util.concurrent.CompletableFuture<Long>> all = new ArrayList<>();
-        all.add(scriptsAsync.<Long>eval(Scripts.STORE, ScriptOutputType.INTEGER, new String[] {key}, bytes(vary),
+        all.add(commands.scriptsAsync().<Long>eval(Scripts.STORE, ScriptOutputType.INTEGER, new String[] {key}, bytes(vary),
                 bytes(variant), page, ttl).toCompletableFuture());
         for (String tagKey : tagKeys) {
-            all.add(scriptsAsync.<Long>eval(Scripts.TAG, ScriptOutputType.INTEGER, new String[] {tagKey}, bytes(key), ttl)
+            all.add(commands.scriptsAsync().<Long>eval(Scripts.TAG, ScriptOutputType.INTEGER, new String[] {tagKey}, bytes(key), ttl)
                     .toCompletableFuture());
         }
         java.util.concurrent.CompletableFuture.allOf(all.toArray(new java.util.concurrent.CompletableFuture[0]))
@@ -210,13 +205,13 @@ public final class LettuceTier implements SharedTier {
     @Override
     public void delete(List<String> keyList) {
         if (!keyList.isEmpty()) {
-            keys.del(keyList.toArray(new String[0]));
+            commands.keys().del(keyList.toArray(new String[0]));
         }
     }
 
     @Override
     public List<String> takeTag(String tagKey) {
-        List<byte[]> members = scripts.eval(Scripts.TAKE, ScriptOutputType.MULTI, tagKey);
+        List<byte[]> members = commands.scripts().eval(Scripts.TAKE, ScriptOutputType.MULTI, tagKey);
         List<String> out = new ArrayList<>(members.size());
         for (byte[] m : members) {
             out.add(new String(m, StandardCharsets.UTF_8));
@@ -227,7 +222,7 @@ public final class LettuceTier implements SharedTier {
     @Override
     public List<String> scan(String match) {
         List<String> out = new ArrayList<>();
-        ScanIterator<String> it = ScanIterator.scan(keys, ScanArgs.Builder.matches(match).limit(1000));
+        ScanIterator<String> it = ScanIterator.scan(commands.keys(), ScanArgs.Builder.matches(match).limit(1000));
         while (it.hasNext()) {
             out.add(it.next());
         }
@@ -236,17 +231,17 @@ public final class LettuceTier implements SharedTier {
 
     @Override
     public boolean tryLock(String lockKey, String owner, long ttlMillis) {
-        return "OK".equals(strings.set(lockKey, bytes(owner), SetArgs.Builder.nx().px(ttlMillis)));
+        return "OK".equals(commands.strings().set(lockKey, bytes(owner), SetArgs.Builder.nx().px(ttlMillis)));
     }
 
     @Override
     public void unlock(String lockKey, String owner) {
-        scriptsAsync.<Long>eval(Scripts.UNLOCK, ScriptOutputType.INTEGER, new String[] {lockKey}, bytes(owner));
+        commands.scriptsAsync().<Long>eval(Scripts.UNLOCK, ScriptOutputType.INTEGER, new String[] {lockKey}, bytes(owner));
     }
 
     @Override
     public void publish(String channel, String message) {
-        publisher.publish(channel, bytes(message));
+        commands.publisher().publish(channel, bytes(message));
     }
 
     @Override
