@@ -35,6 +35,9 @@ public final class BenchMain {
                    polystore-bench pages [--redis URI] [--connections 32] [--duration 10] [--rounds 5] [--no-nginx]
                                          [--targets plain,l1,l2,miss,nginx] [--page-bytes 8192]
                                   (the page cache under wrk: no filter, L1 hit, L2 hit, 10 ms miss, nginx static file)
+                   polystore-bench sessions --store redis://... [--compare api,raw] [--threads 8] [--duration 10]
+                                            [--rounds 3] [--ttl 3] [--users 10000] [-o client=jedis]
+                                  (TTL-heavy sessions: login, lookup, touch, logout; expiry checked; index drift after)
                    polystore-bench http (--url http://host:port/path/{n} | --self [--redis URI] [--l1-bytes N] [--render-ms 5])
                                         [--urls 10000] [--distribution zipfian] [--threads 32] [--duration 30] [--warmup 5]
                                   (GETs over a URL set against a running app: hit ratio and latency per tier, by X-Cache)
@@ -79,6 +82,11 @@ public final class BenchMain {
             if (args.length > 0 && args[0].equals("http")) {
                 io.polystore.bench.pages.HttpWorkload.Options o = io.polystore.bench.pages.HttpWorkload.parse(args);
                 return command("http workload", out, err, () -> io.polystore.bench.pages.HttpWorkload.run(o, out, err));
+            }
+            if (args.length > 0 && args[0].equals("sessions")) {
+                io.polystore.bench.sessions.SessionWorkload.Options o = io.polystore.bench.sessions.SessionWorkload.parse(args);
+                return command("sessions workload", out, err,
+                        () -> io.polystore.bench.sessions.SessionWorkload.run(o, out, err));
             }
             if (args.length > 0 && args[0].equals("pages")) {
                 io.polystore.bench.pages.PageCacheBench.Options o = io.polystore.bench.pages.PageCacheBench.parse(args);

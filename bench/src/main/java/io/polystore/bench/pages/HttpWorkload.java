@@ -73,8 +73,8 @@ public final class HttpWorkload {
                 case "--urls" -> urls = (int) positive(a, v);
                 case "--distribution" -> distribution = v;
                 case "--threads" -> threads = (int) positive(a, v);
-                case "--duration" -> duration = Duration.ofSeconds(positive(a, v.replace("s", "")));
-                case "--warmup" -> warmup = Duration.ofSeconds(Long.parseLong(v.replace("s", "")));
+                case "--duration" -> duration = Duration.ofSeconds(positive(a, v.replaceFirst("s$", "")));
+                case "--warmup" -> warmup = Duration.ofSeconds(v.matches("0+s?") ? 0 : positive(a, v.replaceFirst("s$", "")));
                 case "--out" -> out = Path.of(v);
                 default -> throw new BenchException("unknown option '" + a + "' for http");
             }

@@ -76,8 +76,8 @@ public final class PageCacheBench {
                 case "--redis" -> redis = need(a, v);
                 case "--connections" -> connections = positive(a, need(a, v));
                 case "--wrk-threads" -> threads = positive(a, need(a, v));
-                case "--duration" -> duration = Duration.ofSeconds(positive(a, need(a, v).replace("s", "")));
-                case "--warmup" -> warmup = Duration.ofSeconds(positive(a, need(a, v).replace("s", "")));
+                case "--duration" -> duration = Duration.ofSeconds(positive(a, need(a, v).replaceFirst("s$", "")));
+                case "--warmup" -> warmup = Duration.ofSeconds(positive(a, need(a, v).replaceFirst("s$", "")));
                 case "--rounds" -> rounds = positive(a, need(a, v));
                 case "--page-bytes" -> pageBytes = positive(a, need(a, v));
                 case "--targets" -> targets = List.of(need(a, v).split(","));
