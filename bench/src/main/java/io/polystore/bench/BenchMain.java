@@ -36,7 +36,7 @@ public final class BenchMain {
                                          [--targets plain,l1,l2,miss,nginx] [--page-bytes 8192]
                                   (the page cache under wrk: no filter, L1 hit, L2 hit, 10 ms miss, nginx static file)
                    polystore-bench sessions --store redis://... [--compare api,raw] [--threads 8] [--duration 10]
-                                            [--rounds 3] [--ttl 3] [--users 10000] [-o client=jedis]
+                                            [--warmup 5] [--rounds 3] [--ttl 3] [--users 10000] [-o client=jedis]
                                   (TTL-heavy sessions: login, lookup, touch, logout; expiry checked; index drift after)
                    polystore-bench http (--url http://host:port/path/{n} | --self [--redis URI] [--l1-bytes N] [--render-ms 5])
                                         [--urls 10000] [--distribution zipfian] [--threads 32] [--duration 30] [--warmup 5]

@@ -120,9 +120,13 @@ final class RequestHandler {
                 page = entry.variants().get(variantId(entry.vary(), req));
                 tier = Outcome.HIT_L1;
             }
-            if (page == null && c.shared != null) {
-                page = sharedLookup(key, req, now);
-                tier = Outcome.HIT_L2;
+            if (c.shared != null && (page == null || !page.isFresh(now))) {
+                // nothing here, or only a stale copy: another node may have refreshed it already
+                Page shared = sharedLookup(key, req, now);
+                if (shared != null && (page == null || shared.storedAt() > page.storedAt())) {
+                    page = shared;
+                    tier = Outcome.HIT_L2;
+                }
             }
         }
         boolean forceRender = c.honourRequestNoCache && requestNoCache(req);
@@ -342,7 +346,7 @@ final class RequestHandler {
                 flight.variant = variant;
             }
             c.stats.stored.increment();
-            c.local.put(key, variant, page);
+            // Redis first: once this node serves the page from memory, its write is already under way
             if (c.shared != null && c.breaker.allow()) {
                 List<String> tagKeys = new ArrayList<>();
                 for (String tag : page.tags()) {
@@ -362,6 +366,7 @@ final class RequestHandler {
                     c.sharedFailure(e);
                 }
             }
+            c.local.put(key, variant, page);
         }
         if (!detached) {
             if (page != null) {

@@ -157,4 +157,28 @@ abstract class SharedTierContract {
                 .isEqualTo(1);
         assertThat(all).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
     }
+
+    @Test
+    void aNodeWithAStaleCopyTakesTheFresherOneAnotherNodeStored() throws Exception {
+        String p = path("/refreshed");
+        for (WebApp app : List.of(a, b)) {
+            app.origin.on(p, (req, res, call) -> {
+                res.setHeader("Cache-Control", "max-age=1, stale-while-revalidate=30");
+                Origin.html(res, "rendered by " + (app == a ? "a" : "b") + " #" + call);
+            });
+        }
+        onA(p);
+        assertThat(xcache(onB(p))).isEqualTo("HIT-L2");
+        Thread.sleep(1200);
+        // a's copy is stale: a serves it once and refreshes it in the background
+        assertThat(xcache(onA(p))).isEqualTo("STALE");
+        // the refresh is done once a serves the new page from memory; its Redis write started before
+        PageCacheIT.waitUntil(() -> body(get(a.url(p), "Host", host)).endsWith("#2"));
+        assertThat(a.cache.awaitSharedWrites(java.time.Duration.ofSeconds(5))).isTrue();
+        // b's copy is stale too, but Redis has a's fresh one: b serves that instead of rendering
+        HttpResponse<byte[]> fromB = onB(p);
+        assertThat(xcache(fromB)).isEqualTo("HIT-L2");
+        assertThat(body(fromB)).isEqualTo("rendered by a #2");
+        assertThat(b.origin.calls(p)).isZero();
+    }
 }

@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class SessionWorkload {
     /** Options of the {@code sessions} command. */
     public record Options(String store, List<String> targets, Map<String, String> storeOptions, int threads,
-            Duration duration, int rounds, Duration ttl, int users, Path out) {
+            Duration duration, Duration warmup, int rounds, Duration ttl, int users, Path out) {
     }
 
     private static final String[] OPS = {"login", "lookup", "touch", "logout"};
@@ -48,6 +48,7 @@ public final class SessionWorkload {
         Map<String, String> options = new LinkedHashMap<>();
         int threads = 8;
         Duration duration = Duration.ofSeconds(10);
+        Duration warmup = Duration.ofSeconds(5);
         int rounds = 3;
         Duration ttl = Duration.ofSeconds(3);
         int users = 10_000;
@@ -71,6 +72,7 @@ public final class SessionWorkload {
                 case "--threads" -> threads = (int) positive(a, v);
                 case "--duration" -> duration = Duration.ofSeconds(positive(a, v.replaceFirst("s$", "")));
                 case "--rounds" -> rounds = (int) positive(a, v);
+                case "--warmup" -> warmup = Duration.ofSeconds(v.matches("0+s?") ? 0 : positive(a, v.replaceFirst("s$", "")));
                 case "--ttl" -> ttl = Duration.ofSeconds(positive(a, v.replaceFirst("s$", "")));
                 case "--users" -> users = (int) positive(a, v);
                 case "--out" -> out = Path.of(v);
@@ -88,7 +90,7 @@ public final class SessionWorkload {
                 throw new BenchException("the raw sessions baseline is Lettuce on redis://; '" + store + "' has none");
             }
         }
-        return new Options(store, targets, options, threads, duration, rounds, ttl, users, out);
+        return new Options(store, targets, options, threads, duration, warmup, rounds, ttl, users, out);
     }
 
     private static long positive(String option, String value) {
@@ -143,11 +145,19 @@ public final class SessionWorkload {
                 targets.put(t, t.equals("api") ? new SessionTarget.Api(o.store(), o.storeOptions())
                         : new SessionTarget.RawLettuce(o.store()));
             }
-            out.printf("sessions: %s, %d threads, %d s x %d rounds, TTL %d s, %d users, targets %s%n", redact(o.store()),
-                    o.threads(), o.duration().toSeconds(), o.rounds(), o.ttl().toSeconds(), o.users(), targets.keySet());
+            out.printf("sessions: %s, %d threads, %d s x %d rounds after %d s warm-up each, TTL %d s, %d users, targets %s%n",
+                    redact(o.store()), o.threads(), o.duration().toSeconds(), o.rounds(), o.warmup().toSeconds(),
+                    o.ttl().toSeconds(), o.users(), targets.keySet());
             Map<String, List<Round>> rounds = new LinkedHashMap<>();
             List<String> order = new ArrayList<>(targets.keySet());
             String data = "x".repeat(200);
+            if (!o.warmup().isZero()) {
+                for (String t : order) {
+                    err.printf("warm-up %s%n", t);
+                    round(targets.get(t), new Options(o.store(), o.targets(), o.storeOptions(), o.threads(), o.warmup(),
+                            o.warmup(), 1, o.ttl(), o.users(), o.out()), data, -1);
+                }
+            }
             for (int r = 0; r < o.rounds(); r++) {
                 List<String> round = new ArrayList<>(order);
                 if (r % 2 == 1) {

@@ -20,7 +20,7 @@ class SessionsIT {
         StringBuilder out = new StringBuilder();
         StringBuilder err = new StringBuilder();
         int code = SessionsTest.cli(out, err, "sessions", "--store", redis, "--compare", "api,raw", "--threads", "4",
-                "--duration", "2", "--rounds", "2", "--ttl", "1", "--out", dir.toString());
+                "--duration", "2", "--warmup", "1", "--rounds", "2", "--ttl", "1", "--out", dir.toString());
         assertThat(code).as(err.toString()).isZero();
         JsonNode json = SessionsTest.result(out.toString());
         for (String target : new String[] {"api", "raw"}) {

@@ -52,7 +52,7 @@ class SessionsTest {
     void aShortRunOnTheInMemoryStoreFindsNoStaleOrLostSession() throws Exception {
         StringBuilder out = new StringBuilder();
         StringBuilder err = new StringBuilder();
-        int code = cli(out, err, "sessions", "--store", "mem:", "--threads", "2", "--duration", "2", "--rounds", "1",
+        int code = cli(out, err, "sessions", "--store", "mem:", "--threads", "2", "--duration", "2", "--warmup", "0", "--rounds", "1",
                 "--ttl", "1", "--out", dir.toString());
         assertThat(code).as(err.toString()).isZero();
         JsonNode json = result(out.toString());
