@@ -13,16 +13,6 @@ final class Report {
     private Report() {
     }
 
-    static double median(List<Double> values) {
-        List<Double> sorted = new ArrayList<>(values);
-        sorted.sort(null);
-        int n = sorted.size();
-        if (n == 0) {
-            return Double.NaN;
-        }
-        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-    }
-
     static Results.Summary summarize(Target target, List<Results.Round> rounds) {
         List<Double> throughput = new ArrayList<>();
         List<Double> load = new ArrayList<>();
@@ -39,7 +29,7 @@ final class Report {
             r.latency().forEach((op, l) -> latencies.computeIfAbsent(op, o -> new ArrayList<>()).add(l));
             r.correctedLatency().forEach((op, l) -> corrected.computeIfAbsent(op, o -> new ArrayList<>()).add(l));
         }
-        return new Results.Summary(target.kind(), target.describe(), median(throughput), median(load),
+        return new Results.Summary(target.kind(), target.describe(), Args.median(throughput), Args.median(load),
                 medians(latencies), medians(corrected), errors);
     }
 
@@ -48,12 +38,12 @@ final class Report {
         Map<String, Results.Latency> out = new LinkedHashMap<>();
         byOp.forEach((op, ls) -> out.put(op, new Results.Latency(
                 ls.stream().mapToLong(Results.Latency::count).sum(),
-                median(ls.stream().map(Results.Latency::p50).toList()),
-                median(ls.stream().map(Results.Latency::p90).toList()),
-                median(ls.stream().map(Results.Latency::p99).toList()),
-                median(ls.stream().map(Results.Latency::p999).toList()),
+                Args.median(ls.stream().map(Results.Latency::p50).toList()),
+                Args.median(ls.stream().map(Results.Latency::p90).toList()),
+                Args.median(ls.stream().map(Results.Latency::p99).toList()),
+                Args.median(ls.stream().map(Results.Latency::p999).toList()),
                 ls.stream().mapToDouble(Results.Latency::max).max().orElse(0),
-                median(ls.stream().map(Results.Latency::mean).toList()))));
+                Args.median(ls.stream().map(Results.Latency::mean).toList()))));
         return out;
     }
 

@@ -1,5 +1,6 @@
 package io.polystore.bench.pages;
 
+import io.polystore.bench.Args;
 import io.polystore.bench.BenchException;
 import io.polystore.bench.generator.KeyChooser;
 import io.polystore.pagecache.PageCache;
@@ -67,14 +68,14 @@ public final class HttpWorkload {
             switch (a) {
                 case "--url" -> url = v;
                 case "--redis" -> redis = v;
-                case "--l1-bytes" -> l1 = positive(a, v);
-                case "--render-ms" -> render = (int) positive(a, v);
-                case "--ttl" -> ttl = (int) positive(a, v);
-                case "--urls" -> urls = (int) positive(a, v);
+                case "--l1-bytes" -> l1 = Args.positive(a, v);
+                case "--render-ms" -> render = (int) Args.positive(a, v);
+                case "--ttl" -> ttl = (int) Args.positive(a, v);
+                case "--urls" -> urls = (int) Args.positive(a, v);
                 case "--distribution" -> distribution = v;
-                case "--threads" -> threads = (int) positive(a, v);
-                case "--duration" -> duration = Duration.ofSeconds(positive(a, v.replaceFirst("s$", "")));
-                case "--warmup" -> warmup = Duration.ofSeconds(v.matches("0+s?") ? 0 : positive(a, v.replaceFirst("s$", "")));
+                case "--threads" -> threads = (int) Args.positive(a, v);
+                case "--duration" -> duration = Args.seconds(a, v, false);
+                case "--warmup" -> warmup = Args.seconds(a, v, true);
                 case "--out" -> out = Path.of(v);
                 default -> throw new BenchException("unknown option '" + a + "' for http");
             }
@@ -91,18 +92,6 @@ public final class HttpWorkload {
             throw new BenchException(e.getMessage());
         }
         return new Options(url, self, redis, l1, render, ttl, urls, distribution, threads, duration, warmup, out);
-    }
-
-    private static long positive(String option, String value) {
-        try {
-            long n = Long.parseLong(value.trim());
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new BenchException(option + " needs a positive whole number, not '" + value + "'");
     }
 
     /** Counts and latencies per X-Cache value of one phase. */

@@ -1,5 +1,6 @@
 package io.polystore.bench.pages;
 
+import io.polystore.bench.Args;
 import io.polystore.bench.BenchException;
 import io.polystore.pagecache.PageCache;
 import io.polystore.pagecache.PageCacheFilter;
@@ -74,12 +75,12 @@ public final class PageCacheBench {
             String v = i + 1 < args.length ? args[i + 1] : null;
             switch (a) {
                 case "--redis" -> redis = need(a, v);
-                case "--connections" -> connections = positive(a, need(a, v));
-                case "--wrk-threads" -> threads = positive(a, need(a, v));
-                case "--duration" -> duration = Duration.ofSeconds(positive(a, need(a, v).replaceFirst("s$", "")));
-                case "--warmup" -> warmup = Duration.ofSeconds(positive(a, need(a, v).replaceFirst("s$", "")));
-                case "--rounds" -> rounds = positive(a, need(a, v));
-                case "--page-bytes" -> pageBytes = positive(a, need(a, v));
+                case "--connections" -> connections = (int) Args.positive(a, need(a, v));
+                case "--wrk-threads" -> threads = (int) Args.positive(a, need(a, v));
+                case "--duration" -> duration = Args.seconds(a, need(a, v), false);
+                case "--warmup" -> warmup = Args.seconds(a, need(a, v), false);
+                case "--rounds" -> rounds = (int) Args.positive(a, need(a, v));
+                case "--page-bytes" -> pageBytes = (int) Args.positive(a, need(a, v));
                 case "--targets" -> targets = List.of(need(a, v).split(","));
                 case "--no-nginx" -> {
                     nginx = false;
@@ -116,18 +117,6 @@ public final class PageCacheBench {
             throw new BenchException(option + " needs a value");
         }
         return value;
-    }
-
-    private static int positive(String option, String value) {
-        try {
-            int n = Integer.parseInt(value.trim());
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new BenchException(option + " needs a positive whole number, not '" + value + "'");
     }
 
     /** The page every target serves, and the servlet that renders it (optionally slowly). */
@@ -307,16 +296,16 @@ public final class PageCacheBench {
         int n = 0;
         for (Map.Entry<String, List<Sample>> e : samples.entrySet()) {
             List<Sample> s = e.getValue();
-            double rps = median(s.stream().map(Sample::rps).toList());
-            double p50 = median(s.stream().map(Sample::p50Micros).toList());
-            double p99 = median(s.stream().map(Sample::p99Micros).toList());
+            double rps = Args.median(s.stream().map(Sample::rps).toList());
+            double p50 = Args.median(s.stream().map(Sample::p50Micros).toList());
+            double p99 = Args.median(s.stream().map(Sample::p99Micros).toList());
             Double ratio = null;
             if (plain != null && !e.getKey().equals("plain")) {
                 List<Double> ratios = new ArrayList<>();
                 for (int i = 0; i < Math.min(s.size(), plain.size()); i++) {
                     ratios.add(s.get(i).rps() / plain.get(i).rps());
                 }
-                ratio = median(ratios);
+                ratio = Args.median(ratios);
             }
             out.printf("%-6s %12.0f %10.0f %10.0f %16s%n", e.getKey(), rps, p50, p99,
                     ratio == null ? "" : String.format(Locale.ROOT, "%.2f", ratio));
@@ -335,13 +324,6 @@ public final class PageCacheBench {
         Path file = o.out().resolve("pages-" + Instant.now().toString().replace(":", "") + ".json");
         Files.writeString(file, json.toString());
         return file;
-    }
-
-    static double median(List<Double> values) {
-        List<Double> v = new ArrayList<>(values);
-        Collections.sort(v);
-        int m = v.size() / 2;
-        return v.size() % 2 == 1 ? v.get(m) : (v.get(m - 1) + v.get(m)) / 2;
     }
 
     private static void requireWrk() {

@@ -1,6 +1,7 @@
 package io.polystore.bench.sessions;
 
 import io.polystore.IndexMaintenance;
+import io.polystore.bench.Args;
 import io.polystore.bench.BenchException;
 import org.HdrHistogram.Histogram;
 
@@ -69,12 +70,12 @@ public final class SessionWorkload {
                     }
                     options.put(v.substring(0, eq), v.substring(eq + 1));
                 }
-                case "--threads" -> threads = (int) positive(a, v);
-                case "--duration" -> duration = Duration.ofSeconds(positive(a, v.replaceFirst("s$", "")));
-                case "--rounds" -> rounds = (int) positive(a, v);
-                case "--warmup" -> warmup = Duration.ofSeconds(v.matches("0+s?") ? 0 : positive(a, v.replaceFirst("s$", "")));
-                case "--ttl" -> ttl = Duration.ofSeconds(positive(a, v.replaceFirst("s$", "")));
-                case "--users" -> users = (int) positive(a, v);
+                case "--threads" -> threads = (int) Args.positive(a, v);
+                case "--duration" -> duration = Args.seconds(a, v, false);
+                case "--rounds" -> rounds = (int) Args.positive(a, v);
+                case "--warmup" -> warmup = Args.seconds(a, v, true);
+                case "--ttl" -> ttl = Args.seconds(a, v, false);
+                case "--users" -> users = (int) Args.positive(a, v);
                 case "--out" -> out = Path.of(v);
                 default -> throw new BenchException("unknown option '" + a + "' for sessions");
             }
@@ -91,18 +92,6 @@ public final class SessionWorkload {
             }
         }
         return new Options(store, targets, options, threads, duration, warmup, rounds, ttl, users, out);
-    }
-
-    private static long positive(String option, String value) {
-        try {
-            long n = Long.parseLong(value.trim());
-            if (n > 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new BenchException(option + " needs a positive whole number, not '" + value + "'");
     }
 
     /** One round's measurements. */
@@ -259,13 +248,6 @@ public final class SessionWorkload {
         return m;
     }
 
-    static double median(List<Double> values) {
-        List<Double> v = new ArrayList<>(values);
-        Collections.sort(v);
-        int n = v.size();
-        return n == 0 ? Double.NaN : n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
-    }
-
     private static Path report(Options o, Map<String, List<Round>> rounds, IndexMaintenance.Report drift, PrintStream out)
             throws IOException {
         StringBuilder json = new StringBuilder("{\n  \"benchmark\": \"sessions\",\n  \"time\": \"").append(Instant.now())
@@ -280,7 +262,7 @@ public final class SessionWorkload {
             for (Round r : e.getValue()) {
                 rates.add(r.ops / r.seconds);
             }
-            double rate = median(rates);
+            double rate = Args.median(rates);
             medians.put(e.getKey(), rate);
             StringBuilder ops = new StringBuilder();
             json.append(n++ > 0 ? ",\n" : "").append("    \"").append(e.getKey()).append("\": {\"medianOpsPerSecond\": ")
@@ -296,10 +278,10 @@ public final class SessionWorkload {
                         p99.add(h.getValueAtPercentile(99) / 1000.0);
                     }
                 }
-                ops.append(String.format(Locale.ROOT, "  %s %.0f / %.0f", op, median(p50), median(p99)));
+                ops.append(String.format(Locale.ROOT, "  %s %.0f / %.0f", op, Args.median(p50), Args.median(p99)));
                 json.append(k++ > 0 ? ", " : "").append("\"").append(op).append("\": {\"p50Micros\": ")
-                        .append(String.format(Locale.ROOT, "%.1f", median(p50))).append(", \"p99Micros\": ")
-                        .append(String.format(Locale.ROOT, "%.1f", median(p99))).append("}");
+                        .append(String.format(Locale.ROOT, "%.1f", Args.median(p50))).append(", \"p99Micros\": ")
+                        .append(String.format(Locale.ROOT, "%.1f", Args.median(p99))).append("}");
             }
             Map<String, Long> counts = new java.util.TreeMap<>();
             for (Round r : e.getValue()) {

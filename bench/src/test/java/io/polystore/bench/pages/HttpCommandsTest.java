@@ -1,14 +1,10 @@
 package io.polystore.bench.pages;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.polystore.bench.BenchMain;
+import io.polystore.bench.Cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,33 +14,24 @@ class HttpCommandsTest {
     @TempDir
     Path dir;
 
-    private int cli(StringBuilder out, StringBuilder err, String... args) {
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        int code = BenchMain.run(args, new PrintStream(o, true, StandardCharsets.UTF_8),
-                new PrintStream(e, true, StandardCharsets.UTF_8));
-        out.append(o.toString(StandardCharsets.UTF_8));
-        err.append(e.toString(StandardCharsets.UTF_8));
-        return code;
-    }
 
     @Test
     void usageErrorsExitWithTwo() {
         StringBuilder out = new StringBuilder();
         StringBuilder err = new StringBuilder();
-        assertThat(cli(out, err, "http")).isEqualTo(2);
+        assertThat(Cli.run(out, err, "http")).isEqualTo(2);
         assertThat(err).contains("--url").contains("--self");
         err.setLength(0);
-        assertThat(cli(out, err, "http", "--url", "http://x/a")).isEqualTo(2);
+        assertThat(Cli.run(out, err, "http", "--url", "http://x/a")).isEqualTo(2);
         assertThat(err).contains("{n}");
         err.setLength(0);
-        assertThat(cli(out, err, "http", "--self", "--distribution", "pareto")).isEqualTo(2);
+        assertThat(Cli.run(out, err, "http", "--self", "--distribution", "pareto")).isEqualTo(2);
         assertThat(err).contains("pareto");
         err.setLength(0);
-        assertThat(cli(out, err, "pages", "--targets", "plain,varnish")).isEqualTo(2);
+        assertThat(Cli.run(out, err, "pages", "--targets", "plain,varnish")).isEqualTo(2);
         assertThat(err).contains("unknown pages target 'varnish'");
         err.setLength(0);
-        assertThat(cli(out, err, "pages", "--targets", "l2")).isEqualTo(2);
+        assertThat(Cli.run(out, err, "pages", "--targets", "l2")).isEqualTo(2);
         assertThat(err).contains("--redis");
     }
 
@@ -52,12 +39,10 @@ class HttpCommandsTest {
     void aSelfHostedRunCountsEveryAnswerByTier() throws Exception {
         StringBuilder out = new StringBuilder();
         StringBuilder err = new StringBuilder();
-        int code = cli(out, err, "http", "--self", "--urls", "500", "--threads", "4", "--duration", "2", "--warmup", "0",
+        int code = Cli.run(out, err, "http", "--self", "--urls", "500", "--threads", "4", "--duration", "2", "--warmup", "0",
                 "--l1-bytes", "64000000", "--render-ms", "1", "--out", dir.toString());
         assertThat(code).as(err.toString()).isZero();
-        String text = out.toString();
-        Path file = Path.of(text.substring(text.indexOf("result: ") + 8).trim());
-        JsonNode json = new ObjectMapper().readTree(file.toFile());
+        JsonNode json = Cli.result(out.toString());
         assertThat(json.get("benchmark").asText()).isEqualTo("page-cache-http");
         JsonNode outcomes = json.get("outcomes");
         assertThat(outcomes.has("HIT-L1")).isTrue();

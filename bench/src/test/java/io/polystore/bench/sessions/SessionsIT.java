@@ -1,5 +1,6 @@
 package io.polystore.bench.sessions;
 
+import io.polystore.bench.Cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.polystore.testkit.TestServers;
 import org.junit.jupiter.api.Test;
@@ -19,10 +20,10 @@ class SessionsIT {
         String redis = TestServers.redisUrl();
         StringBuilder out = new StringBuilder();
         StringBuilder err = new StringBuilder();
-        int code = SessionsTest.cli(out, err, "sessions", "--store", redis, "--compare", "api,raw", "--threads", "4",
+        int code = Cli.run(out, err, "sessions", "--store", redis, "--compare", "api,raw", "--threads", "4",
                 "--duration", "2", "--warmup", "1", "--rounds", "2", "--ttl", "1", "--out", dir.toString());
         assertThat(code).as(err.toString()).isZero();
-        JsonNode json = SessionsTest.result(out.toString());
+        JsonNode json = Cli.result(out.toString());
         for (String target : new String[] {"api", "raw"}) {
             JsonNode counts = json.get("targets").get(target).get("counts");
             assertThat(counts.get("lookup:found").asLong()).as(target).isPositive();
