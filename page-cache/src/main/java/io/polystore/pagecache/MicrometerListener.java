@@ -10,8 +10,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Publishes the page cache's activity to Micrometer (an optional dependency: add
- * {@code micrometer-core} to use this class). Meters, all tagged {@code cache=<name>}:
+ * Publishes the page cache's activity to Micrometer (an optional dependency). A cache built
+ * without a listener uses one on {@code Metrics.globalRegistry} when Micrometer is on the
+ * classpath; pass {@code new MicrometerListener(registry, name)} to the builder to use another
+ * registry. Meters, all tagged {@code cache=<name>}:
  * <ul>
  *   <li>{@code polystore.pagecache.requests} (counter; tag {@code outcome}: hit-l1, hit-l2, stale, miss, bypass)</li>
  *   <li>{@code polystore.pagecache.bypasses} (counter; tag {@code reason})</li>
@@ -32,6 +34,11 @@ public final class MicrometerListener implements PageCacheListener {
     private final Counter evictions;
     private final Counter evictedBytes;
     private final Counter failures;
+
+    /** @return a listener on Micrometer's global registry ({@code Metrics.globalRegistry}) */
+    static MicrometerListener global(String name) {
+        return new MicrometerListener(io.micrometer.core.instrument.Metrics.globalRegistry, name);
+    }
 
     /** @param name tags every meter ({@code cache=<name>}) */
     public MicrometerListener(MeterRegistry registry, String name) {

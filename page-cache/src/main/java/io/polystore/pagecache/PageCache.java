@@ -105,7 +105,7 @@ public final class PageCache implements AutoCloseable {
         this.honourCdnCacheControl = b.honourCdnCacheControl;
         this.invalidateOnUnsafe = b.invalidateOnUnsafe;
         this.namespace = b.namespace;
-        this.listener = b.listener;
+        this.listener = b.listener != null ? b.listener : defaultListener(b.namespace);
         this.purgeListeners = new CopyOnWriteArrayList<>(b.purgeListeners);
         this.local = new LocalTier(b.localMaxBytes, bytes -> {
             stats.evictions.increment();
@@ -155,6 +155,20 @@ public final class PageCache implements AutoCloseable {
         if (hosts.isEmpty()) {
             LOG.info("page cache: no host allowlist configured; every Host is cached under its own key");
         }
+    }
+
+    /**
+     * With no listener configured: Micrometer's global registry when Micrometer is on the
+     * classpath (meters tagged {@code cache=<namespace>}), else nothing.
+     */
+    private static PageCacheListener defaultListener(String namespace) {
+        try {
+            Class.forName("io.micrometer.core.instrument.Metrics", false, PageCache.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return new PageCacheListener() {
+            };
+        }
+        return MicrometerListener.global(namespace);
     }
 
     /**
@@ -510,8 +524,7 @@ public final class PageCache implements AutoCloseable {
         private boolean invalidateOnUnsafe = true;
         private int breakerThreshold = 3;
         private Duration breakerOpen = Duration.ofSeconds(2);
-        private PageCacheListener listener = new PageCacheListener() {
-        };
+        private PageCacheListener listener;
         private final List<PurgeListener> purgeListeners = new ArrayList<>();
 
         private Builder() {
@@ -717,7 +730,10 @@ public final class PageCache implements AutoCloseable {
             return this;
         }
 
-        /** Receives hits, misses, bypasses, renders and evictions (see {@link MicrometerListener}). */
+        /**
+         * Receives hits, misses, bypasses, renders and evictions. Default: a {@link MicrometerListener}
+         * on Micrometer's global registry when Micrometer is on the classpath, else none.
+         */
         public Builder listener(PageCacheListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
             return this;

@@ -25,6 +25,9 @@ class MetricsTest {
                 Http.get(app.url("/big/" + i));
             }
             cache.purgeUrl(app.url("/a"));
+            // counters are updated after the response is written: the client can be faster
+            PageCacheIT.waitUntil(() -> registry.get("polystore.pagecache.requests").tag("outcome", "miss").counter()
+                    .count() == 11);
             assertThat(registry.get("polystore.pagecache.requests").tag("outcome", "hit-l1").counter().count()).isEqualTo(1);
             assertThat(registry.get("polystore.pagecache.requests").tag("outcome", "miss").counter().count()).isEqualTo(11);
             assertThat(registry.get("polystore.pagecache.bypasses").tag("reason", "session-cookie").counter().count())
@@ -39,6 +42,23 @@ class MetricsTest {
             assertThat(s.stored()).isEqualTo(11);
             assertThat(s.evictions()).isPositive();
             assertThat(s.localUrls()).isLessThan(10);
+        }
+    }
+
+    @Test
+    void withoutAListenerTheCacheReportsToMicrometersGlobalRegistry() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        io.micrometer.core.instrument.Metrics.addRegistry(registry);
+        try (WebApp app = WebApp.start(PageCache.builder().namespace("metrics-global").build(), false)) {
+            Http.get(app.url("/g"));
+            Http.get(app.url("/g"));
+            PageCacheIT.waitUntil(() -> registry.find("polystore.pagecache.requests").tag("cache", "metrics-global")
+                    .tag("outcome", "hit-l1").counter() != null && registry.get("polystore.pagecache.requests")
+                    .tag("cache", "metrics-global").tag("outcome", "hit-l1").counter().count() == 1);
+            assertThat(registry.get("polystore.pagecache.requests").tag("cache", "metrics-global").tag("outcome", "hit-l1")
+                    .counter().count()).isEqualTo(1);
+        } finally {
+            io.micrometer.core.instrument.Metrics.removeRegistry(registry);
         }
     }
 }
