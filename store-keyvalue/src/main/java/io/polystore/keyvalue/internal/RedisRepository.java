@@ -53,6 +53,8 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
     private final boolean versioned;
     private final boolean expiring;
     private final boolean plain;
+    /** plain, string or UUID ids, and the store keeps no id sets: saves are bare SETs (see RedisStore.idSet) */
+    private final boolean setOnly;
     private final String saveScript;
     private final ObjectMapper json = Mapping.newObjectMapper();
     private final JavaType javaType;
@@ -67,6 +69,8 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         this.expiring = model.expires().isPresent();
         this.plain = !versioned && !expiring && model.indexed().stream().noneMatch(IndexEntries::indexable);
         this.saveScript = plain ? Scripts.SAVE_PLAIN : Scripts.SAVE;
+        // numeric ids keep the script: it moves the id sequence past ids given by hand
+        this.setOnly = plain && !store.idSet && model.idKind() != EntityModel.IdKind.LONG;
         this.javaType = json.getTypeFactory().constructType(model.type());
     }
 
@@ -162,8 +166,11 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
     @Override
     public T save(T entity) {
         Save s = prepare(entity);
-        List<Object> result = store.ops.evalList(saveScript, s.keys, s.args);
-        check(s, result);
+        if (setOnly) {
+            store.ops.setBytes(s.keys[0], s.args[2].getBytes(java.nio.charset.StandardCharsets.UTF_8), -1, false);
+        } else {
+            check(s, store.ops.evalList(saveScript, s.keys, s.args));
+        }
         store.awaitReplicas(s.keys[0]);
         return s.unchanged ? entity : model.fromDocument(s.doc);
     }
@@ -202,6 +209,14 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
 
     /** Plain entities go 200 to a script call: one call per chunk, the calls pipelined. */
     private void savePlain(List<Save> saves) {
+        if (setOnly) {
+            Map<String, byte[]> values = new LinkedHashMap<>();
+            for (Save s : saves) {
+                values.put(s.keys[0], s.args[2].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            store.ops.msetBytes(values);
+            return;
+        }
         int chunk = 200;
         List<String[]> keys = new ArrayList<>();
         List<String[]> args = new ArrayList<>();
@@ -268,6 +283,11 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
 
     private long delete(Object id, long expected) {
         String idText = model.idToString(id);
+        if (setOnly) {
+            long deleted = store.ops.del(entityPrefix + idText);
+            store.awaitReplicas(entityPrefix + idText);
+            return deleted;
+        }
         long r = store.ops.evalLong(Scripts.DELETE, new String[]{entityPrefix + idText}, base, idText, Long.toString(expected));
         store.awaitReplicas(entityPrefix + idText);
         if (r == -2) {
@@ -302,6 +322,15 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
     }
 
     private long deleteIds(List<String> idTexts) {
+        if (setOnly) {
+            List<String> keys = new ArrayList<>(idTexts.size());
+            for (String id : idTexts) {
+                keys.add(entityPrefix + id);
+            }
+            long present = mget(keys).stream().filter(java.util.Objects::nonNull).count();
+            store.ops.unlink(keys);
+            return present;
+        }
         List<String[]> keys = new ArrayList<>(idTexts.size());
         List<String[]> args = new ArrayList<>(idTexts.size());
         for (String id : idTexts) {
@@ -320,7 +349,7 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
     @Override
     public long deleteAll() {
         purge();
-        long n = deleteIds(new ArrayList<>(store.ops.smembers(allKey)));
+        long n = setOnly ? entityKeys().size() : deleteIds(new ArrayList<>(store.ops.smembers(allKey)));
         // whatever is left of the type (index keys, stray entries) goes too; the id sequence stays
         List<String> rest = store.ops.scanKeys(Keys.glob(base) + "*");
         rest.remove(base + "seq");
@@ -345,7 +374,12 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
     @Override
     public long count() {
         purge();
-        return store.ops.scard(allKey);
+        return setOnly ? entityKeys().size() : store.ops.scard(allKey);
+    }
+
+    /** The keys of every stored entity of the type (SCAN; used when the store keeps no id sets). */
+    private List<String> entityKeys() {
+        return store.ops.scanKeys(Keys.glob(entityPrefix) + "*");
     }
 
     @Override
@@ -392,6 +426,13 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
     }
 
     private Set<String> all() {
+        if (setOnly) {
+            Set<String> ids = new LinkedHashSet<>();
+            for (String k : entityKeys()) {
+                ids.add(k.substring(entityPrefix.length()));
+            }
+            return ids;
+        }
         return new LinkedHashSet<>(store.ops.smembers(allKey));
     }
 

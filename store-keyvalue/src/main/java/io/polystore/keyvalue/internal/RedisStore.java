@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentMap;
  */
 final class RedisStore implements Store {
     private static final Set<String> OPTIONS = Set.of("client", "key-prefix", "timeout", "connect-timeout", "database",
-            "user", "password", "pool-size", "replica-acks");
+            "user", "password", "pool-size", "replica-acks", "id-set");
 
     private final String name;
     private final String uri;
@@ -33,11 +33,18 @@ final class RedisStore implements Store {
     /** Replicas that must confirm each write before it is acknowledged (0: the primary's answer suffices). */
     final int replicaAcks;
     final long timeoutMillis;
+    /**
+     * Whether each entity type keeps the set of its ids (O(1) count and deleteAll, one more write per
+     * save). Off: types without indexes, version, expiry or numeric ids are saved with a bare SET,
+     * and count, deleteAll and unfiltered queries SCAN the type's keys.
+     */
+    final boolean idSet;
     private final ConcurrentMap<Class<?>, RedisRepository<?, ?>> repositories = new ConcurrentHashMap<>();
     private final RedisKeyValue keyValue;
 
     private RedisStore(StoreConfig config, String prefix, RedisOps ops) {
         this.replicaAcks = config.intOption("replica-acks", 0, 0, 16);
+        this.idSet = config.booleanOption("id-set", true);
         this.timeoutMillis = config.durationOption("timeout", Duration.ofSeconds(2)).toMillis();
         this.name = config.name();
         this.uri = config.redactedUri();
