@@ -19,7 +19,11 @@ for w in a b c f; do run --store "$MY" --workload $w --compare api,raw; done
 for w in a b c f; do run --store "$SQLITE" --workload $w --compare api,raw; done
 for w in a b c f; do run --store mem: --workload $w --compare api; done
 for w in c w a b f; do run --store "$REDIS" --workload $w --compare api,raw -o client=lettuce; done
-for w in c w; do run --store "$REDIS" --workload $w --compare api,raw -o client=jedis; done
+for w in c w a b f; do run --store "$REDIS" --workload $w --compare api,raw -o client=jedis; done
+# single saves without the per-type id set (store option id-set=false)
+for c in lettuce jedis; do run --store "$REDIS" --workload w --compare api,raw -o client=$c -o id-set=false; done
+# the TTL-heavy session workload (API vs hand-written Lettuce)
+java -jar "$JAR" sessions --store "$REDIS" --compare api,raw --threads 8 --duration 10 --rounds 5 --ttl 3 --out "$OUT" 2>/dev/null
 
 # saveAll of 10 000 records against a hand-written JDBC batch: the load phase alone, 11 rounds
 for store in "$PG" "$MY" "$SQLITE" "$REDIS"; do
