@@ -230,8 +230,18 @@ final class RequestHandler {
         String lockKey = c.namespace + ":l:" + key;
         String owner = c.nodeId + ":" + Thread.currentThread().getId();
         boolean[] locked = {false};
-        if (!c.sharedCall(() -> locked[0] = c.shared.tryLock(lockKey, owner, c.lockTtlMillis)) || locked[0]) {
-            mine.locked = locked[0];
+        if (!c.sharedCall(() -> locked[0] = c.shared.tryLock(lockKey, owner, c.lockTtlMillis))) {
+            return null;
+        }
+        if (locked[0]) {
+            mine.locked = true;
+            // the node that held the lock may have finished between this node's lookup and now
+            long now = System.currentTimeMillis();
+            Page p = sharedLookup(key, req, now);
+            if (p != null && p.isFresh(now)) {
+                mine.variant = variantId(p.vary(), req);
+                return p;
+            }
             return null;
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(c.coalesceTimeoutMillis);

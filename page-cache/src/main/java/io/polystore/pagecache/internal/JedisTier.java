@@ -149,15 +149,9 @@ public final class JedisTier implements SharedTier {
 
     @Override
     public void delete(List<String> keys) {
-        if (keys.isEmpty()) {
-            return;
-        }
-        if (cluster) {
-            for (String k : keys) {
-                jedis.del(k); // keys of different slots cannot share one DEL
-            }
-        } else {
-            jedis.del(keys.toArray(new String[0]));
+        byte[] mark = b(Long.toString(PURGE_MARK_MILLIS));
+        for (String k : keys) {
+            jedis.eval(b(Scripts.PURGE), List.of(b(k)), List.of(mark)); // one key per call: cluster slots differ
         }
     }
 

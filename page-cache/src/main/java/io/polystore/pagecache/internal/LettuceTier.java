@@ -204,9 +204,17 @@ public final class LettuceTier implements SharedTier {
 
     @Override
     public void delete(List<String> keyList) {
-        if (!keyList.isEmpty()) {
-            commands.keys().del(keyList.toArray(new String[0]));
+        if (keyList.isEmpty()) {
+            return;
         }
+        byte[] mark = bytes(Long.toString(PURGE_MARK_MILLIS));
+        List<java.util.concurrent.CompletableFuture<Long>> all = new ArrayList<>();
+        for (String key : keyList) {
+            all.add(commands.scriptsAsync().<Long>eval(Scripts.PURGE, ScriptOutputType.INTEGER, new String[] {key}, mark)
+                    .toCompletableFuture());
+        }
+        java.util.concurrent.CompletableFuture.allOf(all.toArray(new java.util.concurrent.CompletableFuture[0]))
+                .orTimeout(Math.max(1000, 10L * keyList.size()), TimeUnit.MILLISECONDS).join();
     }
 
     @Override

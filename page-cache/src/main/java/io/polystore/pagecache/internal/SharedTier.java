@@ -30,8 +30,14 @@ public interface SharedTier extends AutoCloseable {
     void store(String key, String vary, String variant, byte[] page, long ttlMillis, List<String> tagKeys,
             Consumer<Throwable> onDone);
 
-    /** Deletes URL keys. */
+    /**
+     * Purges URL keys: deletes their pages and leaves a short-lived purge mark on each, so that a
+     * write already in flight from any node does not store the old page again.
+     */
     void delete(List<String> keys);
+
+    /** How long a purge mark refuses writes, in ms. */
+    long PURGE_MARK_MILLIS = 2000;
 
     /** @return the members of a tag's set, and deletes the set */
     List<String> takeTag(String tagKey);
