@@ -261,11 +261,11 @@ public final class PageCache implements AutoCloseable {
         }
     }
 
-    /** Purges everything under this cache's namespace, on every node. */
+    /** Purges every page of this cache's namespace, on every node (tag sets and locks expire by themselves). */
     public void purgeAll() {
         local.clear();
         handler.forgetFlights(k -> true);
-        sharedCall(() -> shared.delete(shared.scan(globEscape(namespace + ":") + "*")));
+        sharedCall(() -> shared.delete(shared.scan(globEscape(namespace + ":p:") + "*")));
         publish("a", "");
         listener.purge("all", "");
         for (PurgeListener l : purgeListeners) {
