@@ -34,7 +34,13 @@ final class Freshness {
     private Freshness() {
     }
 
-    static Decision decide(PageCache c, CaptureResponse r, boolean authorized, RouteRule rule, long now) {
+    /**
+     * @param requestCookies whether the request carried cookies: a page the origin did not mark as
+     *                       cacheable may be personalised by them, so neither a route TTL nor
+     *                       heuristics make it cacheable then
+     */
+    static Decision decide(PageCache c, CaptureResponse r, boolean authorized, boolean requestCookies, RouteRule rule,
+            long now) {
         int status = r.getStatus();
         if (r.isError()) {
             return Decision.no("error-page");
@@ -84,7 +90,7 @@ final class Freshness {
         } else {
             explicit = false;
             fresh = -1;
-            if (c.heuristics && (HEURISTIC.contains(status) || cc.has("public"))) {
+            if (c.heuristics && !requestCookies && (HEURISTIC.contains(status) || cc.has("public"))) {
                 long lm = r.getHeader("Last-Modified") != null ? parseDate(r.getHeader("Last-Modified")) : -1;
                 if (lm > 0 && lm < now) {
                     fresh = Math.min((now - lm) / 10, 86_400_000L);
@@ -92,6 +98,9 @@ final class Freshness {
             }
         }
         if (rule != null && rule.action() == RouteRule.Action.TTL) {
+            if (!explicit && requestCookies) {
+                return Decision.no("cookie");
+            }
             fresh = rule.ttl().toMillis();
             explicit = true;
         } else if (rule != null && rule.action() == RouteRule.Action.MAX_TTL && fresh > 0) {

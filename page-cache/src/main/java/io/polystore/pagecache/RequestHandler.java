@@ -347,7 +347,7 @@ final class RequestHandler {
             c.listener.render(renderNanos, false);
             return null;
         }
-        Freshness.Decision d = Freshness.decide(c, cap, authorized, rule, now);
+        Freshness.Decision d = Freshness.decide(c, cap, authorized, req.getHeader("Cookie") != null, rule, now);
         Page page = d.store() ? toPage(key, cap, d, now) : null;
         c.listener.render(renderNanos, page != null);
         if (page != null && (flight == null || !flight.purged)) {

@@ -476,6 +476,14 @@ class PageCacheIT {
         Thread.sleep(1200);
         assertThat(xcache(get(app.url(capped)))).isEqualTo("MISS");
 
+        String personal = path("/ttl/personal");
+        app.origin.on(personal, (req, res, call) -> Origin.html(res, "hello " + req.getHeader("Cookie") + " #" + call));
+        get(app.url(personal), "Cookie", "remember=alice");
+        HttpResponse<byte[]> bob = get(app.url(personal), "Cookie", "remember=bob");
+        assertThat(body(bob)).as("a route TTL does not cache a page the origin left unmarked for a request with cookies")
+                .isEqualTo("hello remember=bob #2");
+        assertThat(bob.headers().firstValue("Cache-Status").orElseThrow()).contains("detail=cookie");
+
         String tagged = path("/ttl/private");
         app.origin.on(tagged, Origin.headers("private"));
         get(app.url(tagged));
