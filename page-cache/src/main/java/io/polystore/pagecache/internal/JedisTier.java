@@ -48,9 +48,9 @@ public final class JedisTier implements SharedTier {
      * @param connectTimeout how long connecting may take
      */
     public JedisTier(String uri, Duration commandTimeout, Duration connectTimeout) {
-        boolean isCluster = uri.startsWith("redis-cluster://");
-        URI parsed = URI.create(isCluster ? "redis://" + uri.substring("redis-cluster://".length()).split(",")[0]
-                .replaceAll("/.*$", "") + tail(uri) : uri);
+        RedisAddress address = RedisAddress.parse(uri);
+        boolean isCluster = address.cluster();
+        URI parsed = address.uris().get(0);
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .socketTimeoutMillis((int) commandTimeout.toMillis())
                 .connectionTimeoutMillis((int) connectTimeout.toMillis()).clientName("polystore-pages")
@@ -72,10 +72,8 @@ public final class JedisTier implements SharedTier {
         pool.setMaxWait(commandTimeout);
         if (isCluster) {
             Set<HostAndPort> seeds = new LinkedHashSet<>();
-            String rest = uri.substring("redis-cluster://".length());
-            rest = rest.substring(rest.lastIndexOf('@') + 1).replaceAll("[/?].*$", "");
-            for (String hp : rest.split(",")) {
-                seeds.add(HostAndPort.from(hp.trim()));
+            for (URI node : address.uris()) {
+                seeds.add(new HostAndPort(node.getHost(), node.getPort() < 0 ? 6379 : node.getPort()));
             }
             this.jedis = RedisClusterClient.builder().nodes(seeds).clientConfig(config.build()).poolConfig(pool)
                     .maxTotalRetriesDuration(commandTimeout.multipliedBy(2)).build();
@@ -100,11 +98,6 @@ public final class JedisTier implements SharedTier {
                     t.setDaemon(true);
                     return t;
                 });
-    }
-
-    private static String tail(String uri) {
-        int q = uri.indexOf('?');
-        return q < 0 ? "" : uri.substring(q);
     }
 
     private static String decode(String s) {

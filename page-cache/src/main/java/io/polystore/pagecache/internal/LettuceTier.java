@@ -69,23 +69,11 @@ public final class LettuceTier implements SharedTier {
         SocketOptions socket = SocketOptions.builder().connectTimeout(connectTimeout).build();
         TimeoutOptions timeouts = TimeoutOptions.enabled(commandTimeout);
         try {
-            if (uri.startsWith("redis-cluster://")) {
+            RedisAddress address = RedisAddress.parse(uri);
+            if (address.cluster()) {
                 List<RedisURI> seeds = new ArrayList<>();
-                String rest = uri.substring("redis-cluster://".length());
-                String auth = "";
-                int at = rest.lastIndexOf('@');
-                if (at >= 0) {
-                    auth = rest.substring(0, at + 1);
-                    rest = rest.substring(at + 1);
-                }
-                String query = "";
-                int q = rest.indexOf('?');
-                if (q >= 0) {
-                    query = rest.substring(q);
-                    rest = rest.substring(0, q);
-                }
-                for (String hostPort : rest.replaceAll("/+$", "").split(",")) {
-                    RedisURI seed = RedisURI.create("redis://" + auth + hostPort.trim() + query);
+                for (java.net.URI node : address.uris()) {
+                    RedisURI seed = RedisURI.create(node);
                     seed.setTimeout(commandTimeout);
                     seeds.add(seed);
                 }
@@ -139,31 +127,9 @@ public final class LettuceTier implements SharedTier {
      * @throws IllegalArgumentException if it is not a Redis URI this tier accepts
      */
     public static void check(String uri) {
-        if (uri.startsWith("redis-cluster://")) {
-            String rest = uri.substring("redis-cluster://".length());
-            rest = rest.substring(rest.lastIndexOf('@') + 1);
-            int q = rest.indexOf('?');
-            for (String hostPort : (q < 0 ? rest : rest.substring(0, q)).replaceAll("/+$", "").split(",")) {
-                checkHost("redis://" + hostPort.trim());
-            }
-            return;
-        }
-        if (!uri.startsWith("redis://") && !uri.startsWith("rediss://")) {
-            throw new IllegalArgumentException("unknown scheme");
-        }
-        checkHost(uri);
-        RedisURI.create(uri);
-    }
-
-    private static void checkHost(String uri) {
-        java.net.URI parsed;
-        try {
-            parsed = new java.net.URI(uri);
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalArgumentException("malformed at index " + e.getIndex());
-        }
-        if (parsed.getHost() == null) {
-            throw new IllegalArgumentException("no host, or a port that is not a number");
+        RedisAddress address = RedisAddress.parse(uri);
+        if (!address.cluster()) {
+            RedisURI.create(uri);
         }
     }
 

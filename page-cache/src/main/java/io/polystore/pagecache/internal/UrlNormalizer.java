@@ -27,7 +27,7 @@ public final class UrlNormalizer {
         if (rawPath == null || rawPath.isEmpty()) {
             return "/";
         }
-        String p = percent(rawPath, false);
+        String p = percent(rawPath);
         p = removeDotSegments(p);
         return p.startsWith("/") ? p : "/" + p;
     }
@@ -47,8 +47,8 @@ public final class UrlNormalizer {
                 continue;
             }
             int eq = part.indexOf('=');
-            String name = percent(eq < 0 ? part : part.substring(0, eq), true);
-            String value = eq < 0 ? null : percent(part.substring(eq + 1), true);
+            String name = percent(eq < 0 ? part : part.substring(0, eq));
+            String value = eq < 0 ? null : percent(part.substring(eq + 1));
             if (ignored.test(name)) {
                 continue;
             }
@@ -79,10 +79,10 @@ public final class UrlNormalizer {
 
     /**
      * Percent-encoding normalisation: decodes unreserved characters, upper-cases the hex digits of
-     * the rest, and encodes characters that may not appear raw (controls, space, non-ASCII, and in a
-     * query component also {@code ?}, {@code #}), so that equivalent spellings give one string.
+     * the rest, and encodes characters that may not appear raw (controls, space, non-ASCII) and the
+     * delimiters {@code ?} and {@code #}, so that equivalent spellings give one string.
      */
-    static String percent(String s, boolean queryComponent) {
+    static String percent(String s) {
         StringBuilder sb = null;
         int n = s.length();
         for (int i = 0; i < n; i++) {
@@ -98,7 +98,7 @@ public final class UrlNormalizer {
                     sb.append('%').append(HEX[v >> 4]).append(HEX[v & 15]);
                 }
                 i += 2;
-            } else if (mustEncode(c, queryComponent)) {
+            } else if (mustEncode(c)) {
                 if (sb == null) {
                     sb = new StringBuilder(n + 16).append(s, 0, i);
                 }
@@ -118,8 +118,8 @@ public final class UrlNormalizer {
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
-    private static boolean mustEncode(char c, boolean queryComponent) {
-        // a raw '?' is legal in a query; it is encoded so that '?' and '%3F' give one key
+    private static boolean mustEncode(char c) {
+        // a raw '?' is legal in a query (never in a path); it is encoded so that '?' and '%3F' give one key
         if (c <= 0x20 || c >= 0x7f || c == '"' || c == '<' || c == '>' || c == '\\' || c == '^' || c == '`'
                 || c == '{' || c == '|' || c == '}' || c == '%') {
             return true;
