@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.UUID;
 
 import static io.polystore.pagecache.Http.body;
+import static io.polystore.pagecache.PageCacheIT.path;
 import static io.polystore.pagecache.Http.get;
 import static io.polystore.pagecache.Http.xcache;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,10 +74,6 @@ abstract class SharedTierContract {
         all[headers.length] = "Host";
         all[headers.length + 1] = host;
         return all;
-    }
-
-    static String path(String base) {
-        return base + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     @Test
