@@ -34,9 +34,10 @@ final class RedisStore implements Store {
     final int replicaAcks;
     final long timeoutMillis;
     /**
-     * Whether each entity type keeps the set of its ids (O(1) count and deleteAll, one more write per
-     * save). Off: types without indexes, version, expiry or numeric ids are saved with a bare SET,
-     * and count, deleteAll and unfiltered queries SCAN the type's keys.
+     * Whether plain entity types (no indexes, version or expiry; string or UUID ids) keep the set of
+     * their ids too: O(1) count and deleteAll, for one more write per save inside a script. Off (the
+     * default): they are saved with a bare SET, and count, deleteAll and unfiltered queries SCAN the
+     * type's keys. Other types always keep their id set.
      */
     final boolean idSet;
     private final ConcurrentMap<Class<?>, RedisRepository<?, ?>> repositories = new ConcurrentHashMap<>();
@@ -44,7 +45,7 @@ final class RedisStore implements Store {
 
     private RedisStore(StoreConfig config, String prefix, RedisOps ops) {
         this.replicaAcks = config.intOption("replica-acks", 0, 0, 16);
-        this.idSet = config.booleanOption("id-set", true);
+        this.idSet = config.booleanOption("id-set", false);
         this.timeoutMillis = config.durationOption("timeout", Duration.ofSeconds(2)).toMillis();
         this.name = config.name();
         this.uri = config.redactedUri();

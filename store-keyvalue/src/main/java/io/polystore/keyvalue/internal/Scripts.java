@@ -145,13 +145,16 @@ final class Scripts {
      */
     static final String SAVE_PLAIN_MANY = """
             local base, numeric = ARGV[1], ARGV[2] == '1'
-            local maxId = 0
+            local kv, ids, maxId = {}, {}, 0
             for i = 1, #KEYS do
               local id = ARGV[1 + 2 * i]
-              redis.call('SET', KEYS[i], ARGV[2 + 2 * i])
-              redis.call('SADD', base .. 'all', id)
+              kv[2 * i - 1] = KEYS[i]
+              kv[2 * i] = ARGV[2 + 2 * i]
+              ids[i] = id
               if numeric and tonumber(id) > maxId then maxId = tonumber(id) end
             end
+            redis.call('MSET', unpack(kv))
+            redis.call('SADD', base .. 'all', unpack(ids))
             if numeric then
               local seq = tonumber(redis.call('GET', base .. 'seq') or '0')
               if maxId > seq then redis.call('SET', base .. 'seq', maxId) end
