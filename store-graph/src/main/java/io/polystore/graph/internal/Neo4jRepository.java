@@ -1,0 +1,495 @@
+package io.polystore.graph.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.polystore.MappingException;
+import io.polystore.OptimisticLockException;
+import io.polystore.Repository;
+import io.polystore.Store;
+import io.polystore.mapping.EntityModel;
+import io.polystore.mapping.Mapping;
+import io.polystore.mapping.PropertyModel;
+import io.polystore.query.Criteria;
+import io.polystore.query.Page;
+import io.polystore.query.Query;
+import io.polystore.spi.DocumentQueries;
+import org.neo4j.driver.SimpleQueryRunner;
+import org.neo4j.driver.Record;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * Repository of the Neo4j store: one node per entity (see {@link Neo4jStore} for the layout).
+ *
+ * <p>Queries: Cypher narrows the candidates with what it can answer exactly from the copied
+ * {@code @Indexed} properties and from relationships ({@link CypherCriteria}); the documents it
+ * returns are then checked, ordered and paged with the API's own rules ({@link DocumentQueries}), so
+ * every back end answers a query the same way, however much of it Cypher could take.
+ */
+final class Neo4jRepository<T, ID> implements Repository<T, ID> {
+    private static final TypeReference<LinkedHashMap<String, Object>> DOC = new TypeReference<>() {
+    };
+    /** Entities per UNWIND in saveAll and the batch deletes. */
+    private static final int CHUNK = 1000;
+
+    private final Neo4jStore store;
+    private final EntityModel<T> model;
+    private final String label;
+    /** {@code (n:`Label`)} */
+    private final String node;
+    private final boolean versioned;
+    private final boolean expiring;
+    private final CypherCriteria criteria;
+    private final ObjectMapper json = Mapping.newObjectMapper();
+    private final JavaType javaType;
+
+    Neo4jRepository(Neo4jStore store, EntityModel<T> model) {
+        this.store = store;
+        this.model = model;
+        this.label = store.label(model.name());
+        this.node = "(n:" + Cypher.quote(label) + ")";
+        this.versioned = model.version().isPresent();
+        this.expiring = model.expires().isPresent();
+        this.criteria = new CypherCriteria(model, store);
+        this.javaType = json.getTypeFactory().constructType(model.type());
+        createSchema();
+    }
+
+    private void createSchema() {
+        if (store.inTransaction()) {
+            return; // schema work would wait for the caller's transaction; the next repository use outside one makes it
+        }
+        store.ensureConstraint(label);
+        for (PropertyModel p : criteria.copied()) {
+            store.schema("creating the index of " + label + "." + p.name(), "CREATE INDEX "
+                    + Cypher.quote(Cypher.schemaName("ix", label, p.name())) + " IF NOT EXISTS FOR " + node
+                    + " ON (n." + Cypher.quote(p.name()) + ")");
+        }
+        if (expiring) {
+            store.schema("creating the expiry index of " + label, "CREATE INDEX " + Cypher.quote(Cypher.schemaName("exp", label))
+                    + " IF NOT EXISTS FOR " + node + " ON (n._exp)");
+        }
+    }
+
+    @Override
+    public EntityModel<T> model() {
+        return model;
+    }
+
+    @Override
+    public Store store() {
+        return store;
+    }
+
+    /** The condition on {@code n} of a stored, unexpired entity; uses {@code $now} when the type expires. */
+    private String live(String var) {
+        return var + "._doc IS NOT NULL" + (expiring ? " AND (" + var + "._exp IS NULL OR " + var + "._exp > $now)" : "");
+    }
+
+    private Map<String, Object> params(Object... pairs) {
+        Map<String, Object> p = new HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            p.put((String) pairs[i], pairs[i + 1]);
+        }
+        if (expiring) {
+            p.put("now", System.currentTimeMillis());
+        }
+        return p;
+    }
+
+    private String write(Map<String, Object> doc) {
+        try {
+            return json.writeValueAsString(doc);
+        } catch (JsonProcessingException e) {
+            throw new MappingException(model.type().getName() + ": cannot write JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private T entity(String text) {
+        try {
+            return json.readValue(text, javaType);
+        } catch (JsonProcessingException e) {
+            throw new MappingException(model.type().getName() + ": stored JSON cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private Map<String, Object> document(String text) {
+        try {
+            return json.readValue(text, DOC);
+        } catch (JsonProcessingException e) {
+            throw new MappingException(model.type().getName() + ": stored JSON cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    // ---- writes -----------------------------------------------------------------------------
+
+    /** A prepared save: the document (id and version set), the node's properties, the version expected. */
+    private record Save(Map<String, Object> doc, String id, long expected, Map<String, Object> props, boolean unchanged) {
+    }
+
+    private Save prepare(T entity) {
+        Map<String, Object> doc = model.toDocument(entity);
+        Object id = model.idFromDocument(doc);
+        boolean unchanged = id != null && !versioned;
+        if (id == null) {
+            id = model.idKind() == EntityModel.IdKind.LONG ? nextId() : model.newRandomId();
+            model.setId(doc, id);
+        }
+        long expected = model.versionFromDocument(doc);
+        Map<String, Object> props = new HashMap<>();
+        if (versioned) {
+            model.setVersion(doc, expected + 1);
+            props.put("_v", expected + 1);
+        }
+        String idText = model.idToString(id);
+        props.put("_id", idText);
+        props.put("_doc", write(doc));
+        Instant expiresAt = model.expiresFromDocument(doc);
+        if (expiresAt != null) {
+            props.put("_exp", expiresAt.toEpochMilli());
+        }
+        criteria.copy(doc, props);
+        return new Save(doc, idText, expected, props, unchanged);
+    }
+
+    /** The next generated id: a per-label counter, skipping ids that were given by hand. */
+    private long nextId() {
+        String cypher = "MERGE (s:" + Cypher.quote(store.labelPrefix + "PolystoreSequence") + " {name: $label})"
+                + " SET s.value = coalesce(s.value, 0) + 1 WITH s.value AS v"
+                + " OPTIONAL MATCH " + node + " WHERE n._id = toString(v) AND n._doc IS NOT NULL"
+                + " RETURN v, n IS NOT NULL AS taken";
+        while (true) {
+            Record r = store.write("generating an id", q -> q.run(cypher, Map.of("label", label)).single());
+            if (!r.get("taken").asBoolean()) {
+                return r.get("v").asLong();
+            }
+        }
+    }
+
+    private static final String SAVE_NEW = """
+            MERGE (n:%s {_id: $id})
+            SET n._lock = true
+            WITH n, %s AS live, n._v AS stored
+            FOREACH (_ IN CASE WHEN live THEN [] ELSE [1] END | SET n = $props)
+            FOREACH (_ IN CASE WHEN live THEN [1] ELSE [] END | REMOVE n._lock)
+            RETURN live, stored""";
+
+    private static final String SAVE_VERSION = """
+            MATCH (n:%s {_id: $id}) WHERE n._doc IS NOT NULL
+            SET n._lock = true
+            WITH n, %s AS live, n._v AS stored
+            WITH n, live, stored, live AND stored = $expected AS ok
+            FOREACH (_ IN CASE WHEN ok THEN [1] ELSE [] END | SET n = $props)
+            FOREACH (_ IN CASE WHEN ok THEN [] ELSE [1] END | REMOVE n._lock)
+            RETURN ok, live, stored""";
+
+    /** Saves one entity on a transaction; checks the version (taking the node's write lock before reading it). */
+    private void save(SimpleQueryRunner q, Save s) {
+        if (!versioned) {
+            q.run("MERGE (n:" + Cypher.quote(label) + " {_id: $id}) SET n = $props", Map.of("id", s.id, "props", s.props)).consume();
+            return;
+        }
+        if (s.expected == 0) {
+            Record r = q.run(SAVE_NEW.formatted(Cypher.quote(label), live("n")), params("id", s.id, "props", s.props)).single();
+            if (r.get("live").asBoolean()) {
+                throw new OptimisticLockException(model.name() + " " + s.id + ": saved as new (version 0) but it already exists"
+                        + " with version " + r.get("stored").asLong());
+            }
+            return;
+        }
+        List<Record> rows = q.run(SAVE_VERSION.formatted(Cypher.quote(label), expiring ? "(n._exp IS NULL OR n._exp > $now)" : "true"),
+                params("id", s.id, "props", s.props, "expected", s.expected)).list();
+        if (rows.isEmpty() || !rows.get(0).get("live").asBoolean()) {
+            throw new OptimisticLockException(model.name() + " " + s.id + ": version " + s.expected
+                    + " is stale; stored entity was deleted");
+        }
+        if (!rows.get(0).get("ok").asBoolean()) {
+            throw new OptimisticLockException(model.name() + " " + s.id + ": version " + s.expected + " is stale; stored version is "
+                    + rows.get(0).get("stored").asLong());
+        }
+    }
+
+    @Override
+    public T save(T entity) {
+        requireEntity(entity);
+        Save s = prepare(entity);
+        store.write("save", q -> {
+            save(q, s);
+            return null;
+        });
+        return s.unchanged ? entity : model.fromDocument(s.doc);
+    }
+
+    @Override
+    public List<T> saveAll(Iterable<? extends T> entities) {
+        List<T> given = new ArrayList<>();
+        List<Save> saves = new ArrayList<>();
+        for (T e : entities) {
+            requireEntity(e);
+            given.add(e);
+            saves.add(prepare(e));
+        }
+        if (!saves.isEmpty()) {
+            String merge = "UNWIND $rows AS row MERGE (n:" + Cypher.quote(label) + " {_id: row._id}) SET n = row";
+            store.write("saveAll", q -> {
+                if (versioned) {
+                    for (Save s : saves) {
+                        save(q, s);
+                    }
+                    return null;
+                }
+                for (int from = 0; from < saves.size(); from += CHUNK) {
+                    List<Map<String, Object>> rows = new ArrayList<>();
+                    for (Save s : saves.subList(from, Math.min(saves.size(), from + CHUNK))) {
+                        rows.add(s.props);
+                    }
+                    q.run(merge, Map.of("rows", rows)).consume();
+                }
+                return null;
+            });
+        }
+        List<T> out = new ArrayList<>(saves.size());
+        for (int i = 0; i < saves.size(); i++) {
+            out.add(saves.get(i).unchanged ? given.get(i) : model.fromDocument(saves.get(i).doc));
+        }
+        return out;
+    }
+
+    private void requireEntity(Object entity) {
+        if (entity == null) {
+            throw new IllegalArgumentException(model.name() + ": entity must not be null");
+        }
+    }
+
+    // ---- reads ------------------------------------------------------------------------------
+
+    private String idText(ID id) {
+        if (id == null) {
+            throw new IllegalArgumentException(model.name() + ": id must not be null");
+        }
+        return model.idToString(model.normalizeId(id));
+    }
+
+    @Override
+    public Optional<T> findById(ID id) {
+        String cypher = "MATCH " + node + " WHERE n._id = $id AND " + live("n") + " RETURN n._doc AS doc";
+        Map<String, Object> p = params("id", idText(id));
+        return store.read("findById", q -> {
+            List<Record> rows = q.run(cypher, p).list();
+            return rows.isEmpty() ? Optional.<T>empty() : Optional.of(entity(rows.get(0).get("doc").asString()));
+        });
+    }
+
+    @Override
+    public List<T> findAllById(Iterable<? extends ID> ids) {
+        Set<String> wanted = new LinkedHashSet<>();
+        for (ID id : ids) {
+            wanted.add(idText(id));
+        }
+        if (wanted.isEmpty()) {
+            return new ArrayList<>();
+        }
+        String cypher = "UNWIND $ids AS id MATCH " + node + " WHERE n._id = id AND " + live("n") + " RETURN n._id AS id, n._doc AS doc";
+        Map<String, Object> p = params("ids", new ArrayList<>(wanted));
+        Map<String, String> found = store.read("findAllById", q -> {
+            Map<String, String> m = new HashMap<>();
+            for (Record r : q.run(cypher, p).list()) {
+                m.put(r.get("id").asString(), r.get("doc").asString());
+            }
+            return m;
+        });
+        List<T> out = new ArrayList<>(found.size());
+        for (String id : wanted) {
+            String text = found.get(id);
+            if (text != null) {
+                out.add(entity(text));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean existsById(ID id) {
+        String cypher = "MATCH " + node + " WHERE n._id = $id AND " + live("n") + " RETURN count(n) AS c";
+        Map<String, Object> p = params("id", idText(id));
+        return store.read("existsById", q -> q.run(cypher, p).single().get("c").asLong() > 0);
+    }
+
+    // ---- deletes ----------------------------------------------------------------------------
+
+    /**
+     * Removes the entities at the matched nodes {@code n}: a node that still has relationships keeps
+     * its {@code _id} (the graph may point at it), any other goes. Returns how many were live.
+     */
+    private String removeMatched() {
+        return " WITH n, " + (expiring ? "(n._exp IS NULL OR n._exp > $now)" : "true") + " AS live"
+                + " SET n = {_id: n._id}"
+                + " WITH n, live, EXISTS { (n)--() } AS linked"
+                + " FOREACH (_ IN CASE WHEN linked THEN [] ELSE [1] END | DELETE n)"
+                + " RETURN count(CASE WHEN live THEN 1 END) AS c";
+    }
+
+    @Override
+    public boolean deleteById(ID id) {
+        String cypher = "MATCH " + node + " WHERE n._id = $id AND n._doc IS NOT NULL" + removeMatched();
+        Map<String, Object> p = params("id", idText(id));
+        return store.write("deleteById", q -> q.run(cypher, p).single().get("c").asLong() > 0);
+    }
+
+    @Override
+    public boolean delete(T entity) {
+        requireEntity(entity);
+        Map<String, Object> doc = model.toDocument(entity);
+        Object id = model.idFromDocument(doc);
+        if (id == null) {
+            throw new IllegalArgumentException(model.name() + ": cannot delete an entity without id");
+        }
+        String idText = model.idToString(id);
+        if (!versioned) {
+            String cypher = "MATCH " + node + " WHERE n._id = $id AND n._doc IS NOT NULL" + removeMatched();
+            return store.write("delete", q -> q.run(cypher, params("id", idText)).single().get("c").asLong() > 0);
+        }
+        long expected = model.versionFromDocument(doc);
+        String lock = "MATCH " + node + " WHERE n._id = $id AND n._doc IS NOT NULL SET n._lock = true"
+                + " RETURN " + (expiring ? "(n._exp IS NULL OR n._exp > $now)" : "true") + " AS live, n._v AS stored";
+        String remove = "MATCH " + node + " WHERE n._id = $id" + removeMatched();
+        return store.write("delete", q -> {
+            List<Record> rows = q.run(lock, params("id", idText)).list();
+            if (rows.isEmpty()) {
+                return false;
+            }
+            boolean live = rows.get(0).get("live").asBoolean();
+            long stored = rows.get(0).get("stored").asLong(0);
+            if (live && stored != expected) {
+                q.run("MATCH " + node + " WHERE n._id = $id REMOVE n._lock", Map.of("id", idText)).consume();
+                throw new OptimisticLockException(model.name() + " " + idText + ": cannot delete version " + expected
+                        + "; stored version is " + stored);
+            }
+            q.run(remove, params("id", idText)).consume();
+            return live;
+        });
+    }
+
+    @Override
+    public long deleteAllById(Iterable<? extends ID> ids) {
+        Set<String> wanted = new LinkedHashSet<>();
+        for (ID id : ids) {
+            wanted.add(idText(id));
+        }
+        if (wanted.isEmpty()) {
+            return 0;
+        }
+        List<String> list = new ArrayList<>(wanted);
+        String cypher = "UNWIND $ids AS id MATCH " + node + " WHERE n._id = id AND n._doc IS NOT NULL" + removeMatched();
+        return store.write("deleteAllById", q -> {
+            long n = 0;
+            for (int from = 0; from < list.size(); from += CHUNK) {
+                n += q.run(cypher, params("ids", list.subList(from, Math.min(list.size(), from + CHUNK)))).single().get("c").asLong();
+            }
+            return n;
+        });
+    }
+
+    @Override
+    public long deleteAll() {
+        String cypher = "MATCH " + node + " WHERE n._doc IS NOT NULL" + removeMatched();
+        return store.write("deleteAll", q -> q.run(cypher, params()).single().get("c").asLong());
+    }
+
+    @Override
+    public long count() {
+        String cypher = "MATCH " + node + " WHERE " + live("n") + " RETURN count(n) AS c";
+        return store.read("count", q -> q.run(cypher, params()).single().get("c").asLong());
+    }
+
+    // ---- queries ----------------------------------------------------------------------------
+
+    @Override
+    public long count(Query query) {
+        return select(query, 0).size();
+    }
+
+    /** Matching documents in query order, after the cursor; all of them when limit is 0. */
+    private List<Map<String, Object>> select(Query query, int limit) {
+        Predicate<Map<String, Object>> filter = query.criteria().isPresent() ? null : d -> true;
+        Map<Criteria.Related, Set<String>> related = new HashMap<>();
+        CypherCriteria.Where where = CypherCriteria.Where.NONE;
+        if (query.criteria().isPresent()) {
+            Criteria c = query.criteria().get();
+            collectRelated(c, related);
+            // checks fields and operands first, so that errors read the same on every back end
+            filter = DocumentQueries.compile(model, c, (self, r) -> related.get(r).contains(self.id()));
+            where = criteria.where(c);
+        }
+        Comparator<Map<String, Object>> order = DocumentQueries.comparator(model, query.sort());
+        Predicate<Map<String, Object>> after = query.cursor()
+                .map(cur -> DocumentQueries.after(model, query.sort(), cur))
+                .orElse(d -> true);
+        Map<String, Object> p = params();
+        p.putAll(where.params());
+        String cypher = "MATCH " + node + " WHERE " + live("n") + (where.text().isEmpty() ? "" : " AND (" + where.text() + ")")
+                + " RETURN n._doc AS doc";
+        List<String> texts = store.read("find", q -> {
+            List<String> out = new ArrayList<>();
+            for (Record r : q.run(cypher, p).list()) {
+                out.add(r.get("doc").asString());
+            }
+            return out;
+        });
+        Predicate<Map<String, Object>> test = filter.and(after);
+        Stream<Map<String, Object>> s = texts.stream().map(this::document).filter(test).sorted(order);
+        return (limit > 0 ? s.limit(limit) : s).toList();
+    }
+
+    /** Finds the ids related as each {@link Criteria.Related} in the tree asks, one Cypher query each. */
+    private void collectRelated(Criteria c, Map<Criteria.Related, Set<String>> out) {
+        if (c instanceof Criteria.Related r) {
+            if (!out.containsKey(r)) {
+                CypherCriteria.Where w = criteria.where(r);
+                String cypher = "MATCH " + node + " WHERE " + w.text() + " RETURN n._id AS id";
+                out.put(r, store.read("related", q -> {
+                    Set<String> ids = new HashSet<>();
+                    for (Record rec : q.run(cypher, w.params()).list()) {
+                        ids.add(rec.get("id").asString());
+                    }
+                    return ids;
+                }));
+            }
+        } else if (c instanceof Criteria.And and) {
+            and.parts().forEach(part -> collectRelated(part, out));
+        } else if (c instanceof Criteria.Or or) {
+            or.parts().forEach(part -> collectRelated(part, out));
+        } else if (c instanceof Criteria.Not not) {
+            collectRelated(not.part(), out);
+        }
+    }
+
+    @Override
+    public Page<T> find(Query query) {
+        return DocumentQueries.page(model, query, select(query, query.limit() > 0 ? query.limit() + 1 : 0));
+    }
+
+    @Override
+    public Stream<T> stream(Query query) {
+        return select(query, 0).stream().map(model::fromDocument);
+    }
+
+    @Override
+    public String toString() {
+        return "Neo4jRepository[" + model.name() + " in " + store.name() + "]";
+    }
+}
