@@ -38,11 +38,15 @@ public final class BenchMain {
                    polystore-bench sessions --store redis://... [--compare api,raw] [--threads 8] [--duration 10]
                                             [--warmup 5] [--rounds 3] [--ttl 3] [--users 10000] [-o client=jedis]
                                   (TTL-heavy sessions: login, lookup, touch, logout; expiry checked; index drift after)
+                   polystore-bench graph --store neo4j-embedded:|bolt://...|mem: [--compare api,raw] [--users 10000]
+                                         [--follows 20] [--threads 8] [--duration 10] [--warmup 5] [--rounds 3]
+                                  (a zipfian social graph: friends, friends of friends, shortest paths; api vs Cypher by hand)
                    polystore-bench http (--url http://host:port/path/{n} | --self [--redis URI] [--l1-bytes N] [--render-ms 5])
                                         [--urls 10000] [--distribution zipfian] [--threads 32] [--duration 30] [--warmup 5]
                                   (GETs over a URL set against a running app: hit ratio and latency per tier, by X-Cache)
               --store URI         store to benchmark (default mem:); jdbc:sqlite:, jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql:,
-                                  redis:// (-o client=lettuce|jedis picks the client of both api and raw)
+                                  redis:// (-o client=lettuce|jedis picks the client of both api and raw), bolt://, neo4j://,
+                                  neo4j-embedded:[dir] (the bench starts it; api and raw share it)
               --workload NAME     a, b, c, d, e, f (YCSB core), w (write-only), or a properties file (default a)
               --compare LIST      targets, in the order they alternate: api, raw or api,raw (default api)
               --threads N         client threads (YCSB threadcount)
@@ -87,6 +91,10 @@ public final class BenchMain {
                 io.polystore.bench.sessions.SessionWorkload.Options o = io.polystore.bench.sessions.SessionWorkload.parse(args);
                 return command("sessions workload", out, err,
                         () -> io.polystore.bench.sessions.SessionWorkload.run(o, out, err));
+            }
+            if (args.length > 0 && args[0].equals("graph")) {
+                io.polystore.bench.graph.GraphWorkload.Options o = io.polystore.bench.graph.GraphWorkload.parse(args);
+                return command("graph workload", out, err, () -> io.polystore.bench.graph.GraphWorkload.run(o, out, err));
             }
             if (args.length > 0 && args[0].equals("pages")) {
                 io.polystore.bench.pages.PageCacheBench.Options o = io.polystore.bench.pages.PageCacheBench.parse(args);
@@ -188,10 +196,18 @@ public final class BenchMain {
 
         Path execute() {
             Workload w = Workload.load(options.workload(), options.properties());
+            try (Neo4jServer neo4j = Neo4jServer.embedded(options.store()) ? Neo4jServer.of(options.store()) : null) {
+                return execute(w, neo4j == null ? options.store() : neo4j.uri());
+            }
+        }
+
+        /** @param uri the store's URI, or the Bolt address of the embedded Neo4j the bench started */
+        private Path execute(Workload w, String uri) {
             String scheme = StoreConfig.scheme(options.store());
             boolean jdbc = scheme.startsWith("jdbc:");
             boolean redis = RedisTarget.supports(options.store());
-            if (options.targets().contains("raw") && !JdbcTarget.supports(options.store()) && !redis) {
+            boolean neo4j = Neo4jTarget.supports(uri);
+            if (options.targets().contains("raw") && !JdbcTarget.supports(options.store()) && !redis && !neo4j) {
                 throw new BenchException("no raw-driver baseline for '" + scheme + "' stores yet; use --compare api");
             }
             Map<String, String> storeOptions = new LinkedHashMap<>();
@@ -201,15 +217,19 @@ public final class BenchMain {
                 storeOptions.put("pool-size", Integer.toString(Math.max(2, w.threads())));
             } else if (redis) {
                 storeOptions.put("key-prefix", "bench");
+            } else if (neo4j) {
+                storeOptions.put("label-prefix", "Bench_");
             }
             storeOptions.putAll(options.storeOptions());
             List<Target> targets = new ArrayList<>();
             ApiTarget api = null;
             try {
-                api = new ApiTarget(options.store(), storeOptions);
+                api = new ApiTarget(uri, storeOptions);
                 for (String t : options.targets()) {
                     if (t.equals("api")) {
                         targets.add(api);
+                    } else if (neo4j) {
+                        targets.add(new Neo4jTarget(uri, storeOptions.get("user"), storeOptions.get("password")));
                     } else if (redis) {
                         targets.add(RedisTarget.of(options.store(), storeOptions.getOrDefault("client", "lettuce"),
                                 Integer.parseInt(storeOptions.getOrDefault("pool-size", "16"))));

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Short runs of workload A end to end (mem, SQLite, PostgreSQL, Redis): the result file exists, parses, and counts the operations asked for. */
+/** Short runs of workload A end to end (mem, SQLite, PostgreSQL, Redis, embedded Neo4j): the result file exists, parses, and counts the operations asked for. */
 class BenchEndToEndIT {
     @TempDir
     Path dir;
@@ -77,5 +77,13 @@ class BenchEndToEndIT {
         JsonNode json = run(TestServers.redisUrl(), "api,raw");
         assertCounts(json, 2);
         assertThat(json.get("summaries").get(1).get("describe").asText()).startsWith("Lettuce");
+    }
+
+    @Test
+    void workloadAOnEmbeddedNeo4jThroughTheApiAndRawDriver() throws Exception {
+        JsonNode json = run("neo4j-embedded:", "api,raw");
+        assertCounts(json, 2);
+        assertThat(json.get("summaries").get(1).get("describe").asText()).startsWith("neo4j-java-driver");
+        assertThat(json.get("store").asText()).isEqualTo("neo4j-embedded:");
     }
 }

@@ -46,6 +46,10 @@ public final class EmbeddedNeo4j implements AutoCloseable {
                 // the in-JVM channel serves only Neo4j's own HTTP API, and its Netty local transport is
                 // what fails on the Netty 4.2 that Lettuce brings; TCP Bolt works on both
                 .setConfig(BoltConnectorInternalSettings.enable_local_connector, false)
+                // a closing database waits this long for Bolt threads and connections (10 s by default),
+                // even when every client has gone
+                .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, java.time.Duration.ofSeconds(1))
+                .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, java.time.Duration.ofSeconds(1))
                 .setConfig(GraphDatabaseSettings.pagecache_memory, 256L * 1024 * 1024)
                 .build();
         GraphDatabaseAPI db = (GraphDatabaseAPI) dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
