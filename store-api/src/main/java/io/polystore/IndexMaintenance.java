@@ -13,7 +13,7 @@ public interface IndexMaintenance {
      *
      * @param entity   the entity's stored name
      * @param entities how many stored entities were checked
-     * @param missing  index entries that should exist and did not
+     * @param missing  index entries that should exist and did not (an entity its type's id set does not list counts as one)
      * @param stale    index entries that should not exist (changed values, deleted or expired entities)
      * @param repaired whether the drift was fixed
      */

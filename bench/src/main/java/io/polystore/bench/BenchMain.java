@@ -213,7 +213,9 @@ public final class BenchMain {
             Map<String, String> storeOptions = new LinkedHashMap<>();
             if (jdbc) {
                 storeOptions.put("schema", "create");
-                storeOptions.put("table-prefix", "bench_");
+                // documents get their own table: a table made for columns would keep its columns
+                storeOptions.put("table-prefix", "document".equalsIgnoreCase(options.storeOptions().get("layout"))
+                        ? "bench_doc_" : "bench_");
                 storeOptions.put("pool-size", Integer.toString(Math.max(2, w.threads())));
             } else if (redis) {
                 storeOptions.put("key-prefix", "bench");
@@ -235,7 +237,8 @@ public final class BenchMain {
                                 Integer.parseInt(storeOptions.getOrDefault("pool-size", "16"))));
                     } else {
                         targets.add(new JdbcTarget(options.store(), storeOptions.getOrDefault("table-prefix", "") + "usertable",
-                                Integer.parseInt(storeOptions.getOrDefault("pool-size", "10"))));
+                                Integer.parseInt(storeOptions.getOrDefault("pool-size", "10")),
+                                "document".equalsIgnoreCase(storeOptions.get("layout"))));
                     }
                 }
                 err.printf("polystore-bench: workload %s on %s, targets %s, %d threads%n", w.name(),

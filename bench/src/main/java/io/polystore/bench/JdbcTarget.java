@@ -1,5 +1,9 @@
 package io.polystore.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.polystore.mapping.Mapping;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.polystore.spi.Redaction;
@@ -10,13 +14,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
  * The raw-JDBC baseline: what a developer would write by hand against the same table, with a
  * HikariCP pool of the same size: one prepared statement per operation, a batch in one transaction
- * for loading, rows mapped with the record's constructor.
+ * for loading, rows mapped with the record's constructor. For a store with {@code layout: document}
+ * the table is {@code (id, doc)}, and the fields go in and out of {@code doc} as JSON with Jackson
+ * ({@code jsonb} on PostgreSQL).
  */
 final class JdbcTarget implements Target {
     private static final String COLUMNS = "id, field0, field1, field2, field3, field4, field5, field6, field7, field8, field9";
@@ -27,8 +35,11 @@ final class JdbcTarget implements Target {
     private final String upsert;
     private final String scan;
     private final String delete;
+    private final boolean document;
+    private final ObjectMapper json = Mapping.newObjectMapper();
 
-    JdbcTarget(String uri, String table, int poolSize) {
+    JdbcTarget(String uri, String table, int poolSize, boolean document) {
+        this.document = document;
         this.uri = uri;
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("bench-raw");
@@ -54,10 +65,18 @@ final class JdbcTarget implements Target {
             String f = "field" + i;
             updates.append(i == 0 ? "" : ", ").append(f).append(mysql ? " = VALUES(" + f + ")" : " = excluded." + f);
         }
-        this.select = "SELECT " + COLUMNS + " FROM " + t + " WHERE id = ?";
-        this.upsert = "INSERT INTO " + t + " (" + COLUMNS + ") VALUES (?" + values + ")"
+        String columns = COLUMNS;
+        if (document) {
+            columns = "id, doc";
+            values.setLength(0);
+            values.append(url.startsWith("jdbc:postgresql:") ? ", CAST(? AS jsonb)" : ", ?");
+            updates.setLength(0);
+            updates.append(mysql ? "doc = VALUES(doc)" : "doc = excluded.doc");
+        }
+        this.select = "SELECT " + columns + " FROM " + t + " WHERE id = ?";
+        this.upsert = "INSERT INTO " + t + " (" + columns + ") VALUES (?" + values + ")"
                 + (mysql ? " ON DUPLICATE KEY UPDATE " : " ON CONFLICT (id) DO UPDATE SET ") + updates;
-        this.scan = "SELECT " + COLUMNS + " FROM " + t + " WHERE id >= ? ORDER BY id LIMIT ?";
+        this.scan = "SELECT " + columns + " FROM " + t + " WHERE id >= ? ORDER BY id LIMIT ?";
         this.delete = "DELETE FROM " + t;
     }
 
@@ -74,17 +93,41 @@ final class JdbcTarget implements Target {
 
     @Override
     public String describe() {
-        return "JDBC " + Redaction.uri(uri);
+        return "JDBC " + (document ? "(JSON documents) " : "") + Redaction.uri(uri);
     }
 
-    private static BenchRecord row(ResultSet rs) throws SQLException {
+    private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {
+    };
+
+    private BenchRecord row(ResultSet rs) throws SQLException {
+        if (document) {
+            try {
+                Map<String, String> f = json.readValue(rs.getString(2), FIELDS);
+                return new BenchRecord(rs.getString(1), f.get("field0"), f.get("field1"), f.get("field2"), f.get("field3"),
+                        f.get("field4"), f.get("field5"), f.get("field6"), f.get("field7"), f.get("field8"), f.get("field9"));
+            } catch (JsonProcessingException e) {
+                throw new SQLException("bad JSON in doc: " + e.getMessage(), e);
+            }
+        }
         return new BenchRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                 rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11));
     }
 
-    private static void bind(PreparedStatement ps, BenchRecord r) throws SQLException {
+    private void bind(PreparedStatement ps, BenchRecord r) throws SQLException {
         ps.setString(1, r.id());
         String[] f = r.fields();
+        if (document) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            for (int i = 0; i < 10; i++) {
+                fields.put("field" + i, f[i]);
+            }
+            try {
+                ps.setString(2, json.writeValueAsString(fields));
+            } catch (JsonProcessingException e) {
+                throw new SQLException(e);
+            }
+            return;
+        }
         for (int i = 0; i < 10; i++) {
             ps.setString(i + 2, f[i]);
         }

@@ -17,17 +17,19 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Short runs of workload A end to end (mem, SQLite, PostgreSQL, Redis, embedded Neo4j): the result file exists, parses, and counts the operations asked for. */
+/** Short runs of workload A end to end (mem, SQLite, PostgreSQL with columns and with JSON documents, Redis, embedded Neo4j): the result file exists, parses, and counts the operations asked for. */
 class BenchEndToEndIT {
     @TempDir
     Path dir;
 
-    private JsonNode run(String store, String compare) throws Exception {
+    private JsonNode run(String store, String compare, String... more) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = BenchMain.run(new String[]{"run", "--store", store, "--workload", "a", "--compare", compare,
+        List<String> args = new ArrayList<>(List.of("run", "--store", store, "--workload", "a", "--compare", compare,
                 "--threads", "2", "-p", "recordcount=500", "-p", "operationcount=2000", "-p", "warmup=0s", "-p", "rounds=2",
-                "-p", "verify=true", "--out", dir.toString()},
+                "-p", "verify=true", "--out", dir.toString()));
+        args.addAll(List.of(more));
+        int code = BenchMain.run(args.toArray(new String[0]),
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("ops/s median").contains("read").contains("update");
@@ -70,6 +72,13 @@ class BenchEndToEndIT {
     void workloadAOnPostgresThroughTheApiAndRawJdbc() throws Exception {
         JsonNode json = run(TestServers.postgresUrl(), "api,raw");
         assertCounts(json, 2);
+    }
+
+    @Test
+    void workloadAOnPostgresJsonDocumentsThroughTheApiAndRawJdbc() throws Exception {
+        JsonNode json = run(TestServers.postgresUrl(), "api,raw", "-o", "layout=document");
+        assertCounts(json, 2);
+        assertThat(json.get("summaries").get(1).get("describe").asText()).startsWith("JDBC (JSON documents)");
     }
 
     @Test

@@ -24,7 +24,10 @@ public final class Providers {
             Map.entry("neo4j", "store-graph"),
             Map.entry("neo4j+s", "store-graph"),
             Map.entry("bolt", "store-graph"),
-            Map.entry("bolt+s", "store-graph"));
+            Map.entry("bolt+s", "store-graph"),
+            Map.entry("neo4j+ssc", "store-graph"),
+            Map.entry("bolt+ssc", "store-graph"),
+            Map.entry("neo4j-embedded", "store-graph"));
 
     private final Map<String, StoreProvider> byScheme = new TreeMap<>();
 

@@ -9,7 +9,7 @@ import io.polystore.mapping.ValueKind;
  * offset in seconds.
  *
  * @param name     the column name (snake_case of the field name), unquoted
- * @param property the mapped field
+ * @param property the mapped field; null for the {@link Role#DOCUMENT} column
  * @param kind     how the column holds values: the property's kind, {@code INSTANT} for the
  *                 instant part of an offset date-time, {@code LONG} for its offset
  * @param role     what the column is for
@@ -24,7 +24,9 @@ record Column(String name, PropertyModel property, ValueKind kind, Role role) {
         /** the optimistic-lock version */
         VERSION,
         /** the offset (seconds) of an offset date-time whose instant is in the VALUE column */
-        OFFSET
+        OFFSET,
+        /** {@code layout: document}: every field without a column of its own, as one JSON document */
+        DOCUMENT
     }
 
     boolean indexed() {

@@ -21,6 +21,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -363,12 +364,32 @@ abstract class Dialect {
         }
     }
 
+    /**
+     * Reads JSON into the document form: whole numbers as Long (BigInteger beyond its range: jsonb
+     * writes a double such as 1.7976931348623157E308 out in full digits), other numbers as BigDecimal.
+     */
     static Object parseJson(String text) {
         try {
-            return JSON.readValue(text, Object.class);
+            return longs(JSON_READER.readValue(text, Object.class));
         } catch (JsonProcessingException e) {
             throw new MappingException("stored JSON cannot be read: " + e.getMessage(), e);
         }
+    }
+
+    private static final ObjectMapper JSON_READER = Mapping.newObjectMapper()
+            .disable(com.fasterxml.jackson.databind.DeserializationFeature.USE_LONG_FOR_INTS);
+
+    @SuppressWarnings("unchecked")
+    private static Object longs(Object value) {
+        if (value instanceof Integer i) {
+            return i.longValue();
+        }
+        if (value instanceof Map<?, ?> map) {
+            ((Map<String, Object>) map).replaceAll((k, v) -> longs(v));
+        } else if (value instanceof List<?> list) {
+            ((List<Object>) list).replaceAll(Dialect::longs);
+        }
+        return value;
     }
 
     static UnsupportedQueryException nestedUnsupported(String dialect, ValueKind kind) {

@@ -276,7 +276,7 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
         }
         boolean explicit = false;
         for (Map<String, Object> d : docs) {
-            explicit |= d.get(m.id.name()) != null;
+            explicit |= d.get(m.id.property().name()) != null;
         }
         if (explicit) {
             String table = this.table;

@@ -51,8 +51,16 @@ final class RelationalStore implements Store, Transactional {
         NONE
     }
 
+    /** How entities map to a table. */
+    enum Layout {
+        /** a column per top-level field */
+        COLUMNS,
+        /** id, version and expiry columns, and the rest as one JSON document (jsonb on PostgreSQL) */
+        DOCUMENT
+    }
+
     private static final Set<String> OPTIONS = Set.of("schema", "pool-size", "connection-timeout", "table-prefix",
-            "user", "password", "busy-timeout");
+            "user", "password", "busy-timeout", "layout");
 
     private final String name;
     private final String uri;
@@ -60,11 +68,14 @@ final class RelationalStore implements Store, Transactional {
     final Dialect dialect;
     final SchemaMode schema;
     final String tablePrefix;
+    final Layout layout;
     private final ReentrantLock writeLock;
     private final ThreadLocal<Connection> transaction = new ThreadLocal<>();
     private final ConcurrentMap<Class<?>, JdbcRepository<?, ?>> repositories = new ConcurrentHashMap<>();
 
-    private RelationalStore(StoreConfig config, HikariDataSource pool, Dialect dialect, SchemaMode schema, String prefix) {
+    private RelationalStore(StoreConfig config, HikariDataSource pool, Dialect dialect, SchemaMode schema, String prefix,
+            Layout layout) {
+        this.layout = layout;
         this.name = config.name();
         this.uri = config.redactedUri();
         this.pool = pool;
@@ -85,6 +96,7 @@ final class RelationalStore implements Store, Transactional {
             throw config.invalid("connection-timeout", "must be at least 250ms");
         }
         String prefix = config.stringOption("table-prefix", "");
+        Layout layout = config.enumOption("layout", Layout.class, Layout.COLUMNS);
         if (!prefix.matches("[a-z0-9_]*")) {
             throw config.invalid("table-prefix", "may hold only lower-case letters, digits and '_'");
         }
@@ -134,7 +146,7 @@ final class RelationalStore implements Store, Transactional {
                 pool.close();
                 throw config.invalidUri("unsupported database '" + md.getDatabaseProductName() + "'");
             }
-            return new RelationalStore(config, pool, dialect, schema, prefix);
+            return new RelationalStore(config, pool, dialect, schema, prefix, layout);
         } catch (SQLException e) {
             pool.close();
             throw new StoreUnavailableException("store '" + config.name() + "' (" + config.redactedUri()
@@ -185,7 +197,7 @@ final class RelationalStore implements Store, Transactional {
     public <T, ID> Repository<T, ID> repository(EntityModel<T> model) {
         checkOpen();
         return (Repository<T, ID>) repositories.computeIfAbsent(model.type(), t -> {
-            TableMapping mapping = new TableMapping(model, tablePrefix);
+            TableMapping mapping = new TableMapping(model, tablePrefix, layout == Layout.DOCUMENT ? dialect::supportsNested : null);
             Schema.prepare(this, mapping);
             return new JdbcRepository<>(this, model, mapping);
         });

@@ -104,7 +104,8 @@ final class Schema {
         for (Column col : m.columns) {
             if (!existing.contains(col.name())) {
                 throw new ConfigurationException(where + "table \"" + m.table + "\" has no column \"" + col.name() + "\" for "
-                        + m.model.type().getSimpleName() + "." + col.property().name() + "; add it ("
+                        + (col.property() == null ? "the document" : m.model.type().getSimpleName() + "." + col.property().name())
+                        + "; add it ("
                         + columnDefinition(store.dialect, m, col) + ") or set the option schema: create");
             }
         }

@@ -86,7 +86,7 @@ final class SqlCriteria {
         }
         if (criteria instanceof Criteria.IsNull n) {
             PropertyPath path = model.path(n.field());
-            Target t = path.isTopLevel() ? column(path) : target(path);
+            Target t = path.isTopLevel() && table.column(path.root().name()) != null ? column(path) : target(path);
             params.addAll(t.params);
             return t.sql + " IS NULL";
         }
@@ -100,8 +100,9 @@ final class SqlCriteria {
                 throw collectionPath(path);
             }
             Object element = model.storedOperand(path, path.elementType(), c.value());
-            String col = dialect.quote(table.column(path.root().name()).name());
-            List<String> inner = path.segments().subList(1, path.segments().size());
+            Column root = table.column(path.root().name());
+            String col = dialect.quote(root == null ? table.document.name() : root.name());
+            List<String> inner = root == null ? path.segments() : path.segments().subList(1, path.segments().size());
             return "(" + col + " IS NOT NULL AND " + dialect.jsonContains(col, inner, nestedKind(path.elementKind()), element, params) + ")";
         }
         if (criteria instanceof Criteria.And and) {
@@ -156,10 +157,19 @@ final class SqlCriteria {
 
     /** The expression to compare a path on. */
     private Target target(PropertyPath path) {
+        if (table.column(path.root().name()) == null) { // the document layout: inside the document column
+            return inDocument(path, dialect.quote(table.document.name()), path.segments());
+        }
         if (path.isTopLevel()) {
             Column c = table.column(path.root().name());
             return new Target(dialect.comparable(dialect.quote(c.name()), c.kind()), List.of(), c.kind());
         }
+        return inDocument(path, dialect.quote(table.column(path.root().name()).name()),
+                path.segments().subList(1, path.segments().size()));
+    }
+
+    /** A scalar inside a JSON column, at a path of keys. */
+    private Target inDocument(PropertyPath path, String column, List<String> keys) {
         if (path.multiValued()) {
             throw collectionPath(path);
         }
@@ -168,8 +178,7 @@ final class SqlCriteria {
             throw Dialect.nestedUnsupported(dialect.name(), kind);
         }
         List<Param> params = new ArrayList<>();
-        String col = dialect.quote(table.column(path.root().name()).name());
-        String sql = dialect.jsonScalar(col, path.segments().subList(1, path.segments().size()), kind, params);
+        String sql = dialect.jsonScalar(column, keys, kind, params);
         return new Target(sql, params, nestedKind(kind));
     }
 

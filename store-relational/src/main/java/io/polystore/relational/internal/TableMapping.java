@@ -20,7 +20,10 @@ import java.util.Map;
 
 /**
  * How one entity type maps to one table: a column per top-level field (snake_case names), nested
- * values as JSON, an extra {@code <name>__offset} column for each {@code OffsetDateTime}.
+ * values as JSON, an extra {@code <name>__offset} column for each {@code OffsetDateTime}. In the
+ * document layout only the id, the version, the expiry and fields of kinds the database cannot
+ * compare inside JSON (instants, times, durations; booleans but on PostgreSQL) have columns; every
+ * other field lives in one JSON column, {@value #DOCUMENT_COLUMN} (jsonb on PostgreSQL).
  */
 final class TableMapping {
     final EntityModel<?> model;
@@ -29,10 +32,23 @@ final class TableMapping {
     final Column id;
     final Column version;
     final Column expires;
+    /** the JSON column of the document layout, or null */
+    final Column document;
+    static final String DOCUMENT_COLUMN = "doc";
     private final Map<String, Column> byProperty = new HashMap<>();
     private final Map<String, Column> offsets = new HashMap<>();
 
     TableMapping(EntityModel<?> model, String tablePrefix) {
+        this(model, tablePrefix, null);
+    }
+
+    /**
+     * @param inJson for the document layout, which kinds the database compares inside JSON: fields
+     *               of other scalar kinds (instants, times, durations, ...) keep a column of their
+     *               own, so that they can still be queried and sorted exactly; null for the column layout
+     */
+    TableMapping(EntityModel<?> model, String tablePrefix, java.util.function.Predicate<ValueKind> inJson) {
+        boolean document = inJson != null;
         this.model = model;
         this.table = tablePrefix + snake(model.name());
         List<Column> cols = new ArrayList<>();
@@ -48,6 +64,10 @@ final class TableMapping {
             }
             Column.Role role = p.equals(model.id()) ? Column.Role.ID
                     : model.version().map(p::equals).orElse(false) ? Column.Role.VERSION : Column.Role.VALUE;
+            if (document && role == Column.Role.VALUE && !model.expires().map(p::equals).orElse(false)
+                    && (!p.kind().isScalar() || inJson.test(p.kind()))) {
+                continue; // kept in the document column
+            }
             ValueKind kind = role == Column.Role.VERSION ? ValueKind.LONG : p.kind();
             Column c = new Column(name, p, kind, role);
             cols.add(c);
@@ -67,6 +87,15 @@ final class TableMapping {
                 offsets.put(p.name(), offset);
             }
         }
+        if (document) {
+            PropertyModel clash = names.get(DOCUMENT_COLUMN);
+            if (clash != null && byProperty.containsKey(clash.name())) {
+                throw new MappingException(model.type().getName() + ": field '" + clash.name() + "' maps to column '"
+                        + DOCUMENT_COLUMN + "', which the document layout keeps the document in; rename it");
+            }
+            cols.add(new Column(DOCUMENT_COLUMN, null, ValueKind.MAP, Column.Role.DOCUMENT));
+        }
+        this.document = document ? cols.get(cols.size() - 1) : null;
         this.columns = List.copyOf(cols);
         this.id = idColumn;
         this.version = versionColumn;
@@ -113,6 +142,10 @@ final class TableMapping {
     int bind(Dialect dialect, PreparedStatement ps, int first, Map<String, Object> doc, List<Column> cols) throws SQLException {
         int i = first;
         for (Column c : cols) {
+            if (c.role() == Column.Role.DOCUMENT) {
+                dialect.bind(ps, i++, ValueKind.MAP, rest(doc));
+                continue;
+            }
             Object v = doc.get(c.property().name());
             if (c.role() == Column.Role.OFFSET) {
                 dialect.bind(ps, i++, ValueKind.LONG, v == null ? null : (long) OffsetDateTime.parse(v.toString()).getOffset().getTotalSeconds());
@@ -127,6 +160,10 @@ final class TableMapping {
     List<Param> params(Dialect dialect, Map<String, Object> doc, List<Column> cols) {
         List<Param> out = new ArrayList<>(cols.size());
         for (Column c : cols) {
+            if (c.role() == Column.Role.DOCUMENT) {
+                out.add(dialect.storeParam(ValueKind.MAP, rest(doc)));
+                continue;
+            }
             Object v = doc.get(c.property().name());
             if (c.role() == Column.Role.OFFSET) {
                 Object offset = v == null ? null : (long) OffsetDateTime.parse(v.toString()).getOffset().getTotalSeconds();
@@ -135,6 +172,13 @@ final class TableMapping {
                 out.add(dialect.storeParam(c.kind(), v));
             }
         }
+        return out;
+    }
+
+    /** @return the fields of a document that have no column of their own (the document column's value) */
+    private Map<String, Object> rest(Map<String, Object> doc) {
+        Map<String, Object> out = new LinkedHashMap<>(doc);
+        out.keySet().removeAll(byProperty.keySet());
         return out;
     }
 
@@ -157,7 +201,13 @@ final class TableMapping {
         for (int i = 0; i < columns.size(); i++) {
             Column c = columns.get(i);
             Object v = dialect.read(rs, i + 1, c.kind());
-            if (c.role() == Column.Role.OFFSET) {
+            if (c.role() == Column.Role.DOCUMENT) {
+                if (v instanceof Map<?, ?> fields) {
+                    for (Map.Entry<?, ?> f : fields.entrySet()) {
+                        doc.putIfAbsent(f.getKey().toString(), f.getValue());
+                    }
+                }
+            } else if (c.role() == Column.Role.OFFSET) {
                 if (offsetValues == null) {
                     offsetValues = new HashMap<>();
                 }
