@@ -55,6 +55,11 @@ final class ApiTarget implements Target {
     }
 
     @Override
+    public List<BenchRecord> query(String field, String value) {
+        return records.find(Query.where(Criteria.eq(field, value)).limit(100)).content();
+    }
+
+    @Override
     public void close() {
         polystore.close();
     }

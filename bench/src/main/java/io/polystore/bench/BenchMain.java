@@ -47,7 +47,8 @@ public final class BenchMain {
               --store URI         store to benchmark (default mem:); jdbc:sqlite:, jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql:,
                                   redis:// (-o client=lettuce|jedis picks the client of both api and raw), bolt://, neo4j://,
                                   neo4j-embedded:[dir] (the bench starts it; api and raw share it)
-              --workload NAME     a, b, c, d, e, f (YCSB core), w (write-only), or a properties file (default a)
+              --workload NAME     a, b, c, d, e, f (YCSB core), w (write-only), q (queries by content), or a properties
+                                  file (default a)
               --compare LIST      targets, in the order they alternate: api, raw or api,raw (default api)
               --threads N         client threads (YCSB threadcount)
               --target OPS        target operations per second (latency then also corrected for coordinated omission)

@@ -35,6 +35,7 @@ final class JdbcTarget implements Target {
     private final String upsert;
     private final String scan;
     private final String delete;
+    private final String query;
     private final boolean document;
     private final ObjectMapper json = Mapping.newObjectMapper();
 
@@ -78,6 +79,11 @@ final class JdbcTarget implements Target {
                 + (mysql ? " ON DUPLICATE KEY UPDATE " : " ON CONFLICT (id) DO UPDATE SET ") + updates;
         this.scan = "SELECT " + columns + " FROM " + t + " WHERE id >= ? ORDER BY id LIMIT ?";
         this.delete = "DELETE FROM " + t;
+        // by content: the column, or the document's field as a hand-writer would reach it
+        String field0 = !document ? "field0"
+                : url.startsWith("jdbc:postgresql:") ? "doc ->> 'field0'"
+                : mysql ? "JSON_VALUE(doc, '$.field0')" : "json_extract(doc, '$.field0')";
+        this.query = "SELECT " + columns + " FROM " + t + " WHERE " + field0 + " = ? LIMIT 100";
     }
 
     static boolean supports(String uri) {
@@ -196,6 +202,25 @@ final class JdbcTarget implements Target {
             ps.setString(1, startKey);
             ps.setInt(2, count);
             List<BenchRecord> out = new ArrayList<>(count);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public List<BenchRecord> query(String field, String value) {
+        if (!field.equals("field0")) {
+            throw new IllegalArgumentException("the raw JDBC query is written for field0, not " + field);
+        }
+        try (Connection c = pool.getConnection(); PreparedStatement ps = c.prepareStatement(query)) {
+            ps.setString(1, value);
+            List<BenchRecord> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(row(rs));

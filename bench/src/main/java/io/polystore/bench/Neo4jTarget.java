@@ -125,6 +125,23 @@ final class Neo4jTarget implements Target {
     }
 
     @Override
+    public List<BenchRecord> query(String field, String value) {
+        if (!field.matches("field[0-9]")) {
+            throw new IllegalArgumentException("no such field: " + field);
+        }
+        try (Session s = driver.session()) {
+            return s.executeRead(tx -> {
+                List<BenchRecord> out = new ArrayList<>();
+                for (Record r : tx.run("MATCH (n:" + LABEL + ") WHERE n." + field + " = $v RETURN n LIMIT 100",
+                        Map.of("v", value)).list()) {
+                    out.add(record(r.get("n").asNode()));
+                }
+                return out;
+            });
+        }
+    }
+
+    @Override
     public void close() {
         driver.close();
     }

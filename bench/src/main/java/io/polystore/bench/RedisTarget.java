@@ -76,6 +76,11 @@ abstract class RedisTarget implements Target {
         throw new UnsupportedOperationException("range scans are not a Redis key-value operation");
     }
 
+    @Override
+    public List<BenchRecord> query(String field, String value) {
+        throw new UnsupportedOperationException("queries by content are not a Redis key-value operation");
+    }
+
     /** Raw Lettuce: one multiplexed connection, sync API, async pipelining for batches. */
     static final class Lettuce extends RedisTarget {
         private final RedisClient client;

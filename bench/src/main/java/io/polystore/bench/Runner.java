@@ -32,7 +32,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Runner {
     enum Op {
-        READ, UPDATE, INSERT, SCAN, READ_MODIFY_WRITE
+        READ, UPDATE, INSERT, SCAN, READ_MODIFY_WRITE, QUERY
     }
 
     private static final int VALUE_POOL = 4096;
@@ -312,6 +312,9 @@ final class Runner {
         if ((d -= w.scan()) < 0) {
             return Op.SCAN;
         }
+        if ((d -= w.query()) < 0) {
+            return Op.QUERY;
+        }
         return w.readModifyWrite() > 0 ? Op.READ_MODIFY_WRITE : Op.READ;
     }
 
@@ -352,6 +355,8 @@ final class Runner {
                 acknowledge(n);
             }
             case SCAN -> target.scan(keys[existingKey(random)], 1 + random.nextInt(w.maxScanLength()));
+            // a value some records hold (the pool is shared, ~recordcount/4096 records each; none under verify)
+            case QUERY -> target.query("field0", valuePool[random.nextInt(VALUE_POOL)][0]);
             case READ_MODIFY_WRITE -> {
                 int k = existingKey(random);
                 if (target.read(keys[k]) == null) {

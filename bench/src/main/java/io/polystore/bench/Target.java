@@ -44,6 +44,15 @@ public interface Target extends AutoCloseable {
      */
     List<BenchRecord> scan(String startKey, int count);
 
+    /**
+     * The by-content query: records whose {@code field} equals {@code value}, at most 100 of them.
+     *
+     * @param field a field name ({@code field0})
+     * @param value the value
+     * @return the matching records, in any order
+     */
+    List<BenchRecord> query(String field, String value);
+
     @Override
     void close();
 }

@@ -15,7 +15,8 @@ import java.util.TreeMap;
 
 /**
  * A workload definition with YCSB's property names. Built-in workloads {@code a}-{@code f} are
- * YCSB's core workloads; {@code w} is a write-only workload. Immutable.
+ * YCSB's core workloads; {@code w} is a write-only workload and {@code q} queries by content
+ * (90 % {@code field0 = value}, 10 % updates). Immutable.
  *
  * @param name                 the workload's name
  * @param recordCount          records loaded before the run
@@ -27,6 +28,7 @@ import java.util.TreeMap;
  * @param insert               proportion of inserts
  * @param scan                 proportion of scans
  * @param readModifyWrite      proportion of read-modify-writes
+ * @param query                proportion of by-content queries ({@code field0 = value}, not a YCSB core operation)
  * @param requestDistribution  uniform, zipfian, latest or hotspot
  * @param maxScanLength        longest scan
  * @param zipfianConstant      zipfian skew
@@ -41,7 +43,7 @@ import java.util.TreeMap;
  * @param verify               read back and check every record after the run
  */
 public record Workload(String name, long recordCount, long operationCount, int fieldCount, int fieldLength,
-                       double read, double update, double insert, double scan, double readModifyWrite,
+                       double read, double update, double insert, double scan, double readModifyWrite, double query,
                        String requestDistribution, int maxScanLength, double zipfianConstant,
                        double hotspotDataFraction, double hotspotOpnFraction,
                        int threads, double target, Duration warmup, Duration duration, int rounds, int batchSize,
@@ -49,12 +51,12 @@ public record Workload(String name, long recordCount, long operationCount, int f
 
     /** Every property name a workload file or {@code -p} may set. */
     public static final Set<String> PROPERTIES = Set.of("recordcount", "operationcount", "fieldcount", "fieldlength",
-            "readproportion", "updateproportion", "insertproportion", "scanproportion", "readmodifywriteproportion",
+            "readproportion", "updateproportion", "insertproportion", "scanproportion", "readmodifywriteproportion", "queryproportion",
             "requestdistribution", "maxscanlength", "scanlengthdistribution", "zipfianconstant", "hotspotdatafraction",
             "hotspotopnfraction", "threadcount", "target", "warmup", "duration", "rounds", "batchsize", "verify");
 
     /**
-     * Reads a built-in workload ({@code a}..{@code f}, {@code w}, or {@code workloada}..) or a
+     * Reads a built-in workload ({@code a}..{@code f}, {@code w}, {@code q}, or {@code workloada}..) or a
      * properties file, then applies overrides.
      *
      * @param nameOrFile a built-in name or a path
@@ -100,7 +102,7 @@ public record Workload(String name, long recordCount, long operationCount, int f
         Workload w = new Workload(name, v.longValue("recordcount", 1000, 1), v.longValue("operationcount", 1000, 1),
                 (int) v.longValue("fieldcount", 10, 10), (int) v.longValue("fieldlength", 100, 1),
                 v.fraction("readproportion", 0.95), v.fraction("updateproportion", 0.05), v.fraction("insertproportion", 0),
-                v.fraction("scanproportion", 0), v.fraction("readmodifywriteproportion", 0),
+                v.fraction("scanproportion", 0), v.fraction("readmodifywriteproportion", 0), v.fraction("queryproportion", 0),
                 v.text("requestdistribution", "uniform"), (int) v.longValue("maxscanlength", 1000, 1),
                 v.doubleValue("zipfianconstant", 0.99), v.fraction("hotspotdatafraction", 0.2), v.fraction("hotspotopnfraction", 0.8),
                 (int) v.longValue("threadcount", 1, 1), v.doubleValue("target", 0), v.duration("warmup", Duration.ofSeconds(10)),
@@ -109,7 +111,7 @@ public record Workload(String name, long recordCount, long operationCount, int f
         if (w.fieldCount != 10) {
             throw new BenchException("fieldcount must be 10 (the benchmark record has ten fields), but was " + w.fieldCount);
         }
-        double sum = w.read + w.update + w.insert + w.scan + w.readModifyWrite;
+        double sum = w.read + w.update + w.insert + w.scan + w.readModifyWrite + w.query;
         if (Math.abs(sum - 1) > 1e-9) {
             throw new BenchException("the operation proportions of " + name + " must add up to 1, but add up to " + sum);
         }

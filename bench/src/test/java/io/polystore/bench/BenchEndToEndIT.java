@@ -95,4 +95,27 @@ class BenchEndToEndIT {
         assertThat(json.get("summaries").get(1).get("describe").asText()).startsWith("neo4j-java-driver");
         assertThat(json.get("store").asText()).isEqualTo("neo4j-embedded:");
     }
+
+    @Test
+    void workloadQQueriesJsonDocumentsByContentOnSqlite() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = BenchMain.run(new String[]{"run", "--store", "jdbc:sqlite:" + TestServers.sqliteFile("q.db"), "-o", "layout=document",
+                "--workload", "q", "--compare", "api,raw", "--threads", "2", "-p", "recordcount=500", "-p", "operationcount=400",
+                "-p", "warmup=0s", "-p", "rounds=2", "--out", dir.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = new ArrayList<>(s.filter(p -> p.toString().endsWith(".json")).toList());
+        }
+        JsonNode json = new ObjectMapper().readTree(files.get(0).toFile());
+        for (JsonNode round : json.get("rounds")) {
+            long queries = round.get("latency").get("query").get("count").asLong();
+            long updates = round.get("latency").get("update").get("count").asLong();
+            assertThat(queries + updates).isEqualTo(400);
+            assertThat(queries).as("90 % queries").isBetween(300L, 400L);
+            assertThat(round.get("errors").size()).as("errors " + round.get("errors")).isZero();
+        }
+    }
 }

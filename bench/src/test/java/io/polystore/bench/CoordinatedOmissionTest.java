@@ -62,6 +62,11 @@ class CoordinatedOmissionTest {
         }
 
         @Override
+        public List<BenchRecord> query(String field, String value) {
+            return List.of();
+        }
+
+        @Override
         public void close() {
         }
     }

@@ -280,10 +280,22 @@ final class LettuceOps implements RedisOps {
     @Override
     public List<String> scanKeys(String match) {
         return call("SCAN", () -> {
+            RedisClusterCommands<String, String> on = sync();
+            int open = match.indexOf('{');
+            if (text instanceof io.lettuce.core.cluster.api.StatefulRedisClusterConnection<String, String> cluster
+                    && open >= 0 && match.indexOf('}', open) > open + 1) {
+                // every key the pattern can match hashes to the tag's slot: ask only its primary, so that
+                // a node that is down elsewhere in the cluster does not stop the scan
+                io.lettuce.core.cluster.models.partitions.RedisClusterNode owner =
+                        cluster.getPartitions().getPartitionBySlot(io.lettuce.core.cluster.SlotHash.getSlot(match));
+                if (owner != null) {
+                    on = cluster.getConnection(owner.getNodeId()).sync();
+                }
+            }
             List<String> out = new ArrayList<>();
             ScanCursor cursor = ScanCursor.INITIAL;
             do {
-                KeyScanCursor<String> page = sync().scan(cursor, ScanArgs.Builder.matches(match).limit(1000));
+                KeyScanCursor<String> page = on.scan(cursor, ScanArgs.Builder.matches(match).limit(1000));
                 out.addAll(page.getKeys());
                 cursor = page;
             } while (!cursor.isFinished());
