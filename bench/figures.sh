@@ -20,13 +20,24 @@ for w in a b c f; do run --store "$SQLITE" --workload $w --compare api,raw; done
 for w in a b c f; do run --store mem: --workload $w --compare api; done
 for w in c w a b f; do run --store "$REDIS" --workload $w --compare api,raw -o client=lettuce; done
 for w in c w a b f; do run --store "$REDIS" --workload $w --compare api,raw -o client=jedis; done
-# single saves without the per-type id set (store option id-set=false)
-for c in lettuce jedis; do run --store "$REDIS" --workload w --compare api,raw -o client=$c -o id-set=false; done
+# single saves with the per-type id set kept for plain types too (store option id-set=true)
+for c in lettuce jedis; do run --store "$REDIS" --workload w --compare api,raw -o client=$c -o id-set=true; done
+# JSON documents on PostgreSQL (layout: document), and queries by content (columns and documents)
+for w in a b c f q; do run --store "$PG" --workload $w --compare api,raw -o layout=document; done
+run --store "$PG" --workload q --compare api,raw
+# embedded Neo4j: the bench starts it once; the API and neo4j-java-driver by hand share it
+for w in a b c f; do run --store neo4j-embedded: --workload $w --compare api,raw; done
+# the graph workload: 10 000 people following 20 each; friends, friends of friends, shortest paths
+java -jar "$JAR" graph --store neo4j-embedded: --compare api,raw --threads 8 --duration 10 --warmup 5 --rounds 5 --out "$OUT" 2>/dev/null
 # the TTL-heavy session workload (API vs hand-written Lettuce)
 java -jar "$JAR" sessions --store "$REDIS" --compare api,raw --threads 8 --duration 10 --rounds 5 --ttl 3 --out "$OUT" 2>/dev/null
 
 # saveAll of 10 000 records against a hand-written JDBC batch: the load phase alone, 11 rounds
-for store in "$PG" "$MY" "$SQLITE" "$REDIS"; do
+for store in "$PG" "$MY" "$SQLITE" "$REDIS" neo4j-embedded:; do
   java -jar "$JAR" run --store "$store" --workload c --compare api,raw --threads 1 -p recordcount=10000 \
        -p operationcount=1000 -p warmup=2s -p rounds=11 -p batchsize=10000 --out "$OUT" 2>/dev/null
 done
+for c in lettuce jedis; do for s in false true; do
+  java -jar "$JAR" run --store "$REDIS" --workload c --compare api,raw --threads 1 -p recordcount=10000 -o client=$c -o id-set=$s \
+       -p operationcount=1000 -p warmup=2s -p rounds=11 -p batchsize=10000 --out "$OUT" 2>/dev/null
+done; done
