@@ -132,7 +132,7 @@ final class Neo4jTarget implements Target {
         try (Session s = driver.session()) {
             return s.executeRead(tx -> {
                 List<BenchRecord> out = new ArrayList<>();
-                for (Record r : tx.run("MATCH (n:" + LABEL + ") WHERE n." + field + " = $v RETURN n LIMIT 100",
+                for (Record r : tx.run("MATCH (n:" + LABEL + ") WHERE n." + field + " = $v RETURN n ORDER BY n.id LIMIT 100",
                         Map.of("v", value)).list()) {
                     out.add(record(r.get("n").asNode()));
                 }

@@ -49,7 +49,7 @@ public interface Target extends AutoCloseable {
      *
      * @param field a field name ({@code field0})
      * @param value the value
-     * @return the matching records, in any order
+     * @return the matching records, in id order (as the API returns them)
      */
     List<BenchRecord> query(String field, String value);
 

@@ -28,7 +28,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -59,58 +58,30 @@ public final class GraphWorkload {
     }
 
     public static Options parse(String[] args) {
-        String store = null;
-        List<String> targets = List.of("api");
-        Map<String, String> options = new LinkedHashMap<>();
-        int users = 10_000;
-        int follows = 20;
-        int threads = 8;
-        Duration duration = Duration.ofSeconds(10);
-        Duration warmup = Duration.ofSeconds(5);
-        int rounds = 3;
-        Path out = Path.of("bench-results");
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            if (i + 1 >= args.length) {
-                throw new BenchException(a + " needs a value");
+        int[] users = {10_000};
+        int[] follows = {20};
+        Mixed.Common c = Mixed.parse(args, (a, v) -> switch (a) {
+            case "--users" -> {
+                users[0] = (int) Args.positive(a, v);
+                yield true;
             }
-            String v = args[++i];
-            switch (a) {
-                case "--store" -> store = v;
-                case "--compare" -> targets = List.of(v.toLowerCase(Locale.ROOT).split(","));
-                case "-o" -> {
-                    int eq = v.indexOf('=');
-                    if (eq < 1) {
-                        throw new BenchException("-o takes KEY=VALUE, not '" + v + "'");
-                    }
-                    options.put(v.substring(0, eq), v.substring(eq + 1));
-                }
-                case "--users" -> users = (int) Args.positive(a, v);
-                case "--follows" -> follows = (int) Args.positive(a, v);
-                case "--threads" -> threads = (int) Args.positive(a, v);
-                case "--duration" -> duration = Args.seconds(a, v, false);
-                case "--warmup" -> warmup = Args.seconds(a, v, true);
-                case "--rounds" -> rounds = (int) Args.positive(a, v);
-                case "--out" -> out = Path.of(v);
-                default -> throw new BenchException("unknown option '" + a + "' for graph");
+            case "--follows" -> {
+                follows[0] = (int) Args.positive(a, v);
+                yield true;
             }
-        }
-        if (store == null) {
+            default -> false;
+        });
+        if (c.store() == null) {
             throw new BenchException("graph needs --store (neo4j-embedded:, bolt://host:7687, or mem: for the API alone)");
         }
-        if (follows >= users) {
-            throw new BenchException("--follows (" + follows + ") must be less than --users (" + users + ")");
+        if (follows[0] >= users[0]) {
+            throw new BenchException("--follows (" + follows[0] + ") must be less than --users (" + users[0] + ")");
         }
-        String scheme = StoreConfig.scheme(store);
-        for (String t : targets) {
-            if (!t.equals("api") && !t.equals("raw")) {
-                throw new BenchException("unknown target '" + t + "'; graph compares api and raw");
-            }
-            if (t.equals("raw") && scheme.equals("mem")) {
-                throw new BenchException("the raw graph baseline is neo4j-java-driver; '" + store + "' has none");
-            }
+        if (c.targets().contains("raw") && StoreConfig.scheme(c.store()).equals("mem")) {
+            throw new BenchException("the raw graph baseline is neo4j-java-driver; '" + c.store() + "' has none");
         }
-        return new Options(store, targets, options, users, follows, threads, duration, warmup, rounds, out);
+        return new Options(c.store(), c.targets(), c.storeOptions(), users[0], follows[0], c.threads(), c.duration(), c.warmup(),
+                c.rounds(), c.out());
     }
 
     /** The people each person follows: distinct, not themselves, zipfian by popularity; fixed by the seed. */

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -38,54 +37,27 @@ public final class SessionWorkload {
     }
 
     public static Options parse(String[] args) {
-        String store = null;
-        List<String> targets = List.of("api");
-        Map<String, String> options = new LinkedHashMap<>();
-        int threads = 8;
-        Duration duration = Duration.ofSeconds(10);
-        Duration warmup = Duration.ofSeconds(5);
-        int rounds = 3;
-        Duration ttl = Duration.ofSeconds(3);
-        int users = 10_000;
-        Path out = Path.of("bench-results");
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            if (i + 1 >= args.length) {
-                throw new BenchException(a + " needs a value");
+        Duration[] ttl = {Duration.ofSeconds(3)};
+        int[] users = {10_000};
+        Mixed.Common c = Mixed.parse(args, (a, v) -> switch (a) {
+            case "--ttl" -> {
+                ttl[0] = Args.seconds(a, v, false);
+                yield true;
             }
-            String v = args[++i];
-            switch (a) {
-                case "--store" -> store = v;
-                case "--compare" -> targets = List.of(v.toLowerCase(Locale.ROOT).split(","));
-                case "-o" -> {
-                    int eq = v.indexOf('=');
-                    if (eq < 1) {
-                        throw new BenchException("-o takes KEY=VALUE, not '" + v + "'");
-                    }
-                    options.put(v.substring(0, eq), v.substring(eq + 1));
-                }
-                case "--threads" -> threads = (int) Args.positive(a, v);
-                case "--duration" -> duration = Args.seconds(a, v, false);
-                case "--rounds" -> rounds = (int) Args.positive(a, v);
-                case "--warmup" -> warmup = Args.seconds(a, v, true);
-                case "--ttl" -> ttl = Args.seconds(a, v, false);
-                case "--users" -> users = (int) Args.positive(a, v);
-                case "--out" -> out = Path.of(v);
-                default -> throw new BenchException("unknown option '" + a + "' for sessions");
+            case "--users" -> {
+                users[0] = (int) Args.positive(a, v);
+                yield true;
             }
-        }
-        if (store == null) {
+            default -> false;
+        });
+        if (c.store() == null) {
             throw new BenchException("sessions needs --store (redis://host:port, or mem: for the API alone)");
         }
-        for (String t : targets) {
-            if (!t.equals("api") && !t.equals("raw")) {
-                throw new BenchException("unknown target '" + t + "'; sessions compares api and raw");
-            }
-            if (t.equals("raw") && !store.startsWith("redis://")) {
-                throw new BenchException("the raw sessions baseline is Lettuce on redis://; '" + store + "' has none");
-            }
+        if (c.targets().contains("raw") && !c.store().startsWith("redis://")) {
+            throw new BenchException("the raw sessions baseline is Lettuce on redis://; '" + c.store() + "' has none");
         }
-        return new Options(store, targets, options, threads, duration, warmup, rounds, ttl, users, out);
+        return new Options(c.store(), c.targets(), c.storeOptions(), c.threads(), c.duration(), c.warmup(), c.rounds(), ttl[0],
+                users[0], c.out());
     }
 
     /** What a thread knows of a session it made. */

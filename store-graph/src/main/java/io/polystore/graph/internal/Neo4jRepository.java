@@ -1,20 +1,15 @@
 package io.polystore.graph.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.polystore.MappingException;
 import io.polystore.OptimisticLockException;
 import io.polystore.Repository;
 import io.polystore.Store;
 import io.polystore.mapping.EntityModel;
-import io.polystore.mapping.Mapping;
 import io.polystore.mapping.PropertyModel;
 import io.polystore.query.Criteria;
 import io.polystore.query.Page;
 import io.polystore.query.Query;
 import io.polystore.spi.DocumentQueries;
+import io.polystore.spi.JsonDocuments;
 import org.neo4j.driver.SimpleQueryRunner;
 import org.neo4j.driver.Record;
 
@@ -23,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +35,6 @@ import java.util.stream.Stream;
  * every back end answers a query the same way, however much of it Cypher could take.
  */
 final class Neo4jRepository<T, ID> implements Repository<T, ID> {
-    private static final TypeReference<LinkedHashMap<String, Object>> DOC = new TypeReference<>() {
-    };
     /** Entities per UNWIND in saveAll and the batch deletes. */
     private static final int CHUNK = 1000;
 
@@ -54,8 +46,7 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
     private final boolean versioned;
     private final boolean expiring;
     private final CypherCriteria criteria;
-    private final ObjectMapper json = Mapping.newObjectMapper();
-    private final JavaType javaType;
+    private final JsonDocuments<T> codec;
 
     Neo4jRepository(Neo4jStore store, EntityModel<T> model) {
         this.store = store;
@@ -65,7 +56,7 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
         this.versioned = model.version().isPresent();
         this.expiring = model.expires().isPresent();
         this.criteria = new CypherCriteria(model, store);
-        this.javaType = json.getTypeFactory().constructType(model.type());
+        this.codec = new JsonDocuments<>(model);
         createSchema();
     }
 
@@ -111,28 +102,16 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
         return p;
     }
 
-    private String write(Map<String, Object> doc) {
-        try {
-            return json.writeValueAsString(doc);
-        } catch (JsonProcessingException e) {
-            throw new MappingException(model.type().getName() + ": cannot write JSON: " + e.getMessage(), e);
-        }
+    private String write(Object value) {
+        return codec.write(value);
     }
 
     private T entity(String text) {
-        try {
-            return json.readValue(text, javaType);
-        } catch (JsonProcessingException e) {
-            throw new MappingException(model.type().getName() + ": stored JSON cannot be read: " + e.getMessage(), e);
-        }
+        return codec.entity(text);
     }
 
     private Map<String, Object> document(String text) {
-        try {
-            return json.readValue(text, DOC);
-        } catch (JsonProcessingException e) {
-            throw new MappingException(model.type().getName() + ": stored JSON cannot be read: " + e.getMessage(), e);
-        }
+        return codec.document(text);
     }
 
     // ---- writes -----------------------------------------------------------------------------
@@ -420,11 +399,15 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public long count(Query query) {
-        return select(query, 0).size();
+        return select(query, 0, false).size();
     }
 
-    /** Matching documents in query order, after the cursor; all of them when limit is 0. */
     private List<Map<String, Object>> select(Query query, int limit) {
+        return select(query, limit, true);
+    }
+
+    /** Matching documents in query order, after the cursor if asked; all of them when limit is 0. */
+    private List<Map<String, Object>> select(Query query, int limit, boolean afterCursor) {
         Predicate<Map<String, Object>> filter = query.criteria().isPresent() ? null : d -> true;
         Map<Criteria.Related, Set<String>> related = new HashMap<>();
         CypherCriteria.Where where = CypherCriteria.Where.NONE;
@@ -436,7 +419,7 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
             where = criteria.where(c);
         }
         Comparator<Map<String, Object>> order = DocumentQueries.comparator(model, query.sort());
-        Predicate<Map<String, Object>> after = query.cursor()
+        Predicate<Map<String, Object>> after = query.cursor().filter(cur -> afterCursor)
                 .map(cur -> DocumentQueries.after(model, query.sort(), cur))
                 .orElse(d -> true);
         Map<String, Object> p = params();

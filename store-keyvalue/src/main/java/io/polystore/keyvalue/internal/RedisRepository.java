@@ -1,17 +1,11 @@
 package io.polystore.keyvalue.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.polystore.MappingException;
 import io.polystore.OptimisticLockException;
 import io.polystore.Repository;
 import io.polystore.Store;
 import io.polystore.StoreException;
 import io.polystore.UnsupportedQueryException;
 import io.polystore.mapping.EntityModel;
-import io.polystore.mapping.Mapping;
 import io.polystore.mapping.PropertyModel;
 import io.polystore.mapping.PropertyPath;
 import io.polystore.mapping.ValueKind;
@@ -20,6 +14,7 @@ import io.polystore.query.Cursor;
 import io.polystore.query.Page;
 import io.polystore.query.Query;
 import io.polystore.spi.DocumentQueries;
+import io.polystore.spi.JsonDocuments;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,8 +36,6 @@ import java.util.stream.Stream;
  * criteria, order and cursor to them.
  */
 final class RedisRepository<T, ID> implements Repository<T, ID> {
-    private static final TypeReference<LinkedHashMap<String, Object>> DOC = new TypeReference<>() {
-    };
     private static final String MAX_TEXT = "\uDBFF\uDFFF";
 
     private final RedisStore store;
@@ -56,8 +49,7 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
     /** plain, string or UUID ids, and the store keeps no id sets: saves are bare SETs (see RedisStore.idSet) */
     private final boolean setOnly;
     private final String saveScript;
-    private final ObjectMapper json = Mapping.newObjectMapper();
-    private final JavaType javaType;
+    private final JsonDocuments<T> codec;
 
     RedisRepository(RedisStore store, EntityModel<T> model) {
         this.store = store;
@@ -71,7 +63,7 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         this.saveScript = plain ? Scripts.SAVE_PLAIN : Scripts.SAVE;
         // numeric ids keep the script: it moves the id sequence past ids given by hand
         this.setOnly = plain && !store.idSet && model.idKind() != EntityModel.IdKind.LONG;
-        this.javaType = json.getTypeFactory().constructType(model.type());
+        this.codec = new JsonDocuments<>(model);
     }
 
     @Override
@@ -88,28 +80,16 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         return entityPrefix + model.idToString(id);
     }
 
-    private String write(Map<String, Object> doc) {
-        try {
-            return json.writeValueAsString(doc);
-        } catch (JsonProcessingException e) {
-            throw new MappingException(model.type().getName() + ": cannot write JSON: " + e.getMessage(), e);
-        }
+    private String write(Object value) {
+        return codec.write(value);
     }
 
     private T entity(String text) {
-        try {
-            return json.readValue(text, javaType);
-        } catch (JsonProcessingException e) {
-            throw new MappingException(model.type().getName() + ": stored JSON cannot be read: " + e.getMessage(), e);
-        }
+        return codec.entity(text);
     }
 
     private Map<String, Object> document(String text) {
-        try {
-            return json.readValue(text, DOC);
-        } catch (JsonProcessingException e) {
-            throw new MappingException(model.type().getName() + ": stored JSON cannot be read: " + e.getMessage(), e);
-        }
+        return codec.document(text);
     }
 
     // ---- writes -----------------------------------------------------------------------------
@@ -138,12 +118,7 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         if (plain) {
             return new Save(doc, id, expected, new String[]{entityPrefix + idText}, new String[]{base, idText, write(doc), numericId}, unchanged);
         }
-        String entries;
-        try {
-            entries = json.writeValueAsString(IndexEntries.of(model, base, idText, doc));
-        } catch (JsonProcessingException e) {
-            throw new MappingException(model.type().getName() + ": cannot write index entries: " + e.getMessage(), e);
-        }
+        String entries = write(IndexEntries.of(model, base, idText, doc));
         String[] args = {base, idText, write(doc), versioned ? Long.toString(expected) : "-1",
                 expiresAt == null ? "-1" : Long.toString(expiresAt.toEpochMilli()), Long.toString(System.currentTimeMillis()),
                 entries, numericId};
@@ -642,11 +617,7 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
             List<List<Object>> raw = IndexEntries.of(model, base, ids.get(i), document(text));
             expected.addAll(entries(raw));
             jsonById.put(ids.get(i), text);
-            try {
-                entriesById.put(ids.get(i), json.writeValueAsString(raw));
-            } catch (JsonProcessingException e) {
-                throw new MappingException(model.type().getName() + ": cannot write index entries: " + e.getMessage(), e);
-            }
+            entriesById.put(ids.get(i), write(raw));
         }
         Set<Entry> actual = new HashSet<>();
         for (PropertyModel p : model.indexed()) {
