@@ -26,10 +26,15 @@ record Column(String name, PropertyModel property, ValueKind kind, Role role) {
         /** the offset (seconds) of an offset date-time whose instant is in the VALUE column */
         OFFSET,
         /** {@code layout: document}: every field without a column of its own, as one JSON document */
-        DOCUMENT
+        DOCUMENT,
+        /**
+         * {@code layout: document}: an {@code @Indexed} field kept in the document, as a column the
+         * database computes from it (never written by us), so that it can carry an index
+         */
+        GENERATED
     }
 
     boolean indexed() {
-        return role == Role.VALUE && property.isIndexed();
+        return (role == Role.VALUE || role == Role.GENERATED) && property.isIndexed();
     }
 }

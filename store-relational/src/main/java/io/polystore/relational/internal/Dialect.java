@@ -162,7 +162,45 @@ abstract class Dialect {
      * The scalar at a path inside a JSON column, as an expression comparable with
      * {@link #compareParam} values of the leaf kind; JSON null must come out as SQL NULL.
      */
-    abstract String jsonScalar(String column, List<String> path, ValueKind leafKind, List<Param> params);
+    final String jsonScalar(String column, List<String> path, ValueKind leafKind, List<Param> params) {
+        if (!supportsNested(leafKind)) {
+            throw nestedUnsupported(name(), leafKind);
+        }
+        params.add(jsonPathParam(path));
+        return jsonScalarAt(column, "?", leafKind);
+    }
+
+    /** @return the path of {@link #jsonScalarAt} as a bound parameter */
+    abstract Param jsonPathParam(List<String> path);
+
+    /** @return the path of {@link #jsonScalarAt} as SQL text (for generated columns, which take no parameters) */
+    abstract String jsonPathLiteral(List<String> path);
+
+    /** The scalar at a path inside a JSON column, the path given as SQL ({@code ?} or a literal). */
+    abstract String jsonScalarAt(String column, String pathSql, ValueKind leafKind);
+
+    /** @return the SQL type of the value {@link #jsonScalarAt} gives for a kind */
+    abstract String generatedType(ValueKind kind);
+
+    /** @return how a generated column is kept: {@code VIRTUAL} (computed when read), or {@code STORED} */
+    String generatedStorage() {
+        return "VIRTUAL";
+    }
+
+    /**
+     * @return the definition of a {@link Column.Role#GENERATED} column: the field's value inside
+     *         the document column, computed by the database exactly as queries compute it
+     */
+    final String generatedColumn(Column column, String documentColumn) {
+        String type = generatedType(column.kind());
+        String value = jsonScalarAt(quote(documentColumn), jsonPathLiteral(List.of(column.property().name())), column.kind());
+        return quote(column.name()) + (type.isEmpty() ? "" : " " + type) + " GENERATED ALWAYS AS (" + value + ") " + generatedStorage();
+    }
+
+    /** @return a string literal */
+    String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
 
     /**
      * A predicate: the JSON array at a path (empty = the column itself) holds an element equal to

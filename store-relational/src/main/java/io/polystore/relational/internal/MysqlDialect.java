@@ -98,14 +98,38 @@ final class MysqlDialect extends Dialect {
     }
 
     @Override
-    String jsonScalar(String column, List<String> path, ValueKind leafKind, List<Param> params) {
+    Param jsonPathParam(List<String> path) {
         String p = jsonPathText(path);
-        params.add((ps, i) -> ps.setString(i, p));
-        String value = "JSON_VALUE(" + column + ", ?)";
+        return (ps, i) -> ps.setString(i, p);
+    }
+
+    @Override
+    String jsonPathLiteral(List<String> path) {
+        return literal(jsonPathText(path));
+    }
+
+    @Override
+    String literal(String text) {
+        return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+
+    @Override
+    String jsonScalarAt(String column, String pathSql, ValueKind leafKind) {
+        String value = "JSON_VALUE(" + column + ", " + pathSql + ")";
         return switch (leafKind) {
             case STRING, ENUM, UUID, LOCAL_DATE -> "(" + value + " COLLATE " + collation + ")";
             case LONG, DOUBLE, DECIMAL -> "CAST(" + value + " AS DECIMAL(65,30))";
             default -> throw nestedUnsupported(name(), leafKind);
+        };
+    }
+
+    @Override
+    String generatedType(ValueKind kind) {
+        return switch (kind) {
+            // as long as an indexed text column of the column layout
+            case STRING, ENUM, UUID, LOCAL_DATE -> "VARCHAR(768) CHARACTER SET utf8mb4 COLLATE " + collation;
+            case LONG, DOUBLE, DECIMAL -> "DECIMAL(65,30)";
+            default -> throw nestedUnsupported(name(), kind);
         };
     }
 

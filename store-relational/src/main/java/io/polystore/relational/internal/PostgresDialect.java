@@ -61,16 +61,40 @@ final class PostgresDialect extends Dialect {
     }
 
     @Override
-    String jsonScalar(String column, List<String> path, ValueKind leafKind, List<Param> params) {
+    Param jsonPathParam(List<String> path) {
         String[] segments = path.toArray(new String[0]);
-        params.add((ps, i) -> ps.setArray(i, ps.getConnection().createArrayOf("text", segments)));
-        String text = "(" + column + " #>> ?)";
+        return (ps, i) -> ps.setArray(i, ps.getConnection().createArrayOf("text", segments));
+    }
+
+    @Override
+    String jsonPathLiteral(List<String> path) {
+        return "CAST(ARRAY[" + path.stream().map(this::literal).collect(java.util.stream.Collectors.joining(", ")) + "] AS text[])";
+    }
+
+    @Override
+    String jsonScalarAt(String column, String pathSql, ValueKind leafKind) {
+        String text = "(" + column + " #>> " + pathSql + ")";
         return switch (leafKind) {
             case STRING, ENUM, UUID, LOCAL_DATE -> "(" + text + " COLLATE \"C\")";
             case LONG, DOUBLE, DECIMAL -> "CAST(" + text + " AS numeric)";
             case BOOLEAN -> "CAST(" + text + " AS boolean)";
             default -> throw nestedUnsupported(name(), leafKind);
         };
+    }
+
+    @Override
+    String generatedType(ValueKind kind) {
+        return switch (kind) {
+            case STRING, ENUM, UUID, LOCAL_DATE -> "text COLLATE \"C\"";
+            case LONG, DOUBLE, DECIMAL -> "numeric";
+            case BOOLEAN -> "boolean";
+            default -> throw nestedUnsupported(name(), kind);
+        };
+    }
+
+    @Override
+    String generatedStorage() {
+        return "STORED"; // PostgreSQL before 18 has no virtual generated columns
     }
 
     @Override

@@ -41,12 +41,12 @@ final class Schema {
     static List<String> ddl(Dialect dialect, TableMapping m) {
         List<String> out = new ArrayList<>();
         StringBuilder sb = new StringBuilder("CREATE TABLE IF NOT EXISTS ").append(dialect.quote(m.table)).append(" (");
-        for (int i = 0; i < m.columns.size(); i++) {
-            Column c = m.columns.get(i);
+        List<Column> all = allColumns(m);
+        for (int i = 0; i < all.size(); i++) {
             if (i > 0) {
                 sb.append(", ");
             }
-            sb.append(columnDefinition(dialect, m, c));
+            sb.append(columnDefinition(dialect, m, all.get(i)));
         }
         out.add(sb.append(')').append(dialect.tableOptions()).toString());
         for (Column c : indexed(m)) {
@@ -57,15 +57,25 @@ final class Schema {
 
     private static String columnDefinition(Dialect dialect, TableMapping m, Column c) {
         String quoted = dialect.quote(c.name());
+        if (c.role() == Column.Role.GENERATED) {
+            return dialect.generatedColumn(c, m.document.name());
+        }
         if (c == m.id) {
             return m.generatedIds() ? dialect.generatedIdColumn(quoted) : quoted + " " + dialect.columnType(c) + " NOT NULL PRIMARY KEY";
         }
         return quoted + " " + dialect.columnType(c);
     }
 
+    /** The columns written and read, then the generated ones. */
+    private static List<Column> allColumns(TableMapping m) {
+        List<Column> out = new ArrayList<>(m.columns);
+        out.addAll(m.generated);
+        return out;
+    }
+
     private static List<Column> indexed(TableMapping m) {
         List<Column> out = new ArrayList<>();
-        for (Column c : m.columns) {
+        for (Column c : allColumns(m)) {
             if (c.indexed() && c.kind().isScalar() && c.kind() != ValueKind.BYTES) {
                 out.add(c);
             }
@@ -79,7 +89,7 @@ final class Schema {
             if (existing.isEmpty()) {
                 st.execute(ddl(dialect, m).get(0));
             } else {
-                for (Column col : m.columns) {
+                for (Column col : allColumns(m)) {
                     if (!existing.contains(col.name())) {
                         st.execute("ALTER TABLE " + dialect.quote(m.table) + " ADD COLUMN " + columnDefinition(dialect, m, col));
                     }
@@ -101,7 +111,7 @@ final class Schema {
             throw new ConfigurationException(where + "table \"" + m.table + "\" for " + m.model.type().getName()
                     + " does not exist; create it (docs/RELATIONAL.md has the DDL) or set the option schema: create");
         }
-        for (Column col : m.columns) {
+        for (Column col : allColumns(m)) {
             if (!existing.contains(col.name())) {
                 throw new ConfigurationException(where + "table \"" + m.table + "\" has no column \"" + col.name() + "\" for "
                         + (col.property() == null ? "the document" : m.model.type().getSimpleName() + "." + col.property().name())

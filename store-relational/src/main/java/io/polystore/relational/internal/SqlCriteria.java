@@ -158,6 +158,10 @@ final class SqlCriteria {
     /** The expression to compare a path on. */
     private Target target(PropertyPath path) {
         if (table.column(path.root().name()) == null) { // the document layout: inside the document column
+            Column generated = path.isTopLevel() ? table.generated(path.root().name()) : null;
+            if (generated != null) { // the same value, computed by the database into an indexed column
+                return new Target(dialect.quote(generated.name()), List.of(), nestedKind(generated.kind()));
+            }
             return inDocument(path, dialect.quote(table.document.name()), path.segments());
         }
         if (path.isTopLevel()) {

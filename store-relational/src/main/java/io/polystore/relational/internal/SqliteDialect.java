@@ -64,13 +64,24 @@ final class SqliteDialect extends Dialect {
     }
 
     @Override
-    String jsonScalar(String column, List<String> path, ValueKind leafKind, List<Param> params) {
-        if (!supportsNested(leafKind)) {
-            throw nestedUnsupported(name(), leafKind);
-        }
+    Param jsonPathParam(List<String> path) {
         String p = jsonPathText(path);
-        params.add((ps, i) -> ps.setString(i, p));
-        return "json_extract(" + column + ", ?)";
+        return (ps, i) -> ps.setString(i, p);
+    }
+
+    @Override
+    String jsonPathLiteral(List<String> path) {
+        return literal(jsonPathText(path));
+    }
+
+    @Override
+    String jsonScalarAt(String column, String pathSql, ValueKind leafKind) {
+        return "json_extract(" + column + ", " + pathSql + ")";
+    }
+
+    @Override
+    String generatedType(ValueKind kind) {
+        return ""; // no declared type, so no affinity: the column holds exactly what json_extract gives
     }
 
     @Override

@@ -23,7 +23,10 @@ import java.util.Map;
  * values as JSON, an extra {@code <name>__offset} column for each {@code OffsetDateTime}. In the
  * document layout only the id, the version, the expiry and fields of kinds the database cannot
  * compare inside JSON (instants, times, durations; booleans but on PostgreSQL) have columns; every
- * other field lives in one JSON column, {@value #DOCUMENT_COLUMN} (jsonb on PostgreSQL).
+ * other field lives in one JSON column, {@value #DOCUMENT_COLUMN} (jsonb on PostgreSQL). There an
+ * {@code @Indexed} field of a kind in {@link #INDEXED_IN_DOCUMENT} also gets a generated column of
+ * its name, computed by the database from the document, with an index: queries compare and sort on
+ * it, and since the database derives it, the document stays the one copy of the value.
  */
 final class TableMapping {
     final EntityModel<?> model;
@@ -35,6 +38,12 @@ final class TableMapping {
     /** the JSON column of the document layout, or null */
     final Column document;
     static final String DOCUMENT_COLUMN = "doc";
+    /** the kinds an {@code @Indexed} field kept in the document gets a generated, indexed column for */
+    static final java.util.Set<ValueKind> INDEXED_IN_DOCUMENT = java.util.EnumSet.of(
+            ValueKind.STRING, ValueKind.ENUM, ValueKind.UUID, ValueKind.LONG, ValueKind.LOCAL_DATE, ValueKind.BOOLEAN);
+    /** the document layout's generated columns (not written, not read back: the database computes them) */
+    final List<Column> generated;
+    private final Map<String, Column> generatedByProperty = new HashMap<>();
     private final Map<String, Column> byProperty = new HashMap<>();
     private final Map<String, Column> offsets = new HashMap<>();
 
@@ -52,6 +61,7 @@ final class TableMapping {
         this.model = model;
         this.table = tablePrefix + snake(model.name());
         List<Column> cols = new ArrayList<>();
+        List<Column> derived = new ArrayList<>();
         Column idColumn = null;
         Column versionColumn = null;
         Map<String, PropertyModel> names = new HashMap<>();
@@ -66,6 +76,11 @@ final class TableMapping {
                     : model.version().map(p::equals).orElse(false) ? Column.Role.VERSION : Column.Role.VALUE;
             if (document && role == Column.Role.VALUE && !model.expires().map(p::equals).orElse(false)
                     && (!p.kind().isScalar() || inJson.test(p.kind()))) {
+                if (p.isIndexed() && INDEXED_IN_DOCUMENT.contains(p.kind())) {
+                    Column g = new Column(name, p, p.kind(), Column.Role.GENERATED);
+                    derived.add(g);
+                    generatedByProperty.put(p.name(), g);
+                }
                 continue; // kept in the document column
             }
             ValueKind kind = role == Column.Role.VERSION ? ValueKind.LONG : p.kind();
@@ -89,7 +104,7 @@ final class TableMapping {
         }
         if (document) {
             PropertyModel clash = names.get(DOCUMENT_COLUMN);
-            if (clash != null && byProperty.containsKey(clash.name())) {
+            if (clash != null && (byProperty.containsKey(clash.name()) || generatedByProperty.containsKey(clash.name()))) {
                 throw new MappingException(model.type().getName() + ": field '" + clash.name() + "' maps to column '"
                         + DOCUMENT_COLUMN + "', which the document layout keeps the document in; rename it");
             }
@@ -97,6 +112,7 @@ final class TableMapping {
         }
         this.document = document ? cols.get(cols.size() - 1) : null;
         this.columns = List.copyOf(cols);
+        this.generated = List.copyOf(derived);
         this.id = idColumn;
         this.version = versionColumn;
         this.expires = model.expires().map(p -> byProperty.get(p.name())).orElse(null);
@@ -124,6 +140,11 @@ final class TableMapping {
     /** @return the column holding a top-level field (for an offset date-time, its instant) */
     Column column(String property) {
         return byProperty.get(property);
+    }
+
+    /** @return the generated column computed from a top-level field kept in the document, or null */
+    Column generated(String property) {
+        return generatedByProperty.get(property);
     }
 
     boolean generatedIds() {
