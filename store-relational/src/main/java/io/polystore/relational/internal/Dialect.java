@@ -167,7 +167,7 @@ abstract class Dialect {
             throw nestedUnsupported(name(), leafKind);
         }
         params.add(jsonPathParam(path));
-        return jsonScalarAt(column, "?", leafKind);
+        return jsonScalarAt(column, path.size(), "?", leafKind);
     }
 
     /** @return the path of {@link #jsonScalarAt} as a bound parameter */
@@ -176,8 +176,11 @@ abstract class Dialect {
     /** @return the path of {@link #jsonScalarAt} as SQL text (for generated columns, which take no parameters) */
     abstract String jsonPathLiteral(List<String> path);
 
-    /** The scalar at a path inside a JSON column, the path given as SQL ({@code ?} or a literal). */
-    abstract String jsonScalarAt(String column, String pathSql, ValueKind leafKind);
+    /**
+     * The scalar at a path inside a JSON column, the path given as SQL ({@code ?} or a literal) of
+     * {@link #jsonPathParam} or {@link #jsonPathLiteral} for a path of {@code depth} keys.
+     */
+    abstract String jsonScalarAt(String column, int depth, String pathSql, ValueKind leafKind);
 
     /** @return the SQL type of the value {@link #jsonScalarAt} gives for a kind */
     abstract String generatedType(ValueKind kind);
@@ -193,7 +196,7 @@ abstract class Dialect {
      */
     final String generatedColumn(Column column, String documentColumn) {
         String type = generatedType(column.kind());
-        String value = jsonScalarAt(quote(documentColumn), jsonPathLiteral(List.of(column.property().name())), column.kind());
+        String value = jsonScalarAt(quote(documentColumn), 1, jsonPathLiteral(List.of(column.property().name())), column.kind());
         return quote(column.name()) + (type.isEmpty() ? "" : " " + type) + " GENERATED ALWAYS AS (" + value + ") " + generatedStorage();
     }
 

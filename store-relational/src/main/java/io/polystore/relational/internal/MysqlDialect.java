@@ -114,7 +114,7 @@ final class MysqlDialect extends Dialect {
     }
 
     @Override
-    String jsonScalarAt(String column, String pathSql, ValueKind leafKind) {
+    String jsonScalarAt(String column, int depth, String pathSql, ValueKind leafKind) {
         String value = "JSON_VALUE(" + column + ", " + pathSql + ")";
         return switch (leafKind) {
             case STRING, ENUM, UUID, LOCAL_DATE -> "(" + value + " COLLATE " + collation + ")";

@@ -75,7 +75,7 @@ final class SqliteDialect extends Dialect {
     }
 
     @Override
-    String jsonScalarAt(String column, String pathSql, ValueKind leafKind) {
+    String jsonScalarAt(String column, int depth, String pathSql, ValueKind leafKind) {
         return "json_extract(" + column + ", " + pathSql + ")";
     }
 
