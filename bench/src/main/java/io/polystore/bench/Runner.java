@@ -38,6 +38,8 @@ final class Runner {
     private static final int VALUE_POOL = 4096;
 
     private final Workload w;
+    /** every target of the run, which settle after each load */
+    private List<Target> targets = List.of();
     private final PrintStream progress;
     private final String[] keys;
     private final String[][] valuePool;
@@ -104,6 +106,7 @@ final class Runner {
 
     /** Runs every round on every target, alternating. */
     List<Results.Round> run(List<Target> targets) {
+        this.targets = List.copyOf(targets);
         List<Results.Round> rounds = new ArrayList<>();
         for (int r = 1; r <= w.rounds(); r++) {
             // ABBA order: whoever goes first in a round does not always inherit the other's aftermath
@@ -126,6 +129,9 @@ final class Runner {
         double loadSeconds = load(target, round);
         double loadRate = w.recordCount() / loadSeconds;
         progress.printf("[%s] loaded %d records in %.2f s (%.0f records/s)%n", label, w.recordCount(), loadSeconds, loadRate);
+        for (Target t : targets.isEmpty() ? List.of(target) : targets) {
+            t.settle();
+        }
         inserted.set(w.recordCount());
         claimed.set(w.recordCount());
         synchronized (acked) {

@@ -18,6 +18,15 @@ public interface Target extends AutoCloseable {
     void clear();
 
     /**
+     * Called on every target of a run after any of them has loaded, before the measurement: brings
+     * state the targets share to the same steady state whoever loaded (PostgreSQL: the reload left a
+     * table's worth of dead rows that a scan would wade through until autovacuum happened to run).
+     * Does nothing by default.
+     */
+    default void settle() {
+    }
+
+    /**
      * Inserts or replaces records in one batch (repository {@code saveAll}, or a hand-written batch).
      *
      * @param records the records

@@ -14,8 +14,11 @@ import java.util.List;
 
 /**
  * Translates {@link Criteria}, sort orders and cursors to SQL with bound parameters, keeping the
- * API's semantics: every leaf predicate is {@code (x IS NOT NULL AND x op ?)}, so it is never SQL
- * NULL and {@code NOT} is plain negation; nulls sort first ascending; ties are broken by id.
+ * API's semantics: under a {@code NOT} (and in {@code ne}) a leaf predicate is
+ * {@code (x IS NOT NULL AND x op ?)}, so it is never SQL NULL and {@code NOT} is plain negation;
+ * elsewhere it is the bare {@code x op ?}, because under AND and OR alone an SQL NULL selects a row
+ * exactly when FALSE would (never), and the bare form computes {@code x}, which may be a JSON
+ * extraction per row, once instead of twice. Nulls sort first ascending; ties are broken by id.
  */
 final class SqlCriteria {
     /** An SQL expression and the parameters of its {@code ?}s, in order. */
@@ -38,11 +41,15 @@ final class SqlCriteria {
 
     Expr where(Criteria criteria) {
         List<Param> params = new ArrayList<>();
-        String sql = predicate(criteria, params);
+        String sql = predicate(criteria, params, false);
         return new Expr(sql, params);
     }
 
-    private String predicate(Criteria criteria, List<Param> params) {
+    /**
+     * @param negated whether the criterion sits under a {@code NOT}, where a leaf must be FALSE
+     *                rather than SQL NULL when its field is null
+     */
+    private String predicate(Criteria criteria, List<Param> params, boolean negated) {
         if (criteria instanceof Criteria.Compare c) {
             PropertyPath path = scalarPath(c.field(), c.op().name().toLowerCase(java.util.Locale.ROOT));
             if (c.op() != Criteria.Op.EQ && c.op() != Criteria.Op.NE && !path.leafKind().isOrdered()) {
@@ -51,12 +58,13 @@ final class SqlCriteria {
             }
             Object operand = model.storedOperand(path, path.leafType(), c.value());
             Target t = target(path);
-            String op = c.op() == Criteria.Op.NE ? "=" : c.op().symbol();
-            params.addAll(t.params);
+            boolean ne = c.op() == Criteria.Op.NE;
+            String op = ne ? "=" : c.op().symbol();
+            String guard = guard(t, params, negated || ne);
             params.addAll(t.params);
             params.add(dialect.compareParam(t.kind, operand));
-            String eq = "(" + t.sql + " IS NOT NULL AND " + t.sql + " " + op + " ?)";
-            return c.op() == Criteria.Op.NE ? "NOT " + eq : eq;
+            String eq = "(" + guard + t.sql + " " + op + " ?)";
+            return ne ? "NOT " + eq : eq;
         }
         if (criteria instanceof Criteria.In in) {
             PropertyPath path = scalarPath(in.field(), "in");
@@ -64,9 +72,9 @@ final class SqlCriteria {
                 return "1=0";
             }
             Target t = target(path);
+            String guard = guard(t, params, negated);
             params.addAll(t.params);
-            params.addAll(t.params);
-            StringBuilder sb = new StringBuilder("(" + t.sql + " IS NOT NULL AND " + t.sql + " IN (");
+            StringBuilder sb = new StringBuilder("(" + guard + t.sql + " IN (");
             for (int i = 0; i < in.values().size(); i++) {
                 sb.append(i == 0 ? "?" : ", ?");
                 params.add(dialect.compareParam(t.kind, model.storedOperand(path, path.leafType(), in.values().get(i))));
@@ -80,9 +88,9 @@ final class SqlCriteria {
                         + path.leafKind());
             }
             Target t = target(path);
+            String guard = guard(t, params, negated);
             params.addAll(t.params);
-            params.addAll(t.params);
-            return "(" + t.sql + " IS NOT NULL AND " + dialect.startsWith(t.sql, s.prefix(), params) + ")";
+            return "(" + guard + dialect.startsWith(t.sql, s.prefix(), params) + ")";
         }
         if (criteria instanceof Criteria.IsNull n) {
             PropertyPath path = model.path(n.field());
@@ -106,13 +114,13 @@ final class SqlCriteria {
             return "(" + col + " IS NOT NULL AND " + dialect.jsonContains(col, inner, nestedKind(path.elementKind()), element, params) + ")";
         }
         if (criteria instanceof Criteria.And and) {
-            return join(and.parts(), " AND ", "1=1", params);
+            return join(and.parts(), " AND ", "1=1", params, negated);
         }
         if (criteria instanceof Criteria.Or or) {
-            return join(or.parts(), " OR ", "1=0", params);
+            return join(or.parts(), " OR ", "1=0", params, negated);
         }
         if (criteria instanceof Criteria.Not not) {
-            return "NOT (" + predicate(not.part(), params) + ")";
+            return "NOT (" + predicate(not.part(), params, true) + ")";
         }
         if (criteria instanceof Criteria.Related r) {
             // the same refusal as every store without a graph
@@ -121,7 +129,16 @@ final class SqlCriteria {
         throw new UnsupportedQueryException("unknown criterion " + criteria);
     }
 
-    private String join(List<Criteria> parts, String op, String empty, List<Param> params) {
+    /** @return {@code "x IS NOT NULL AND "} (its parameters added) where a null field must give FALSE, else nothing */
+    private static String guard(Target t, List<Param> params, boolean needed) {
+        if (!needed) {
+            return "";
+        }
+        params.addAll(t.params);
+        return t.sql + " IS NOT NULL AND ";
+    }
+
+    private String join(List<Criteria> parts, String op, String empty, List<Param> params, boolean negated) {
         if (parts.isEmpty()) {
             return empty;
         }
@@ -130,7 +147,7 @@ final class SqlCriteria {
             if (i > 0) {
                 sb.append(op);
             }
-            sb.append(predicate(parts.get(i), params));
+            sb.append(predicate(parts.get(i), params, negated));
         }
         return sb.append(')').toString();
     }
