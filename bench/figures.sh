@@ -23,12 +23,12 @@ for w in c w a b f; do run --store "$REDIS" --workload $w --compare api,raw -o c
 # single saves with the per-type id set kept for plain types too (store option id-set=true)
 for c in lettuce jedis; do run --store "$REDIS" --workload w --compare api,raw -o client=$c -o id-set=true; done
 # JSON documents on PostgreSQL (layout: document), and queries by content (columns and documents)
-for w in a b c f q; do run --store "$PG" --workload $w --compare api,raw -o layout=document; done
-run --store "$PG" --workload q --compare api,raw
+for w in a b c f q qi; do run --store "$PG" --workload $w --compare api,raw -o layout=document; done
+for w in q qi; do run --store "$PG" --workload $w --compare api,raw; done
 # embedded Neo4j: the bench starts it once; the API and neo4j-java-driver by hand share it
 for w in a b c f; do run --store neo4j-embedded: --workload $w --compare api,raw; done
 # the graph workload: 10 000 people following 20 each; friends, friends of friends, shortest paths
-java -jar "$JAR" graph --store neo4j-embedded: --compare api,raw --threads 8 --duration 10 --warmup 5 --rounds 5 --out "$OUT" 2>/dev/null
+java -jar "$JAR" graph --store neo4j-embedded: --compare api,raw --threads 8 --duration 10 --warmup 30 --rounds 5 --out "$OUT" 2>/dev/null
 # the TTL-heavy session workload (API vs hand-written Lettuce)
 java -jar "$JAR" sessions --store "$REDIS" --compare api,raw --threads 8 --duration 10 --rounds 5 --ttl 3 --out "$OUT" 2>/dev/null
 

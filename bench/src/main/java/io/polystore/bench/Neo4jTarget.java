@@ -29,12 +29,17 @@ final class Neo4jTarget implements Target {
     private final Driver driver;
     private final String uri;
 
-    Neo4jTarget(String boltUri, String user, String password) {
+    /**
+     * @param indexed whether {@code field0} has an index (created, or else dropped: the label is shared by runs)
+     */
+    Neo4jTarget(String boltUri, String user, String password, boolean indexed) {
         this.uri = boltUri;
         AuthToken auth = user == null ? AuthTokens.none() : AuthTokens.basic(user, password == null ? "" : password);
         this.driver = GraphDatabase.driver(boltUri, auth);
         try (Session s = driver.session()) {
             s.run("CREATE CONSTRAINT bench_raw_id IF NOT EXISTS FOR (n:" + LABEL + ") REQUIRE n.id IS UNIQUE").consume();
+            s.run(indexed ? "CREATE INDEX bench_raw_field0 IF NOT EXISTS FOR (n:" + LABEL + ") ON (n.field0)"
+                    : "DROP INDEX bench_raw_field0 IF EXISTS").consume();
         }
     }
 

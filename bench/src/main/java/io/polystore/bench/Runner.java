@@ -362,7 +362,14 @@ final class Runner {
             }
             case SCAN -> target.scan(keys[existingKey(random)], 1 + random.nextInt(w.maxScanLength()));
             // a value some records hold (the pool is shared, ~recordcount/4096 records each; none under verify)
-            case QUERY -> target.query("field0", valuePool[random.nextInt(VALUE_POOL)][0]);
+            case QUERY -> {
+                String value = valuePool[random.nextInt(VALUE_POOL)][0];
+                for (BenchRecord r : target.query("field0", value)) {
+                    if (!value.equals(r.field0())) {
+                        throw new WrongAnswerException();
+                    }
+                }
+            }
             case READ_MODIFY_WRITE -> {
                 int k = existingKey(random);
                 if (target.read(keys[k]) == null) {
@@ -379,6 +386,15 @@ final class Runner {
 
         MissingRecordException() {
             super("record missing", null, false, false);
+        }
+    }
+
+    /** A query returned a record that does not match it. */
+    static final class WrongAnswerException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        WrongAnswerException() {
+            super("query answer does not match the query", null, false, false);
         }
     }
 

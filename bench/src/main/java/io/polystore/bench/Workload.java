@@ -41,19 +41,22 @@ import java.util.TreeMap;
  * @param rounds               measured rounds per target (alternating between targets)
  * @param batchSize            records per batch when loading
  * @param verify               read back and check every record after the run
+ * @param queryIndexed         queries by {@code field0} with an index on it: {@code @Indexed} through the
+ *                             API, an index by hand for the raw baseline
  */
 public record Workload(String name, long recordCount, long operationCount, int fieldCount, int fieldLength,
                        double read, double update, double insert, double scan, double readModifyWrite, double query,
                        String requestDistribution, int maxScanLength, double zipfianConstant,
                        double hotspotDataFraction, double hotspotOpnFraction,
                        int threads, double target, Duration warmup, Duration duration, int rounds, int batchSize,
-                       boolean verify) {
+                       boolean verify, boolean queryIndexed) {
 
     /** Every property name a workload file or {@code -p} may set. */
     public static final Set<String> PROPERTIES = Set.of("recordcount", "operationcount", "fieldcount", "fieldlength",
             "readproportion", "updateproportion", "insertproportion", "scanproportion", "readmodifywriteproportion", "queryproportion",
             "requestdistribution", "maxscanlength", "scanlengthdistribution", "zipfianconstant", "hotspotdatafraction",
-            "hotspotopnfraction", "threadcount", "target", "warmup", "duration", "rounds", "batchsize", "verify");
+            "hotspotopnfraction", "threadcount", "target", "warmup", "duration", "rounds", "batchsize", "verify",
+            "queryindexed");
 
     /**
      * Reads a built-in workload ({@code a}..{@code f}, {@code w}, {@code q}, or {@code workloada}..) or a
@@ -107,7 +110,7 @@ public record Workload(String name, long recordCount, long operationCount, int f
                 v.doubleValue("zipfianconstant", 0.99), v.fraction("hotspotdatafraction", 0.2), v.fraction("hotspotopnfraction", 0.8),
                 (int) v.longValue("threadcount", 1, 1), v.doubleValue("target", 0), v.duration("warmup", Duration.ofSeconds(10)),
                 v.duration("duration", Duration.ZERO), (int) v.longValue("rounds", 3, 1), (int) v.longValue("batchsize", 1000, 1),
-                Boolean.parseBoolean(v.text("verify", "false")));
+                v.bool("verify"), v.bool("queryindexed"));
         if (w.fieldCount != 10) {
             throw new BenchException("fieldcount must be 10 (the benchmark record has ten fields), but was " + w.fieldCount);
         }
@@ -127,6 +130,14 @@ public record Workload(String name, long recordCount, long operationCount, int f
 
     /** Typed access to property values with messages naming the property. */
     private record Values(Map<String, String> all, String source) {
+        boolean bool(String key) {
+            String t = text(key, "false").trim().toLowerCase(Locale.ROOT);
+            if (!t.equals("true") && !t.equals("false")) {
+                throw new BenchException(key + " must be true or false, but was '" + all.get(key) + "' (in " + source + " or -p)");
+            }
+            return t.equals("true");
+        }
+
         String text(String key, String fallback) {
             return all.getOrDefault(key, fallback);
         }

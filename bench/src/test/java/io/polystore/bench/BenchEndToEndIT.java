@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.polystore.testkit.TestServers;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -11,6 +13,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -96,12 +101,14 @@ class BenchEndToEndIT {
         assertThat(json.get("store").asText()).isEqualTo("neo4j-embedded:");
     }
 
-    @Test
-    void workloadQQueriesJsonDocumentsByContentOnSqlite() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"q", "qi"})
+    void workloadsQAndQiQueryJsonDocumentsByContentOnSqlite(String workload) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = BenchMain.run(new String[]{"run", "--store", "jdbc:sqlite:" + TestServers.sqliteFile("q.db"), "-o", "layout=document",
-                "--workload", "q", "--compare", "api,raw", "--threads", "2", "-p", "recordcount=500", "-p", "operationcount=400",
+        Path db = TestServers.sqliteFile(workload + ".db");
+        int code = BenchMain.run(new String[]{"run", "--store", "jdbc:sqlite:" + db, "-o", "layout=document",
+                "--workload", workload, "--compare", "api,raw", "--threads", "2", "-p", "recordcount=500", "-p", "operationcount=400",
                 "-p", "warmup=0s", "-p", "rounds=2", "--out", dir.toString()},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
@@ -116,6 +123,19 @@ class BenchEndToEndIT {
             assertThat(queries + updates).isEqualTo(400);
             assertThat(queries).as("90 % queries").isBetween(300L, 400L);
             assertThat(round.get("errors").size()).as("errors " + round.get("errors")).isZero();
+        }
+        // qi: field0 indexed on both sides (the API's generated column, and the raw baseline's expression index)
+        List<String> indexes = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+             ResultSet rs = c.createStatement().executeQuery("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")) {
+            while (rs.next()) {
+                indexes.add(rs.getString(1));
+            }
+        }
+        if (workload.equals("qi")) {
+            assertThat(indexes).contains("ix_bench_doc_ix_usertable_field0", "bench_doc_ix_usertable_raw_field0");
+        } else {
+            assertThat(indexes).noneMatch(i -> i.contains("field0"));
         }
     }
 }

@@ -53,6 +53,10 @@ class WorkloadAndCliTest {
                 .hasMessageContaining("add up to 1");
         assertThatThrownBy(() -> Workload.load("a", Map.of("requestdistribution", "normal"))).isInstanceOf(BenchException.class)
                 .hasMessageContaining("normal");
+        assertThatThrownBy(() -> Workload.load("q", Map.of("queryindexed", "yes"))).isInstanceOf(BenchException.class)
+                .hasMessageContaining("queryindexed must be true or false").hasMessageContaining("'yes'");
+        assertThat(Workload.load("qi", Map.of()).queryIndexed()).isTrue();
+        assertThat(Workload.load("q", Map.of()).queryIndexed()).isFalse();
     }
 
     private int cli(StringBuilder err, String... args) {

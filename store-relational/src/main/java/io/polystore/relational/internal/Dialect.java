@@ -120,9 +120,9 @@ abstract class Dialect {
         return "";
     }
 
-    /** @return the {@code LIMIT} clause for a bound parameter */
-    String limit() {
-        return " LIMIT ?";
+    /** @return the {@code LIMIT} clause */
+    String limit(int limit) {
+        return " LIMIT " + limit;
     }
 
     // ---- comparison expressions ----------------------------------------------------------------

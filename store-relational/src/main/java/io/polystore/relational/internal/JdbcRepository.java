@@ -533,10 +533,10 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
         String sql = select + where(params, query.criteria().map(criteria::where).orElse(null), after, live());
         SqlCriteria.Expr order = criteria.orderBy(query.sort());
         params.addAll(order.params());
-        String full = sql + order.sql() + (limit > 0 ? dialect.limit() : "");
-        if (limit > 0) {
-            params.add((ps, i) -> ps.setInt(i, limit));
-        }
+        // the limit is written into the SQL (an int, so nothing to inject): bound, PostgreSQL's generic plan
+        // cannot see it and may walk the whole primary key in order instead of scanning and sorting the few
+        // matches, which measured 2x slower for a query into JSON documents
+        String full = sql + order.sql() + (limit > 0 ? dialect.limit(limit) : "");
         return store.read("find " + model.name(), c -> select(c, full, params));
     }
 
