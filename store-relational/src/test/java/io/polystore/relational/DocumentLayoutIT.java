@@ -3,6 +3,7 @@ package io.polystore.relational;
 import io.polystore.ConfigurationException;
 import io.polystore.Polystore;
 import io.polystore.Repository;
+import io.polystore.StoreException;
 import io.polystore.annotation.Entity;
 import io.polystore.annotation.Id;
 import io.polystore.annotation.Indexed;
@@ -123,6 +124,21 @@ class DocumentLayoutIT {
                     .containsExactly(42L);
             assertThat(sqlIds(url, "SELECT id FROM gen_person WHERE email = ?", "new@example.com")).containsExactly("1");
             assertThat(people.findById("1").orElseThrow().bio()).isEqualTo("first");
+
+            // an indexed value of any length on MariaDB (which indexes a prefix of it) and SQLite; PostgreSQL's
+            // B-tree refuses entries over ~2.7 kB: a clear error, and nothing written
+            String megabyte = "é".repeat(1 << 19) + "'; DROP TABLE gen_person; --";
+            Person big = new Person("4", megabyte, 50, true, Plan.PAID, "fourth");
+            if (database.equals("postgres")) {
+                assertThatThrownBy(() -> people.save(big)).isInstanceOf(StoreException.class)
+                        .hasMessageContaining("@Indexed").hasMessageContaining("B-tree");
+                assertThat(people.findById("4")).isEmpty();
+            } else {
+                people.save(big);
+                assertThat(people.find(Query.where(Criteria.eq("email", megabyte))).content()).extracting(Person::id).containsExactly("4");
+                assertThat(people.count(Query.where(Criteria.eq("email", megabyte.substring(0, 1000))))).isZero();
+                people.deleteById("4");
+            }
 
             // the document is still the one copy of every field
             try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {

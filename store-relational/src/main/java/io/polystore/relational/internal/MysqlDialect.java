@@ -18,6 +18,8 @@ import java.util.stream.Collectors;
  * {@code CAST(... AS DECIMAL(65,30))}, nested values as JSON text.
  */
 final class MysqlDialect extends Dialect {
+    /** characters of a long text value an index keeps (768 × 4 bytes: InnoDB's 3072-byte key limit) */
+    private static final int INDEX_PREFIX = 768;
     private final boolean mariadb;
     private final String collation;
 
@@ -64,7 +66,19 @@ final class MysqlDialect extends Dialect {
 
     @Override
     String createIndex(String table, Column column) {
-        return "CREATE INDEX " + quote(indexName(table, column)) + " ON " + quote(table) + " (" + quote(column.name()) + ")";
+        String key = quote(column.name()) + (longTextGenerated(column) ? "(" + INDEX_PREFIX + ")" : "");
+        return "CREATE INDEX " + quote(indexName(table, column)) + " ON " + quote(table) + " (" + key + ")";
+    }
+
+    /**
+     * MariaDB: a generated text column is LONGTEXT with a prefix index, so that values of any length
+     * can be written (the index narrows the search, the full value decides). MySQL keeps VARCHAR(768).
+     */
+    private boolean longTextGenerated(Column column) {
+        return mariadb && column.role() == Column.Role.GENERATED && switch (column.kind()) {
+            case STRING, ENUM, UUID, LOCAL_DATE -> true;
+            default -> false;
+        };
     }
 
     @Override
@@ -126,8 +140,9 @@ final class MysqlDialect extends Dialect {
     @Override
     String generatedType(ValueKind kind) {
         return switch (kind) {
-            // as long as an indexed text column of the column layout
-            case STRING, ENUM, UUID, LOCAL_DATE -> "VARCHAR(768) CHARACTER SET utf8mb4 COLLATE " + collation;
+            // MariaDB: any length, indexed by a prefix (see createIndex); MySQL: as long as an indexed text
+            // column of the column layout
+            case STRING, ENUM, UUID, LOCAL_DATE -> (mariadb ? "LONGTEXT" : "VARCHAR(768)") + " CHARACTER SET utf8mb4 COLLATE " + collation;
             case LONG, DOUBLE, DECIMAL -> "DECIMAL(65,30)";
             default -> throw nestedUnsupported(name(), kind);
         };

@@ -333,8 +333,8 @@ final class RelationalStore implements Store, Transactional {
     }
 
     StoreException translate(String what, SQLException e) {
-        String message = "store '" + name + "' (" + dialect.name() + "): " + what + " failed: " + e.getMessage();
         String state = e.getSQLState() == null ? "" : e.getSQLState();
+        String message = "store '" + name + "' (" + dialect.name() + "): " + what + " failed: " + e.getMessage() + hint(e, state);
         if (e instanceof SQLTimeoutException || state.equals("57014") || (dialect instanceof SqliteDialect && e.getErrorCode() == 5)) {
             return new StoreTimeoutException(message, e);
         }
@@ -343,6 +343,20 @@ final class RelationalStore implements Store, Transactional {
             return new StoreUnavailableException(message, e);
         }
         return new StoreException(message, e);
+    }
+
+    /** @return advice for errors a user causes by the shape of their data, or "" */
+    private String hint(SQLException e, String state) {
+        String m = String.valueOf(e.getMessage());
+        if (dialect instanceof PostgresDialect && state.equals("54000") && m.contains("index row")) {
+            return " (an @Indexed text value must fit in a B-tree index entry, about 2 700 bytes after compression;"
+                    + " drop @Indexed from fields that hold long text)";
+        }
+        if (dialect instanceof MysqlDialect && e.getErrorCode() == 1406) {
+            return " (a value is longer than its column allows: a String id at most 255 characters, an @Indexed"
+                    + " text field at most 768 outside MariaDB's document layout; drop @Indexed from fields that hold long text)";
+        }
+        return "";
     }
 
     private void checkOpen() {
