@@ -25,6 +25,7 @@ for c in lettuce jedis; do run --store "$REDIS" --workload w --compare api,raw -
 # JSON documents on PostgreSQL (layout: document), and queries by content (columns and documents)
 for w in a b c f q qi; do run --store "$PG" --workload $w --compare api,raw -o layout=document; done
 for w in q qi; do run --store "$PG" --workload $w --compare api,raw; done
+for store in "$MY" "$SQLITE"; do for w in q qi; do run --store "$store" --workload $w --compare api,raw -o layout=document; done; done
 # embedded Neo4j: the bench starts it once; the API and neo4j-java-driver by hand share it
 for w in a b c f; do run --store neo4j-embedded: --workload $w --compare api,raw; done
 # the graph workload: 10 000 people following 20 each; friends, friends of friends, shortest paths
