@@ -9,6 +9,7 @@ OUT=${OUT:-bench-results}
 PG=${POLYSTORE_POSTGRES_URL:-jdbc:postgresql://127.0.0.1:5432/test?user=postgres}
 MY=${POLYSTORE_MYSQL_URL:-jdbc:mariadb://127.0.0.1:3306/test?user=root}
 SQLITE=jdbc:sqlite:${TMPDIR:-/tmp}/polystore-bench/bench.db
+mkdir -p "${TMPDIR:-/tmp}/polystore-bench"
 REDIS=${POLYSTORE_REDIS_URL:-redis://127.0.0.1:6379}
 COMMON=(--threads 8 -p recordcount=10000 -p duration=8s -p warmup=5s -p rounds=5 -p batchsize=10000 --out "$OUT")
 
