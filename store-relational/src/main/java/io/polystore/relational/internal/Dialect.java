@@ -1,6 +1,8 @@
 package io.polystore.relational.internal;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.polystore.MappingException;
 import io.polystore.UnsupportedQueryException;
@@ -410,27 +412,57 @@ abstract class Dialect {
      * writes a double such as 1.7976931348623157E308 out in full digits), other numbers as BigDecimal.
      */
     static Object parseJson(String text) {
-        try {
-            return longs(JSON_READER.readValue(text, Object.class));
-        } catch (JsonProcessingException e) {
+        try (JsonParser p = JSON.getFactory().createParser(text)) {
+            if (p.nextToken() == null) {
+                throw new MappingException("stored JSON cannot be read: it is empty");
+            }
+            Object value = natural(p);
+            if (p.nextToken() != null) {
+                throw new MappingException("stored JSON cannot be read: content after the value at " + p.currentLocation());
+            }
+            return value;
+        } catch (java.io.IOException e) {
             throw new MappingException("stored JSON cannot be read: " + e.getMessage(), e);
         }
     }
 
-    private static final ObjectMapper JSON_READER = Mapping.newObjectMapper()
-            .disable(com.fasterxml.jackson.databind.DeserializationFeature.USE_LONG_FOR_INTS);
-
-    @SuppressWarnings("unchecked")
-    private static Object longs(Object value) {
-        if (value instanceof Integer i) {
-            return i.longValue();
+    /**
+     * The value at the parser's current token in stored form, in one pass: maps (in order), lists,
+     * strings, Long for whole numbers that fit (BigInteger beyond), BigDecimal for the others,
+     * Boolean, null. Depth is bounded by the parser's nesting limit.
+     */
+    private static Object natural(JsonParser p) throws java.io.IOException {
+        switch (p.currentToken()) {
+            case START_OBJECT: {
+                Map<String, Object> map = new java.util.LinkedHashMap<>();
+                for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+                    p.nextToken();
+                    map.put(name, natural(p));
+                }
+                return map;
+            }
+            case START_ARRAY: {
+                List<Object> list = new java.util.ArrayList<>();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    list.add(natural(p));
+                }
+                return list;
+            }
+            case VALUE_STRING:
+                return p.getText();
+            case VALUE_NUMBER_INT:
+                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getBigIntegerValue() : (Object) p.getLongValue();
+            case VALUE_NUMBER_FLOAT:
+                return p.getDecimalValue();
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                return null;
+            default:
+                throw new MappingException("stored JSON cannot be read: unexpected " + p.currentToken() + " at " + p.currentLocation());
         }
-        if (value instanceof Map<?, ?> map) {
-            ((Map<String, Object>) map).replaceAll((k, v) -> longs(v));
-        } else if (value instanceof List<?> list) {
-            ((List<Object>) list).replaceAll(Dialect::longs);
-        }
-        return value;
     }
 
     static UnsupportedQueryException nestedUnsupported(String dialect, ValueKind kind) {
