@@ -74,6 +74,7 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
             store.schema("creating the expiry index of " + label, "CREATE INDEX " + Cypher.quote(Cypher.schemaName("exp", label))
                     + " IF NOT EXISTS FOR " + node + " ON (n._exp)");
         }
+        store.awaitIndexes();
     }
 
     @Override

@@ -227,6 +227,25 @@ final class Neo4jStore implements Store, Transactional, GraphOperations {
         }
     }
 
+    /**
+     * Waits until new indexes are online, so that the repository's first queries are planned with
+     * them (Cypher caches a plan made while an index still populates, a label scan, for a while).
+     * A population that outlasts {@link #INDEX_WAIT} goes on in the background: queries stay
+     * correct meanwhile, only slower.
+     */
+    void awaitIndexes() {
+        try (Session s = session()) {
+            s.run("CALL db.awaitIndexes(" + INDEX_WAIT.toSeconds() + ")").consume();
+        } catch (Neo4jException e) {
+            if (!String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("timeout")) {
+                throw translate("waiting for indexes", e);
+            }
+        }
+    }
+
+    /** how long opening a repository waits for its indexes to come online */
+    static final java.time.Duration INDEX_WAIT = java.time.Duration.ofSeconds(60);
+
     /** @return whether the calling thread is inside {@link #inTransaction} */
     boolean inTransaction() {
         return current.get() != null;
