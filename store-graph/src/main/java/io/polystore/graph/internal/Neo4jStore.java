@@ -63,6 +63,10 @@ import java.util.function.Supplier;
  * errors), or in the caller's transaction inside {@link #inTransaction}.
  */
 final class Neo4jStore implements Store, Transactional, GraphOperations {
+    /** how long opening a repository waits for its indexes to come online */
+    static final java.time.Duration INDEX_WAIT = java.time.Duration.ofSeconds(60);
+    /** the status of a {@code db.awaitIndexes} that ran out of time ("Index on ... did not come online within ...") */
+    private static final String INDEX_WAIT_TIMED_OUT = "Neo.ClientError.Procedure.ProcedureTimedOut";
     private static final Set<String> OPTIONS = Set.of("user", "password", "database", "label-prefix", "timeout",
             "connect-timeout", "pool-size");
 
@@ -237,14 +241,11 @@ final class Neo4jStore implements Store, Transactional, GraphOperations {
         try (Session s = session()) {
             s.run("CALL db.awaitIndexes(" + INDEX_WAIT.toSeconds() + ")").consume();
         } catch (Neo4jException e) {
-            if (!String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("timeout")) {
+            if (!INDEX_WAIT_TIMED_OUT.equals(e.code())) {
                 throw translate("waiting for indexes", e);
             }
         }
     }
-
-    /** how long opening a repository waits for its indexes to come online */
-    static final java.time.Duration INDEX_WAIT = java.time.Duration.ofSeconds(60);
 
     /** @return whether the calling thread is inside {@link #inTransaction} */
     boolean inTransaction() {
