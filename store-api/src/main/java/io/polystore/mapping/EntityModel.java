@@ -236,14 +236,61 @@ public final class EntityModel<T> {
         if (entity == null) {
             throw new IllegalArgumentException(name + ": entity must not be null");
         }
+        Map<String, Object> doc;
         if (fast != null) {
-            return fast.toDocument(entity);
+            doc = fast.toDocument(entity);
+        } else {
+            try {
+                doc = mapper.convertValue(entity, DOCUMENT);
+            } catch (IllegalArgumentException e) {
+                throw new MappingException(type.getName() + ": cannot convert to a document: " + e.getMessage(), e);
+            }
         }
-        try {
-            return mapper.convertValue(entity, DOCUMENT);
-        } catch (IllegalArgumentException e) {
-            throw new MappingException(type.getName() + ": cannot convert to a document: " + e.getMessage(), e);
+        versionFromDocument(doc);
+        for (Map.Entry<String, Object> e : doc.entrySet()) {
+            checkText(e.getKey(), e.getValue());
         }
+        return doc;
+    }
+
+    /**
+     * Refuses text that is not valid UTF-16 (a lone surrogate): every real store would replace it
+     * with {@code ?}, so it is refused everywhere rather than changed silently.
+     */
+    private void checkText(String field, Object value) {
+        if (value instanceof String s) {
+            int bad = loneSurrogate(s);
+            if (bad >= 0) {
+                throw new MappingException(type.getName() + "." + field + ": text holds a lone surrogate (invalid UTF-16) U+"
+                        + Integer.toHexString(s.charAt(bad)).toUpperCase(java.util.Locale.ROOT) + " at index " + bad
+                        + "; stores would replace it with '?', so it is refused: nothing was written");
+            }
+        } else if (value instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                checkText(field + "." + e.getKey(), e.getKey());
+                checkText(field + "." + e.getKey(), e.getValue());
+            }
+        } else if (value instanceof java.util.Collection<?> list) {
+            int i = 0;
+            for (Object o : list) {
+                checkText(field + "[" + i++ + "]", o);
+            }
+        }
+    }
+
+    /** @return the index of the first unpaired surrogate in a string, or -1 */
+    static int loneSurrogate(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return i;
+                }
+            }
+        }
+        return -1;
     }
 
     /**
@@ -318,6 +365,10 @@ public final class EntityModel<T> {
         try {
             Object java = !type.isPrimitive() && type.getRawClass().isInstance(operand)
                     ? operand : mapper.convertValue(operand, type);
+            if (java instanceof String s && loneSurrogate(s) >= 0) {
+                throw new UnsupportedQueryException(name + "." + path + ": operand holds a lone surrogate (invalid UTF-16) at index "
+                        + loneSurrogate(s) + "; no stored text can hold one, so the query is refused");
+            }
             return toStored(java);
         } catch (IllegalArgumentException e) {
             throw new UnsupportedQueryException(name + "." + path + ": operand '" + operand + "' ("
@@ -437,15 +488,25 @@ public final class EntityModel<T> {
     }
 
     /**
-     * @param document a document
+     * The version an entity handed to a save or delete carries. Every back end reads it here, so
+     * the valid range is enforced in one place: 0 (or null) for a new entity, else a version read
+     * from the store (1 or more); a negative version is refused before anything is written.
+     *
+     * @param document a document made from a caller's entity
      * @return its version, 0 when new or when the entity has no {@link Version @Version}
+     * @throws IllegalArgumentException if the version is negative
      */
     public long versionFromDocument(Map<String, Object> document) {
         if (version == null) {
             return 0;
         }
         Object v = document.get(version.name());
-        return v == null ? 0 : ((Number) v).longValue();
+        long n = v == null ? 0 : ((Number) v).longValue();
+        if (n < 0) {
+            throw new IllegalArgumentException(type.getName() + "." + version.name() + ": @Version must be 0 for a new entity"
+                    + " or the version read from the store, but was " + n);
+        }
+        return n;
     }
 
     /**

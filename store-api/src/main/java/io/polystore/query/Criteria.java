@@ -108,6 +108,16 @@ public sealed interface Criteria {
         public StartsWith {
             requireField(field);
             requireOperand(field, prefix);
+            for (int i = 0; i < prefix.length(); i++) {
+                char c = prefix.charAt(i);
+                boolean paired = Character.isHighSurrogate(c) && i + 1 < prefix.length() && Character.isLowSurrogate(prefix.charAt(i + 1));
+                if (paired) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    throw new IllegalArgumentException("startsWith(\"" + field + "\"): the prefix holds a lone surrogate (invalid UTF-16)"
+                            + " at index " + i + "; a prefix is whole code points");
+                }
+            }
         }
     }
 

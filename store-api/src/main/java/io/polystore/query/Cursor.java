@@ -1,7 +1,6 @@
 package io.polystore.query;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.polystore.UnsupportedQueryException;
 import io.polystore.mapping.Mapping;
@@ -77,13 +76,14 @@ public record Cursor(String signature, List<Object> values) {
      */
     public static Cursor decode(String token) {
         try {
-            List<Object> all = JSON.readValue(Base64.getUrlDecoder().decode(token), new TypeReference<List<Object>>() {
-            });
-            if (all.isEmpty() || !(all.get(0) instanceof String sig)) {
-                throw new IllegalArgumentException("no signature");
+            // the document reader: strict (one JSON value, nothing after it), whole numbers beyond long as BigInteger
+            Object parsed = io.polystore.spi.JsonDocuments.parse(
+                    new String(Base64.getUrlDecoder().decode(token), java.nio.charset.StandardCharsets.UTF_8));
+            if (!(parsed instanceof List<?> all) || all.isEmpty() || !(all.get(0) instanceof String sig)) {
+                throw new IllegalArgumentException("not a list starting with a signature");
             }
-            return new Cursor(sig, all.subList(1, all.size()));
-        } catch (RuntimeException | java.io.IOException e) {
+            return new Cursor(sig, new ArrayList<>(all.subList(1, all.size())));
+        } catch (RuntimeException e) {
             throw new UnsupportedQueryException("not a cursor token: '" + abbreviate(token) + "'", e);
         }
     }

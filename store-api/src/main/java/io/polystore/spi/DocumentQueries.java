@@ -293,15 +293,111 @@ public final class DocumentQueries {
      * @throws UnsupportedQueryException if the cursor belongs to another query
      */
     public static Predicate<Map<String, Object>> after(EntityModel<?> model, List<Sort> sort, Cursor cursor) {
-        cursor.check(model.name(), sort);
+        List<Object> values = cursorValues(model, sort, cursor);
         Comparator<Map<String, Object>> order = comparator(model, sort);
         List<PropertyPath> paths = sortPaths(model, sort);
         Map<String, Object> pivot = new java.util.HashMap<>();
         for (int i = 0; i < paths.size(); i++) {
-            put(pivot, paths.get(i).segments(), cursor.values().get(i));
+            put(pivot, paths.get(i).segments(), values.get(i));
         }
-        pivot.put(model.id().name(), cursor.values().get(paths.size()));
+        pivot.put(model.id().name(), values.get(paths.size()));
         return doc -> order.compare(doc, pivot) > 0;
+    }
+
+    /**
+     * The values of a cursor, checked against the query and converted to the stored form of each
+     * sort key's kind (then the id's). Cursors travel in URLs, so a token may have been altered:
+     * every back end reads cursor values through this method, so that an altered or foreign token
+     * is refused the same way everywhere and no unchecked value reaches a query.
+     *
+     * @param model  the entity's mapping
+     * @param sort   the query's sort keys
+     * @param cursor a cursor, possibly decoded from a token
+     * @return the sort-key values, then the id, in stored form
+     * @throws UnsupportedQueryException if the cursor belongs to another query or a value does not fit its field
+     */
+    public static List<Object> cursorValues(EntityModel<?> model, List<Sort> sort, Cursor cursor) {
+        cursor.check(model.name(), sort);
+        List<PropertyPath> paths = sortPaths(model, sort);
+        List<Object> out = new ArrayList<>(paths.size() + 1);
+        for (int i = 0; i < paths.size(); i++) {
+            out.add(cursorValue(model, paths.get(i).toString(), paths.get(i).leafKind(), cursor.values().get(i)));
+        }
+        Object id = cursor.values().get(paths.size());
+        if (id == null) {
+            throw alteredCursor(model, model.id().name(), "null");
+        }
+        out.add(cursorValue(model, model.id().name(), model.id().kind(), id));
+        return out;
+    }
+
+    private static Object cursorValue(EntityModel<?> model, String field, ValueKind kind, Object v) {
+        if (v == null) {
+            return null;
+        }
+        try {
+            switch (kind) {
+                case STRING, ENUM, BYTES:
+                    if (v instanceof String) {
+                        return v;
+                    }
+                    break;
+                case UUID:
+                    if (v instanceof String s) {
+                        java.util.UUID.fromString(s);
+                        return s;
+                    }
+                    break;
+                case LONG:
+                    if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+                        return ((Number) v).longValue();
+                    }
+                    if (v instanceof java.math.BigInteger b) {
+                        return b.longValueExact();
+                    }
+                    break;
+                case DOUBLE:
+                    if (v instanceof Number n) {
+                        return n instanceof java.math.BigDecimal d ? d.doubleValue() : n.doubleValue();
+                    }
+                    break;
+                case DECIMAL:
+                    if (v instanceof java.math.BigDecimal d) {
+                        return d;
+                    }
+                    if (v instanceof Long || v instanceof Integer || v instanceof java.math.BigInteger) {
+                        return new java.math.BigDecimal(v.toString());
+                    }
+                    break;
+                case BOOLEAN:
+                    if (v instanceof Boolean) {
+                        return v;
+                    }
+                    break;
+                case INSTANT, OFFSET_DATE_TIME, LOCAL_DATE, LOCAL_DATE_TIME, LOCAL_TIME, DURATION:
+                    if (v instanceof String) {
+                        Values.compare(kind, v, v); // parses it
+                        return v;
+                    }
+                    break;
+                default:
+                    break;
+            }
+        } catch (RuntimeException e) {
+            throw alteredCursor(model, field, describe(v));
+        }
+        throw alteredCursor(model, field, describe(v));
+    }
+
+    private static String describe(Object v) {
+        String s = String.valueOf(v);
+        return (s.length() > 40 ? s.substring(0, 40) + "..." : s) + " (" + v.getClass().getSimpleName() + ")";
+    }
+
+    private static UnsupportedQueryException alteredCursor(EntityModel<?> model, String field, String value) {
+        return new UnsupportedQueryException(model.name() + ": the cursor's value for '" + field + "' is " + value
+                + ", which no entity can hold: the cursor token was altered or made for another version of the entity;"
+                + " start again from the first page");
     }
 
     /**
@@ -322,11 +418,42 @@ public final class DocumentQueries {
             shown = docs.subList(0, limit);
             next = cursorAfter(model, query.sort(), shown.get(limit - 1));
         }
+        if (query.cursor().isPresent() && !docs.isEmpty()) {
+            checkProgress(model, query, docs, next);
+        }
         List<T> content = new ArrayList<>(shown.size());
         for (Map<String, Object> d : shown) {
             content.add(model.fromDocument(d));
         }
         return new Page<>(content, next);
+    }
+
+    /**
+     * The guard that keeps paging from looping or skipping: a page read after a cursor must start
+     * after it, be in the query's order, and not hand out the same cursor again. A back end whose
+     * database ordered or compared differently from the API's semantics fails here, loudly, rather
+     * than repeating or skipping rows.
+     */
+    private static void checkProgress(EntityModel<?> model, Query query, List<Map<String, Object>> docs, Cursor next) {
+        Cursor cursor = query.cursor().orElseThrow();
+        if (cursor.equals(next)) {
+            throw new io.polystore.StoreException(model.name() + ": a page after cursor " + cursor.values()
+                    + " would hand out the same cursor again (the store compared values differently from its order); "
+                    + "stopped instead of paging forever: " + query);
+        }
+        Comparator<Map<String, Object>> order = comparator(model, query.sort());
+        if (!after(model, query.sort(), cursor).test(docs.get(0))) {
+            throw new io.polystore.StoreException(model.name() + ": the page after cursor " + cursor.values()
+                    + " starts with an entity that does not follow it (id " + docs.get(0).get(model.id().name())
+                    + "); the store ordered values differently from the API's order: " + query);
+        }
+        for (int i = 1; i < docs.size(); i++) {
+            if (order.compare(docs.get(i - 1), docs.get(i)) >= 0) {
+                throw new io.polystore.StoreException(model.name() + ": the store returned entities out of the query's order"
+                        + " (ids " + docs.get(i - 1).get(model.id().name()) + ", " + docs.get(i).get(model.id().name())
+                        + "), so paging would repeat or skip rows: " + query);
+            }
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -1,7 +1,9 @@
 package io.polystore.spi;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.polystore.MappingException;
@@ -9,6 +11,7 @@ import io.polystore.mapping.EntityModel;
 import io.polystore.mapping.Mapping;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,8 +22,8 @@ import java.util.Map;
  * @param <T> the entity type
  */
 public final class JsonDocuments<T> {
-    private static final TypeReference<LinkedHashMap<String, Object>> DOC = new TypeReference<>() {
-    };
+
+    private static final JsonFactory FACTORY = Mapping.newObjectMapper().getFactory();
 
     private final EntityModel<T> model;
     private final ObjectMapper json = Mapping.newObjectMapper();
@@ -60,13 +63,84 @@ public final class JsonDocuments<T> {
 
     /**
      * @param text a stored document
-     * @return it as a document (maps, lists and stored values)
+     * @return it as a document (maps, lists and stored values, numbers as {@link #parse} reads them)
      */
+    @SuppressWarnings("unchecked")
     public Map<String, Object> document(String text) {
+        Object value;
         try {
-            return json.readValue(text, DOC);
-        } catch (JsonProcessingException e) {
-            throw new MappingException(model.type().getName() + ": stored JSON cannot be read: " + e.getMessage(), e);
+            value = parse(text);
+        } catch (MappingException e) {
+            throw new MappingException(model.type().getName() + ": " + e.getMessage(), e);
+        }
+        if (!(value instanceof Map<?, ?>)) {
+            throw new MappingException(model.type().getName() + ": stored JSON cannot be read: it is not an object");
+        }
+        return (Map<String, Object>) value;
+    }
+
+    /**
+     * Reads stored JSON into the document form in one streaming pass: maps (in order), lists,
+     * strings, whole numbers as Long (BigInteger beyond its range: a BigDecimal such as
+     * 99999999999999999999 or jsonb's full digits of a large double), other numbers as BigDecimal,
+     * Boolean, null. Every back end that keeps JSON reads it here, so stored numbers come back alike.
+     *
+     * @param text JSON text
+     * @return the value
+     * @throws MappingException if the text is not one JSON value
+     */
+    public static Object parse(String text) {
+        try (JsonParser p = FACTORY.createParser(text)) {
+            if (p.nextToken() == null) {
+                throw new MappingException("stored JSON cannot be read: it is empty");
+            }
+            Object value = natural(p);
+            if (p.nextToken() != null) {
+                throw new MappingException("stored JSON cannot be read: content after the value at " + p.currentLocation());
+            }
+            return value;
+        } catch (java.io.IOException e) {
+            throw new MappingException("stored JSON cannot be read: " + e.getMessage(), e);
         }
     }
+
+    /**
+     * The value at the parser's current token in stored form, in one pass: maps (in order), lists,
+     * strings, Long for whole numbers that fit (BigInteger beyond), BigDecimal for the others,
+     * Boolean, null. Depth is bounded by the parser's nesting limit.
+     */
+    private static Object natural(JsonParser p) throws java.io.IOException {
+        switch (p.currentToken()) {
+            case START_OBJECT: {
+                Map<String, Object> map = new java.util.LinkedHashMap<>();
+                for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+                    p.nextToken();
+                    map.put(name, natural(p));
+                }
+                return map;
+            }
+            case START_ARRAY: {
+                List<Object> list = new java.util.ArrayList<>();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    list.add(natural(p));
+                }
+                return list;
+            }
+            case VALUE_STRING:
+                return p.getText();
+            case VALUE_NUMBER_INT:
+                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getBigIntegerValue() : (Object) p.getLongValue();
+            case VALUE_NUMBER_FLOAT:
+                return p.getDecimalValue();
+            case VALUE_TRUE:
+                return Boolean.TRUE;
+            case VALUE_FALSE:
+                return Boolean.FALSE;
+            case VALUE_NULL:
+                return null;
+            default:
+                throw new MappingException("stored JSON cannot be read: unexpected " + p.currentToken() + " at " + p.currentLocation());
+        }
+    }
+
 }

@@ -15,6 +15,6 @@ class MariadbConformanceIT extends RepositoryConformanceSuite {
 
     @Override
     protected Map<Feature, String> unsupported() {
-        return RelationalStores.UNSUPPORTED;
+        return RelationalStores.MYSQL_UNSUPPORTED;
     }
 }

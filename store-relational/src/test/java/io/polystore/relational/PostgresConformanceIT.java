@@ -15,6 +15,6 @@ class PostgresConformanceIT extends RepositoryConformanceSuite {
 
     @Override
     protected Map<Feature, String> unsupported() {
-        return RelationalStores.UNSUPPORTED;
+        return RelationalStores.POSTGRES_UNSUPPORTED;
     }
 }

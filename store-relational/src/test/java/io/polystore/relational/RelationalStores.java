@@ -12,6 +12,13 @@ import java.util.Map;
 final class RelationalStores {
     static final Map<Feature, String> UNSUPPORTED = Map.of(Feature.COLLECTION_PATHS,
             "relational stores keep nested lists as JSON and do not query paths through them (contains works)");
+    static final Map<Feature, String> POSTGRES_UNSUPPORTED = Map.of(
+            Feature.COLLECTION_PATHS, UNSUPPORTED.get(Feature.COLLECTION_PATHS),
+            Feature.NUL_IN_TEXT, "PostgreSQL text and jsonb cannot hold U+0000",
+            Feature.DECIMAL_NEGATIVE_SCALE, "PostgreSQL numeric keeps no negative scale");
+    static final Map<Feature, String> MYSQL_UNSUPPORTED = Map.of(
+            Feature.COLLECTION_PATHS, UNSUPPORTED.get(Feature.COLLECTION_PATHS),
+            Feature.DECIMAL_ANY_SIZE, "MySQL/MariaDB compare decimals as DECIMAL(65,30)");
 
     private RelationalStores() {
     }

@@ -22,5 +22,23 @@ public enum Feature {
     /** Store-generated {@code long} ids. */
     GENERATED_LONG_IDS,
     /** {@code @Expires} entities. */
-    EXPIRY
+    EXPIRY,
+    /**
+     * Text containing U+0000 (NUL). A store that lacks it refuses such a value at save with
+     * {@link io.polystore.MappingException} and as a query operand with
+     * {@link io.polystore.UnsupportedQueryException}, each naming the field; nothing is written.
+     */
+    NUL_IN_TEXT,
+    /**
+     * Decimals with a negative scale ({@code 1E+3}) read back with that scale. A store that lacks
+     * it refuses them at save with {@link io.polystore.MappingException} naming the field.
+     */
+    DECIMAL_NEGATIVE_SCALE,
+    /**
+     * Decimals of any size compared exactly. A store that lacks it (MySQL/MariaDB: within
+     * {@code DECIMAL(65,30)}) refuses larger or finer values at save with
+     * {@link io.polystore.MappingException} and as query operands with
+     * {@link io.polystore.UnsupportedQueryException}, each naming the field.
+     */
+    DECIMAL_ANY_SIZE
 }

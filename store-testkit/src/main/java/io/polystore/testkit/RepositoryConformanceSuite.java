@@ -22,6 +22,7 @@ import io.polystore.testkit.model.Address;
 import io.polystore.testkit.model.Article;
 import io.polystore.testkit.model.Counter;
 import io.polystore.testkit.model.Item;
+import io.polystore.testkit.model.Ledger;
 import io.polystore.testkit.model.Numbered;
 import io.polystore.testkit.model.Numbers;
 import io.polystore.testkit.model.Person;
@@ -150,7 +151,7 @@ public abstract class RepositoryConformanceSuite {
     @BeforeEach
     final void emptyEveryEntityType() {
         for (Class<?> type : List.of(Person.class, Counter.class, Numbered.class, Token.class, Item.class,
-                Numbers.class, Article.class, Session.class, Plain.class)) {
+                Numbers.class, Article.class, Session.class, Plain.class, Ledger.class)) {
             repo(type).deleteAll();
         }
     }
@@ -1042,5 +1043,227 @@ public abstract class RepositoryConformanceSuite {
             graph.get().unrelate(EntityRef.of(Person.class, "p3"), "FOLLOWS", ada);
             graph.get().unrelate(ada, "FOLLOWS", EntityRef.of(Person.class, "p4"));
         }
+    }
+
+    // ---- the differential test ----------------------------------------------------------------
+
+    /**
+     * Seeded random operations, answered the same as by the in-memory store (see {@link Differential}).
+     * {@code -Ddifferential.ops=N} runs N operations per seed (default 600); {@code -Ddifferential.seed=S}
+     * runs only seed S (default: two fixed seeds, the same in every run).
+     */
+    @Test
+    void randomOperationsGiveTheSameAnswersAsTheInMemoryStore() {
+        int ops = Integer.getInteger("differential.ops", 600);
+        String seedProperty = System.getProperty("differential.seed");
+        List<Long> seeds = seedProperty == null || seedProperty.isBlank()
+                ? List.of(20261202L, 42L) : List.of(Long.parseLong(seedProperty.trim()));
+        try (io.polystore.Polystore mem = io.polystore.Polystore.builder().store("reference", "mem:").build()) {
+            for (long seed : seeds) {
+                Differential.Report report = Differential.run(mem.store("reference"), store(), unsupported().keySet(), seed, ops);
+                System.out.println(getClass().getSimpleName() + ": differential seed " + seed + ": " + report.operations()
+                        + " operations (" + report.queries() + " queries, " + report.pages() + " pages, "
+                        + report.refusals() + " refusals), same answers as mem:");
+                assertThat(report.operations()).isEqualTo(ops);
+            }
+        }
+    }
+
+    // ---- regressions found by the differential test (issue 12) --------------------------------
+
+    private static Ledger ledger(String id, String name, String amount) {
+        return new Ledger(id, name, amount == null ? null : new BigDecimal(amount), null, null, null, null, null, 0);
+    }
+
+    private static List<String> idsOf(List<Ledger> ledgers) {
+        return ledgers.stream().map(Ledger::id).toList();
+    }
+
+    /** Reads a query page by page (cursors passed as tokens) and returns the ids in order. */
+    private static List<String> pagedIds(Repository<Ledger, String> repo, Query query, int limit) {
+        List<String> ids = new ArrayList<>();
+        Page<Ledger> page = repo.find(query.limit(limit));
+        ids.addAll(idsOf(page.content()));
+        for (int pages = 1; page.hasNext(); pages++) {
+            assertThat(pages).as("pages of " + query).isLessThan(1000);
+            page = repo.find(query.limit(limit).after(Cursor.decode(page.next().orElseThrow().encode())));
+            ids.addAll(idsOf(page.content()));
+        }
+        return ids;
+    }
+
+    @Test
+    void aNegativeVersionIsRefusedAndWritesNothing() {
+        Repository<Ledger, String> repo = repo(Ledger.class);
+        Ledger saved = repo.save(ledger("v", "first", "1"));
+        assertThat(saved.version()).isEqualTo(1);
+        assertThatThrownBy(() -> repo.save(ledger("v", "overwritten", "2").withVersion(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version").hasMessageContaining("-1");
+        assertThatThrownBy(() -> repo.saveAll(List.of(ledger("w", "new", "3"), ledger("v", "overwritten", "2").withVersion(-1))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> repo.delete(saved.withVersion(-1))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(repo.findById("v")).contains(saved);
+        assertThat(repo.existsById("w")).as("nothing of the refused batch is written").isFalse();
+    }
+
+    @Test
+    void pagingOneByOneOverNearlyEqualDecimalsVisitsEveryRowOnce() {
+        Repository<Ledger, String> repo = repo(Ledger.class);
+        List<String> amounts = new ArrayList<>(List.of("-9007199254740993", "-9007199254740992", "0", "1", "1.0000000000000001",
+                "1.00", "9007199254740992", "9007199254740993", "0.1", "0.10000000000000001"));
+        if (supports(Feature.DECIMAL_ANY_SIZE)) {
+            amounts.addAll(List.of("1E-31", "-1E-31", "123456789012345678901234567890123456789"));
+        }
+        for (int i = 0; i < amounts.size(); i++) {
+            repo.save(ledger("d" + i, null, amounts.get(i)));
+        }
+        for (Sort sort : List.of(Sort.desc("amount"), Sort.asc("amount"))) {
+            Query q = Query.all().orderBy(sort);
+            List<String> unpaged = idsOf(repo.find(q).content());
+            assertThat(unpaged).hasSize(amounts.size()).doesNotHaveDuplicates();
+            assertThat(pagedIds(repo, q, 1)).as("limit 1, " + sort).isEqualTo(unpaged);
+            assertThat(pagedIds(repo, q, 3)).as("limit 3, " + sort).isEqualTo(unpaged);
+        }
+        assertThat(repo.count(Query.where(eq("amount", new BigDecimal("1"))))).as("1 = 1.00 but not 1.0000000000000001").isEqualTo(2);
+        assertThat(repo.count(Query.where(eq("amount", new BigDecimal("9007199254740993"))))).isEqualTo(1);
+        assertThat(repo.count(Query.where(gt("amount", new BigDecimal("9007199254740992"))))).isEqualTo(
+                supports(Feature.DECIMAL_ANY_SIZE) ? 2 : 1);
+        assertThat(repo.count(Query.where(eq("amount", new BigDecimal("0.1"))))).isEqualTo(1);
+    }
+
+    @Test
+    void decimalsReadBackWithTheirScaleOrAreRefused() {
+        Repository<Ledger, String> repo = repo(Ledger.class);
+        for (String d : List.of("1.10", "0.000", "-0.50", "12345678901234567890.123456789")) {
+            assertThat(repo.save(ledger("s", null, d)).amount()).isEqualTo(new BigDecimal(d));
+            assertThat(repo.findById("s").orElseThrow().amount()).as(d).isEqualTo(new BigDecimal(d));
+            repo.deleteById("s");
+        }
+        Ledger negativeScale = ledger("n", null, "1E+3");
+        if (supports(Feature.DECIMAL_NEGATIVE_SCALE)) {
+            repo.save(negativeScale);
+            assertThat(repo.findById("n").orElseThrow().amount()).isEqualTo(new BigDecimal("1E+3"));
+            assertThat(repo.count(Query.where(eq("amount", 1000)))).isEqualTo(1);
+        } else {
+            assertThatThrownBy(() -> repo.save(negativeScale)).isInstanceOf(MappingException.class)
+                    .hasMessageContaining("amount").hasMessageContaining("1E+3");
+            assertThat(repo.existsById("n")).isFalse();
+        }
+        Ledger tiny = ledger("t", null, "1E-31");
+        if (supports(Feature.DECIMAL_ANY_SIZE)) {
+            repo.save(tiny);
+            assertThat(repo.count(Query.where(eq("amount", BigDecimal.ZERO)))).isZero();
+            assertThat(repo.count(Query.where(and(gt("amount", BigDecimal.ZERO), lt("amount", new BigDecimal("1E-30")))))).isEqualTo(1);
+        } else {
+            assertThatThrownBy(() -> repo.save(tiny)).isInstanceOf(MappingException.class).hasMessageContaining("amount");
+            assertThatThrownBy(() -> repo.saveAll(List.of(ledger("ok", null, "1"), tiny))).isInstanceOf(MappingException.class);
+            assertThat(repo.existsById("ok")).as("nothing of the refused batch is written").isFalse();
+            assertThatThrownBy(() -> repo.count(Query.where(eq("amount", new BigDecimal("1E-31")))))
+                    .isInstanceOf(UnsupportedQueryException.class).hasMessageContaining("amount");
+        }
+    }
+
+    @Test
+    void longTextSortsByTheWholeValue() {
+        Repository<Ledger, String> repo = repo(Ledger.class);
+        String base = "x".repeat(700);
+        repo.saveAll(List.of(ledger("l1", base + "b", null), ledger("l2", base + "a", null), ledger("l3", base, null),
+                ledger("l4", base + "😀", null), ledger("l5", base + "\uFFFF", null), ledger("l6", "", null)));
+        Query byName = Query.all().orderBy(Sort.asc("name"));
+        List<String> expected = List.of("l6", "l3", "l2", "l1", "l5", "l4");
+        assertThat(idsOf(repo.find(byName).content())).isEqualTo(expected);
+        assertThat(idsOf(repo.find(byName.limit(2)).content())).isEqualTo(expected.subList(0, 2));
+        assertThat(pagedIds(repo, byName, 1)).isEqualTo(expected);
+        Query desc = Query.all().orderBy(Sort.desc("name"));
+        assertThat(pagedIds(repo, desc, 2)).isEqualTo(List.of("l4", "l5", "l1", "l2", "l3", "l6"));
+    }
+
+    @Test
+    void startsWithFindsValuesWithAFourByteCharacterAfterThePrefix() {
+        Repository<Ledger, String> repo = repo(Ledger.class);
+        repo.saveAll(List.of(ledger("e1", "a😀", null), ledger("e2", "a", null), ledger("e3", "a\uFFFF", null),
+                ledger("e4", "b", null), ledger("e5", "😀😀", null), ledger("e6", "A", null)));
+        Query a = Query.where(startsWith("name", "a")).orderBy(Sort.asc("name"));
+        assertThat(idsOf(repo.find(a).content())).containsExactly("e2", "e3", "e1");
+        assertThat(pagedIds(repo, a, 1)).containsExactly("e2", "e3", "e1");
+        assertThat(idsOf(repo.find(Query.where(startsWith("name", "😀"))).content())).containsExactly("e5");
+        assertThat(idsOf(repo.find(Query.where(startsWith("name", "a\uFFFF"))).content())).containsExactly("e3");
+    }
+
+    @Test
+    void textWithNulIsKeptOrRefusedByName() {
+        Repository<Ledger, String> repo = repo(Ledger.class);
+        Ledger nul = ledger("z1", "a\u0000b", null);
+        if (supports(Feature.NUL_IN_TEXT)) {
+            repo.saveAll(List.of(nul, ledger("z2", "a", null), ledger("z3", "", null), ledger("z4", "\u0000", null)));
+            assertThat(repo.findById("z1").orElseThrow().name()).isEqualTo("a\u0000b");
+            assertThat(idsOf(repo.find(Query.where(eq("name", "a\u0000b"))).content())).containsExactly("z1");
+            List<String> order = List.of("z3", "z4", "z2", "z1");
+            assertThat(idsOf(repo.find(Query.all().orderBy(Sort.asc("name"))).content())).isEqualTo(order);
+            assertThat(pagedIds(repo, Query.all().orderBy(Sort.asc("name")), 1)).isEqualTo(order);
+        } else {
+            assertThatThrownBy(() -> repo.save(nul)).isInstanceOf(MappingException.class).hasMessageContaining("name")
+                    .hasMessageContaining("U+0000");
+            assertThat(repo.existsById("z1")).isFalse();
+            assertThatThrownBy(() -> repo.count(Query.where(eq("name", "a\u0000")))).isInstanceOf(UnsupportedQueryException.class)
+                    .hasMessageContaining("name");
+        }
+    }
+
+    @Test
+    void invalidUtf16IsRefusedEverywhere() {
+        Repository<Ledger, String> repo = repo(Ledger.class);
+        assertThatThrownBy(() -> repo.save(ledger("u1", "lone \uD800 surrogate", null))).isInstanceOf(MappingException.class)
+                .hasMessageContaining("name").hasMessageContaining("surrogate");
+        assertThatThrownBy(() -> repo.save(new Ledger("u2", null, null, null, null, List.of("ok", "\uDC00"), null, null, 0)))
+                .isInstanceOf(MappingException.class).hasMessageContaining("tags");
+        assertThat(repo.count()).isZero();
+        assertThatThrownBy(() -> repo.count(Query.where(eq("name", "\uD800")))).isInstanceOf(UnsupportedQueryException.class);
+        assertThatThrownBy(() -> startsWith("name", "a\uD83D")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void isNullWorksOnListsAndNestedRecords() {
+        Repository<Ledger, String> repo = repo(Ledger.class);
+        repo.saveAll(List.of(
+                new Ledger("n1", null, null, null, null, null, null, null, 0),
+                new Ledger("n2", null, null, null, null, List.of(), new Address(null, null, null), null, 0),
+                new Ledger("n3", null, null, null, null, List.of("a"), new Address("s", "c", "z"), null, 0)));
+        assertThat(idsOf(repo.find(Query.where(isNull("tags")).orderBy(Sort.asc("name"))).content())).containsExactly("n1");
+        assertThat(idsOf(repo.find(Query.where(not(isNull("tags")))).content())).containsExactlyInAnyOrder("n2", "n3");
+        if (supports(Feature.QUERY_UNINDEXED)) {
+            assertThat(idsOf(repo.find(Query.where(isNull("address"))).content())).containsExactly("n1");
+            assertThat(idsOf(repo.find(Query.where(isNotNull("address"))).content())).containsExactlyInAnyOrder("n2", "n3");
+        }
+        if (supports(Feature.QUERY_UNINDEXED) && supports(Feature.NESTED_PATHS)) {
+            assertThat(idsOf(repo.find(Query.where(isNull("address.city"))).content())).containsExactlyInAnyOrder("n1", "n2");
+        }
+    }
+
+    @Test
+    void alteredCursorTokensAreRefusedNotObeyed() {
+        Repository<Ledger, String> repo = repo(Ledger.class);
+        repo.saveAll(List.of(ledger("c1", "a", "1"), ledger("c2", "b", "2"), ledger("c3", "c", "3")));
+        Query q = Query.all().orderBy(Sort.asc("amount")).limit(1);
+        Cursor real = repo.find(q).next().orElseThrow();
+        String signature = real.signature();
+        List<Cursor> altered = List.of(
+                new Cursor(signature, java.util.Arrays.asList("abc", "c1")),
+                new Cursor(signature, java.util.Arrays.asList(Map.of("$gt", ""), "c1")),
+                new Cursor(signature, java.util.Arrays.asList(List.of(1), "c1")),
+                new Cursor(signature, java.util.Arrays.asList(new BigDecimal("1"), null)),
+                new Cursor(signature, java.util.Arrays.asList(new BigDecimal("1"), 7L)),
+                new Cursor(signature, java.util.Arrays.asList(true, "c1")),
+                new Cursor(signature, java.util.Arrays.asList(new BigDecimal("1"))),
+                new Cursor("Ledger|name+", java.util.Arrays.asList("a", "c1")));
+        for (Cursor c : altered) {
+            assertThatThrownBy(() -> repo.find(q.after(Cursor.decode(c.encode()))))
+                    .as(c.values().toString()).isInstanceOf(UnsupportedQueryException.class);
+        }
+        for (String token : List.of("", "!!!", "W10", "WzEsMl0", "eyJhIjoxfQ", real.encode() + "x")) {
+            assertThatThrownBy(() -> repo.find(q.after(Cursor.decode(token)))).as("token '" + token + "'")
+                    .isInstanceOf(UnsupportedQueryException.class);
+        }
+        assertThat(idsOf(repo.find(q.after(Cursor.decode(real.encode()))).content())).containsExactly("c2");
     }
 }

@@ -1,8 +1,6 @@
 package io.polystore.relational.internal;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.polystore.MappingException;
 import io.polystore.UnsupportedQueryException;
@@ -122,6 +120,16 @@ abstract class Dialect {
         return "";
     }
 
+    /**
+     * @param expression a sort key's expression
+     * @param kind       its kind
+     * @param ascending  the direction
+     * @return its {@code ORDER BY} items, each holding the expression (and its parameters) once
+     */
+    List<String> orderKey(String expression, ValueKind kind, boolean ascending) {
+        return List.of(expression + (ascending ? " ASC" : " DESC") + nullsOrder(ascending));
+    }
+
     /** @return the {@code LIMIT} clause */
     String limit(int limit) {
         return " LIMIT " + limit;
@@ -137,6 +145,82 @@ abstract class Dialect {
         return kind == ValueKind.DECIMAL && decimalsAsText() ? "CAST(" + expression + " AS " + decimalComparisonType() + ")" : expression;
     }
 
+    /**
+     * Whether this database keeps and compares every value exactly; if not, {@link #refusal}
+     * names the values it cannot, and saves and query operands holding them are refused.
+     */
+    boolean refusesSomeValues() {
+        return false;
+    }
+
+    /**
+     * @param value a text or a decimal (of a {@code BigDecimal} field)
+     * @return why this database cannot keep or compare the value exactly, or null when it can
+     */
+    String refusal(Object value) {
+        return null;
+    }
+
+    /**
+     * Refuses a document holding a text or decimal this database cannot keep or compare exactly,
+     * before anything is written. Decimals are recognised by the field's declared type (doubles
+     * are also kept as BigDecimal in documents, and are not decimals).
+     *
+     * @throws io.polystore.MappingException naming the field and the value
+     */
+    final void checkStorable(io.polystore.mapping.EntityModel<?> model, Map<String, Object> doc) {
+        if (refusesSomeValues()) {
+            for (io.polystore.mapping.PropertyModel p : model.properties()) {
+                checkStorable(model.name() + "." + p.name(), p.type(), doc.get(p.name()));
+            }
+        }
+    }
+
+    private void checkStorable(String field, com.fasterxml.jackson.databind.JavaType type, Object value) {
+        if (value == null) {
+            return;
+        }
+        if (value instanceof String || type.getRawClass() == BigDecimal.class) {
+            String why = refusal(value);
+            if (why != null) {
+                throw new MappingException(field + ": " + why + "; nothing was written");
+            }
+        } else if (value instanceof Map<?, ?> map) {
+            if (type.isMapLikeType()) {
+                for (Map.Entry<?, ?> e : map.entrySet()) {
+                    checkStorable(field + "." + e.getKey(), type.getKeyType(), e.getKey());
+                    checkStorable(field + "." + e.getKey(), type.getContentType(), e.getValue());
+                }
+            } else if (type.getRawClass() != Object.class) {
+                for (io.polystore.mapping.PropertyModel p : io.polystore.mapping.TypeModel.of(type.getRawClass()).properties()) {
+                    checkStorable(field + "." + p.name(), p.type(), map.get(p.name()));
+                }
+            }
+        } else if (value instanceof java.util.Collection<?> list && type.getContentType() != null) {
+            int i = 0;
+            for (Object o : list) {
+                checkStorable(field + "[" + i++ + "]", type.getContentType(), o);
+            }
+        }
+    }
+
+    /**
+     * Refuses a query operand this database cannot compare exactly.
+     *
+     * @param field   the queried path, for the message
+     * @param kind    the kind of the field (or of a list's elements)
+     * @param operand the operand in stored form
+     * @throws io.polystore.UnsupportedQueryException naming the field
+     */
+    final void checkOperand(String field, ValueKind kind, Object operand) {
+        if (refusesSomeValues() && (operand instanceof String || kind == ValueKind.DECIMAL && operand instanceof BigDecimal)) {
+            String why = refusal(operand);
+            if (why != null) {
+                throw new UnsupportedQueryException(field + ": " + why);
+            }
+        }
+    }
+
     /** @return the SQL type that decimals kept as text are cast to for comparison and sorting */
     String decimalComparisonType() {
         throw new IllegalStateException(name() + " keeps decimals in a numeric column");
@@ -145,7 +229,7 @@ abstract class Dialect {
     /**
      * @return a predicate: {@code expression} starts with {@code prefix}, exactly, with no wildcards
      */
-    String startsWith(String expression, String prefix, List<Param> params) {
+    String startsWith(String expression, List<Param> expressionParams, String prefix, List<Param> params) {
         StringBuilder pattern = new StringBuilder();
         for (int i = 0; i < prefix.length(); i++) {
             char c = prefix.charAt(i);
@@ -156,6 +240,7 @@ abstract class Dialect {
         }
         pattern.append('%');
         String p = pattern.toString();
+        params.addAll(expressionParams);
         params.add((ps, i) -> ps.setString(i, p));
         return expression + " LIKE ? ESCAPE '!'";
     }
@@ -171,6 +256,12 @@ abstract class Dialect {
         params.add(jsonPathParam(path));
         return jsonScalarAt(column, path.size(), "?", leafKind);
     }
+
+    /**
+     * Whether the value at a path inside a JSON column is missing or JSON null, whatever its kind
+     * (records, lists and maps included), so that {@code isNull} means the same as in memory.
+     */
+    abstract String jsonIsNull(String column, List<String> path, List<Param> params);
 
     /** @return the path of {@link #jsonScalarAt} as a bound parameter */
     abstract Param jsonPathParam(List<String> path);
@@ -407,62 +498,9 @@ abstract class Dialect {
         }
     }
 
-    /**
-     * Reads JSON into the document form: whole numbers as Long (BigInteger beyond its range: jsonb
-     * writes a double such as 1.7976931348623157E308 out in full digits), other numbers as BigDecimal.
-     */
+    /** Reads stored JSON into the document form (see {@link io.polystore.spi.JsonDocuments#parse}). */
     static Object parseJson(String text) {
-        try (JsonParser p = JSON.getFactory().createParser(text)) {
-            if (p.nextToken() == null) {
-                throw new MappingException("stored JSON cannot be read: it is empty");
-            }
-            Object value = natural(p);
-            if (p.nextToken() != null) {
-                throw new MappingException("stored JSON cannot be read: content after the value at " + p.currentLocation());
-            }
-            return value;
-        } catch (java.io.IOException e) {
-            throw new MappingException("stored JSON cannot be read: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * The value at the parser's current token in stored form, in one pass: maps (in order), lists,
-     * strings, Long for whole numbers that fit (BigInteger beyond), BigDecimal for the others,
-     * Boolean, null. Depth is bounded by the parser's nesting limit.
-     */
-    private static Object natural(JsonParser p) throws java.io.IOException {
-        switch (p.currentToken()) {
-            case START_OBJECT: {
-                Map<String, Object> map = new java.util.LinkedHashMap<>();
-                for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
-                    p.nextToken();
-                    map.put(name, natural(p));
-                }
-                return map;
-            }
-            case START_ARRAY: {
-                List<Object> list = new java.util.ArrayList<>();
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    list.add(natural(p));
-                }
-                return list;
-            }
-            case VALUE_STRING:
-                return p.getText();
-            case VALUE_NUMBER_INT:
-                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getBigIntegerValue() : (Object) p.getLongValue();
-            case VALUE_NUMBER_FLOAT:
-                return p.getDecimalValue();
-            case VALUE_TRUE:
-                return Boolean.TRUE;
-            case VALUE_FALSE:
-                return Boolean.FALSE;
-            case VALUE_NULL:
-                return null;
-            default:
-                throw new MappingException("stored JSON cannot be read: unexpected " + p.currentToken() + " at " + p.currentLocation());
-        }
+        return io.polystore.spi.JsonDocuments.parse(text);
     }
 
     static UnsupportedQueryException nestedUnsupported(String dialect, ValueKind kind) {

@@ -165,6 +165,7 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
     @Override
     public T save(T entity) {
         Map<String, Object> doc = model.toDocument(entity);
+        dialect.checkStorable(model, doc);
         boolean unchanged = !versioned && model.idFromDocument(doc) != null;
         store.write(saveLabel, c -> {
             saveOne(c, doc);
@@ -295,7 +296,9 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
         List<Map<String, Object>> docs = new ArrayList<>();
         for (T e : entities) {
             given.add(e);
-            docs.add(model.toDocument(e));
+            Map<String, Object> doc = model.toDocument(e);
+            dialect.checkStorable(model, doc);
+            docs.add(doc);
         }
         if (docs.isEmpty()) {
             return List.of();

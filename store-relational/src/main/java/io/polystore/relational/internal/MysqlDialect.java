@@ -148,6 +148,85 @@ final class MysqlDialect extends Dialect {
         };
     }
 
+    /**
+     * Text sorts by the column, then by its length: MariaDB's filesort builds sort keys that pad
+     * with NUL bytes (so {@code ''} and {@code '\0'} tie) and cut at {@code max_sort_length} bytes
+     * (which the store raises to 65 536 per session); the length orders a value before the same
+     * value followed by NULs, as code point order does.
+     */
+    @Override
+    List<String> orderKey(String expression, ValueKind kind, boolean ascending) {
+        String dir = ascending ? " ASC" : " DESC";
+        if (kind == ValueKind.STRING || kind == ValueKind.ENUM || kind == ValueKind.UUID || kind == ValueKind.LOCAL_DATE) {
+            return List.of(expression + dir, "OCTET_LENGTH(" + expression + ")" + dir);
+        }
+        return List.of(expression + dir);
+    }
+
+    /**
+     * A prefix is a range, {@code prefix <= x < successor(prefix)} in the binary collation's code
+     * point order: {@code LIKE 'a%'} on an index misses values with a 4-byte character after the
+     * prefix on MariaDB, and a range answers the same with or without the index.
+     */
+    @Override
+    String startsWith(String expression, List<Param> expressionParams, String prefix, List<Param> params) {
+        params.addAll(expressionParams);
+        params.add((ps, i) -> ps.setString(i, prefix));
+        String next = successor(prefix);
+        if (next == null) {
+            return expression + " >= ?";
+        }
+        params.addAll(expressionParams);
+        params.add((ps, i) -> ps.setString(i, next));
+        return "(" + expression + " >= ? AND " + expression + " < ?)";
+    }
+
+    /** @return the smallest text greater than every text starting with the prefix, or null when there is none */
+    static String successor(String prefix) {
+        int[] cps = prefix.codePoints().toArray();
+        for (int i = cps.length - 1; i >= 0; i--) {
+            int next = cps[i] + 1;
+            if (next >= Character.MIN_SURROGATE && next <= Character.MAX_SURROGATE) {
+                next = Character.MAX_SURROGATE + 1;
+            }
+            if (next <= Character.MAX_CODE_POINT) {
+                StringBuilder sb = new StringBuilder();
+                for (int j = 0; j < i; j++) {
+                    sb.appendCodePoint(cps[j]);
+                }
+                return sb.appendCodePoint(next).toString();
+            }
+        }
+        return null;
+    }
+
+    @Override
+    boolean refusesSomeValues() {
+        return true;
+    }
+
+    /** MySQL and MariaDB compare decimals as DECIMAL(65,30): at most 35 digits before the point and 30 after. */
+    @Override
+    String refusal(Object value) {
+        if (value instanceof java.math.BigDecimal d && d.signum() != 0) {
+            BigDecimal s = d.stripTrailingZeros();
+            long fraction = s.scale();
+            long whole = (long) s.precision() - s.scale();
+            if (fraction > 30 || whole > 35) {
+                return name() + " compares decimals as DECIMAL(65,30) (35 digits before the point, 30 after), which cannot hold "
+                        + d + " exactly; round it (setScale) or keep it as text";
+            }
+        }
+        return null;
+    }
+
+    @Override
+    String jsonIsNull(String column, List<String> path, List<Param> params) {
+        String p = jsonPathText(path);
+        params.add((ps, i) -> ps.setString(i, p));
+        return "COALESCE(JSON_TYPE(JSON_EXTRACT(" + column + ", ?)), 'NULL') = 'NULL'";
+    }
+
     @Override
     String jsonContains(String column, List<String> path, ValueKind elementKind, Object element, List<Param> params) {
         String candidate = json(element);

@@ -115,6 +115,31 @@ final class PostgresDialect extends Dialect {
     }
 
     @Override
+    boolean refusesSomeValues() {
+        return true;
+    }
+
+    /** PostgreSQL's text and jsonb cannot hold U+0000; its numeric keeps no negative scale. */
+    @Override
+    String refusal(Object value) {
+        if (value instanceof String s && s.indexOf('\u0000') >= 0) {
+            return "PostgreSQL cannot store text containing U+0000 (NUL); remove or replace it before saving";
+        }
+        if (value instanceof java.math.BigDecimal d && d.scale() < 0) {
+            return "PostgreSQL numeric keeps no negative scale, so " + d + " would read back as " + d.toPlainString()
+                    + "; save it with setScale(0) (or a larger scale)";
+        }
+        return null;
+    }
+
+    @Override
+    String jsonIsNull(String column, List<String> path, List<Param> params) {
+        String[] segments = path.toArray(new String[0]);
+        params.add((ps, i) -> ps.setArray(i, ps.getConnection().createArrayOf("text", segments)));
+        return "COALESCE(jsonb_typeof(" + column + " #> ?), 'null') = 'null'";
+    }
+
+    @Override
     String jsonContains(String column, List<String> path, ValueKind elementKind, Object element, List<Param> params) {
         String array = "[" + json(element) + "]";
         String target = column;

@@ -106,7 +106,9 @@ final class RelationalStore implements Store, Transactional {
         }
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("polystore-" + config.name());
-        hc.setJdbcUrl(url);
+        if (!sqlite) {
+            hc.setJdbcUrl(url);
+        }
         hc.setMaximumPoolSize(poolSize);
         hc.setMinimumIdle(Math.min(2, poolSize));
         hc.setConnectionTimeout(timeout.toMillis());
@@ -117,6 +119,10 @@ final class RelationalStore implements Store, Transactional {
             prepareSqlite(config, url, hc);
         } else if (scheme.equals("jdbc:postgresql")) {
             hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+        } else if (scheme.equals("jdbc:mysql") || scheme.equals("jdbc:mariadb")) {
+            // MySQL/MariaDB sort text by its first max_sort_length bytes (1 024 by default): raise it
+            // so that ORDER BY is by the whole value for texts up to 16 384 characters (see MysqlDialect.orderKey)
+            hc.setConnectionInitSql("SET SESSION max_sort_length = 65536");
         }
         HikariDataSource pool;
         try {
@@ -176,10 +182,12 @@ final class RelationalStore implements Store, Transactional {
             }
         }
         Duration busy = config.durationOption("busy-timeout", Duration.ofSeconds(30));
-        hc.addDataSourceProperty("journal_mode", "WAL");
-        hc.addDataSourceProperty("synchronous", "NORMAL");
-        hc.addDataSourceProperty("busy_timeout", Long.toString(busy.toMillis()));
-        hc.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+        java.util.Properties pragmas = new java.util.Properties();
+        pragmas.setProperty("journal_mode", "WAL");
+        pragmas.setProperty("synchronous", "NORMAL");
+        pragmas.setProperty("busy_timeout", Long.toString(busy.toMillis()));
+        pragmas.setProperty("transaction_mode", "IMMEDIATE");
+        hc.setDataSource(new SqliteDataSource(url, pragmas));
     }
 
     @Override

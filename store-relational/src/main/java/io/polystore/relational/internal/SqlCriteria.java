@@ -57,6 +57,7 @@ final class SqlCriteria {
                         + " values are not ordered; " + c.op().symbol() + " is not defined on them");
             }
             Object operand = model.storedOperand(path, path.leafType(), c.value());
+            dialect.checkOperand(model.name() + "." + path, path.leafKind(), operand);
             Target t = target(path);
             boolean ne = c.op() == Criteria.Op.NE;
             String op = ne ? "=" : c.op().symbol();
@@ -77,7 +78,9 @@ final class SqlCriteria {
             StringBuilder sb = new StringBuilder("(" + guard + t.sql + " IN (");
             for (int i = 0; i < in.values().size(); i++) {
                 sb.append(i == 0 ? "?" : ", ?");
-                params.add(dialect.compareParam(t.kind, model.storedOperand(path, path.leafType(), in.values().get(i))));
+                Object operand = model.storedOperand(path, path.leafType(), in.values().get(i));
+                dialect.checkOperand(model.name() + "." + path, path.leafKind(), operand);
+                params.add(dialect.compareParam(t.kind, operand));
             }
             return sb.append("))").toString();
         }
@@ -87,16 +90,30 @@ final class SqlCriteria {
                 throw new UnsupportedQueryException(model.name() + "." + path + ": startsWith needs a text field, but it is "
                         + path.leafKind());
             }
+            dialect.checkOperand(model.name() + "." + path, ValueKind.STRING, s.prefix());
             Target t = target(path);
             String guard = guard(t, params, negated);
-            params.addAll(t.params);
-            return "(" + guard + dialect.startsWith(t.sql, s.prefix(), params) + ")";
+            return "(" + guard + dialect.startsWith(t.sql, t.params, s.prefix(), params) + ")";
         }
         if (criteria instanceof Criteria.IsNull n) {
             PropertyPath path = model.path(n.field());
-            Target t = path.isTopLevel() && table.column(path.root().name()) != null ? column(path) : target(path);
-            params.addAll(t.params);
-            return t.sql + " IS NULL";
+            Column root = table.column(path.root().name());
+            if (path.isTopLevel() && root != null) {
+                return column(path).sql + " IS NULL";
+            }
+            if (path.multiValued()) {
+                throw collectionPath(path);
+            }
+            if (path.isTopLevel() && table.generated(path.root().name()) != null
+                    || path.leafKind().isScalar() && dialect.supportsNested(path.leafKind())) {
+                Target t = target(path);
+                params.addAll(t.params);
+                return t.sql + " IS NULL";
+            }
+            // a whole record, list or map inside JSON (or a kind not compared there): missing or JSON null
+            String col = dialect.quote(root == null ? table.document.name() : root.name());
+            List<String> inner = root == null ? path.segments() : path.segments().subList(1, path.segments().size());
+            return "(" + dialect.jsonIsNull(col, inner, params) + ")";
         }
         if (criteria instanceof Criteria.Contains c) {
             PropertyPath path = model.path(c.field());
@@ -108,6 +125,7 @@ final class SqlCriteria {
                 throw collectionPath(path);
             }
             Object element = model.storedOperand(path, path.elementType(), c.value());
+            dialect.checkOperand(model.name() + "." + path, path.elementKind(), element);
             Column root = table.column(path.root().name());
             String col = dialect.quote(root == null ? table.document.name() : root.name());
             List<String> inner = root == null ? path.segments() : path.segments().subList(1, path.segments().size());
@@ -228,8 +246,10 @@ final class SqlCriteria {
         List<Target> targets = sortTargets(sort);
         for (int i = 0; i < targets.size(); i++) {
             boolean asc = sort.get(i).ascending();
-            params.addAll(targets.get(i).params);
-            sb.append(targets.get(i).sql).append(asc ? " ASC" : " DESC").append(dialect.nullsOrder(asc)).append(", ");
+            for (String item : dialect.orderKey(targets.get(i).sql, targets.get(i).kind, asc)) {
+                params.addAll(targets.get(i).params);
+                sb.append(item).append(", ");
+            }
         }
         sb.append(dialect.quote(table.id.name())).append(" ASC");
         return new Expr(sb.toString(), params);
@@ -237,7 +257,7 @@ final class SqlCriteria {
 
     /** The keyset predicate: rows after the cursor in the query's order. */
     Expr after(List<Sort> sort, Cursor cursor) {
-        cursor.check(model.name(), sort);
+        List<Object> values = DocumentQueries.cursorValues(model, sort, cursor);
         List<Target> targets = sortTargets(sort);
         List<Param> params = new ArrayList<>();
         StringBuilder sb = new StringBuilder("(");
@@ -248,7 +268,7 @@ final class SqlCriteria {
             sb.append('(');
             for (int j = 0; j < i; j++) {
                 Target t = targets.get(j);
-                Object v = cursor.values().get(j);
+                Object v = values.get(j);
                 params.addAll(t.params);
                 if (v == null) {
                     sb.append(t.sql).append(" IS NULL AND ");
@@ -259,10 +279,10 @@ final class SqlCriteria {
             }
             if (i == targets.size()) {
                 sb.append(dialect.quote(table.id.name())).append(" > ?");
-                params.add(dialect.compareParam(table.id.kind(), cursor.values().get(i)));
+                params.add(dialect.compareParam(table.id.kind(), values.get(i)));
             } else {
                 Target t = targets.get(i);
-                Object v = cursor.values().get(i);
+                Object v = values.get(i);
                 boolean asc = sort.get(i).ascending();
                 if (asc && v == null) {
                     sb.append(t.sql).append(" IS NOT NULL");

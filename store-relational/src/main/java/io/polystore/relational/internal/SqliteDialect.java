@@ -16,7 +16,8 @@ import java.util.List;
 
 /**
  * SQLite: text compares in binary (code point) order; times are fixed-width ISO-8601 text so that
- * text order is time order; decimals are exact text compared as REAL; nested values are JSON text
+ * text order is time order; decimals are exact text compared by their
+ * {@link DecimalKey} (an SQL function registered on every connection); nested values are JSON text
  * read with {@code json_extract}.
  */
 final class SqliteDialect extends Dialect {
@@ -51,13 +52,9 @@ final class SqliteDialect extends Dialect {
     }
 
     @Override
-    String decimalComparisonType() {
-        return "REAL";
-    }
-
-    @Override
-    String startsWith(String expression, String prefix, List<Param> params) {
+    String startsWith(String expression, List<Param> expressionParams, String prefix, List<Param> params) {
         int length = prefix.codePointCount(0, prefix.length());
+        params.addAll(expressionParams);
         params.add((ps, i) -> ps.setInt(i, length));
         params.add((ps, i) -> ps.setString(i, prefix));
         return "substr(" + expression + ", 1, ?) = ?";
@@ -76,6 +73,9 @@ final class SqliteDialect extends Dialect {
 
     @Override
     String jsonScalarAt(String column, int depth, String pathSql, ValueKind leafKind) {
+        if (leafKind == ValueKind.DECIMAL) { // the number's own text (json_extract would give a double)
+            return comparable("(" + column + " -> " + pathSql + ")", leafKind);
+        }
         return "json_extract(" + column + ", " + pathSql + ")";
     }
 
@@ -87,6 +87,13 @@ final class SqliteDialect extends Dialect {
     @Override
     boolean supportsNested(ValueKind kind) {
         return kind == ValueKind.BOOLEAN || super.supportsNested(kind);
+    }
+
+    @Override
+    String jsonIsNull(String column, List<String> path, List<Param> params) {
+        String p = jsonPathText(path);
+        params.add((ps, i) -> ps.setString(i, p));
+        return "COALESCE(json_type(" + column + ", ?), 'null') = 'null'";
     }
 
     @Override
@@ -102,11 +109,17 @@ final class SqliteDialect extends Dialect {
         return true;
     }
 
+    /** Decimals compare by their {@link DecimalKey}: exactly, where SQLite's own numbers are doubles. */
+    @Override
+    String comparable(String expression, ValueKind kind) {
+        return kind == ValueKind.DECIMAL ? SqliteDataSource.DECIMAL_FUNCTION + "(" + expression + ")" : expression;
+    }
+
     @Override
     Param compareParam(ValueKind kind, Object stored) {
         if (kind == ValueKind.DECIMAL && stored != null) {
-            double d = new BigDecimal(stored.toString()).doubleValue();
-            return (ps, i) -> ps.setDouble(i, d);
+            String key = DecimalKey.of(stored instanceof BigDecimal b ? b : new BigDecimal(stored.toString()));
+            return (ps, i) -> ps.setString(i, key);
         }
         return super.compareParam(kind, stored);
     }
