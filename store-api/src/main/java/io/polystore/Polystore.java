@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -42,7 +41,7 @@ public final class Polystore implements AutoCloseable {
     private final String defaultStore;
     private final String source;
     private final Map<String, Map<String, String>> sections;
-    private final Map<Class<?>, Repository<?, ?>> repositories = new ConcurrentHashMap<>();
+    private final io.polystore.spi.RepositoryCache repositories = new io.polystore.spi.RepositoryCache();
     private volatile boolean closed;
 
     private Polystore(Map<String, Store> stores, Map<Class<?>, String> routes, String defaultStore, String source,
@@ -147,12 +146,7 @@ public final class Polystore implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public <T, ID> Repository<T, ID> repository(Class<T> type) {
         checkOpen();
-        Repository<?, ?> repo = repositories.get(type);
-        if (repo == null) {
-            EntityModel<T> model = EntityModel.of(type);
-            repo = repositories.computeIfAbsent(type, t -> storeFor(type).repository(model));
-        }
-        return (Repository<T, ID>) repo;
+        return repositories.get(type, () -> storeFor(type).repository(EntityModel.of(type)));
     }
 
     /**

@@ -35,6 +35,10 @@ class Neo4jBehaviourIT {
     record User(@Id String id, @Indexed String name, @Indexed int age) {
     }
 
+    /** A type first used inside a transaction. */
+    record Latecomer(@Id String id, @Indexed String name) {
+    }
+
     private Polystore polystore;
     private Repository<User, String> users;
     private GraphOperations graph;
@@ -85,6 +89,31 @@ class Neo4jBehaviourIT {
         assertThat(graph.unrelate(u1, "WROTE", article)).isTrue();
         assertThat(nodes("Behaviour_User", "u1")).as("a node with nothing left goes").isZero();
         assertThat(nodes("Behaviour_Article", "kept-in-couchbase")).isZero();
+    }
+
+    @Test
+    void aRepositoryFirstUsedInATransactionMakesItsSchemaAtItsFirstUseOutsideOne() {
+        io.polystore.Transactional tx = polystore.store("g").capability(io.polystore.Transactional.class);
+        Repository<Latecomer, String> late = tx.inTransaction(() -> {
+            Repository<Latecomer, String> r = polystore.repository(Latecomer.class);
+            r.save(new Latecomer("t1", "inside"));
+            return r;
+        });
+        assertThat(constraintsOn("Behaviour_Latecomer")).as("no schema work inside the caller's transaction").isEmpty();
+        assertThat(late.findById("t1")).isPresent();
+        assertThat(constraintsOn("Behaviour_Latecomer")).as("made at the first use outside a transaction").contains("_id");
+        try (Driver d = GraphDatabase.driver(Neo4jTestServer.url(), AuthTokens.none()); Session s = d.session()) {
+            assertThatThrownBy(() -> s.run("CREATE (:Behaviour_Latecomer {_id: 't1'})").consume())
+                    .as("the unique-id constraint holds").hasMessageContaining("already exists");
+        }
+        late.deleteAll();
+    }
+
+    private static List<Object> constraintsOn(String label) {
+        try (Driver d = GraphDatabase.driver(Neo4jTestServer.url(), AuthTokens.none()); Session s = d.session()) {
+            return s.run("SHOW CONSTRAINTS YIELD labelsOrTypes, properties WHERE $label IN labelsOrTypes"
+                    + " RETURN collect(properties[0]) AS p", Map.of("label", label)).single().get("p").asList();
+        }
     }
 
     @Test

@@ -102,4 +102,17 @@ class RedisBehaviourIT {
                 Map.of("connect-timeout", "500ms")).build())
                 .isInstanceOf(StoreUnavailableException.class).hasMessageContaining("cluster");
     }
+
+    @Test
+    void badOptionsAreConfigurationErrorsNamingTheKeyOnBothClients() {
+        for (String client : List.of("lettuce", "jedis")) {
+            for (Map.Entry<String, String> bad : Map.of("replica-acks", "lots", "id-set", "perhaps").entrySet()) {
+                assertThatThrownBy(() -> Polystore.builder().store("kv", TestServers.redisUrl(),
+                        Map.of("client", client, bad.getKey(), bad.getValue())).build())
+                        .as(client + " " + bad.getKey())
+                        .isInstanceOf(ConfigurationException.class).isNotInstanceOf(io.polystore.RetryableException.class)
+                        .hasMessageContaining("stores.kv.options." + bad.getKey());
+            }
+        }
+    }
 }

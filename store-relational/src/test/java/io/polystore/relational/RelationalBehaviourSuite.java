@@ -91,6 +91,26 @@ abstract class RelationalBehaviourSuite {
     }
 
     @Test
+    void aTableMadeInsideATransactionOutlivesItsRollbackAndDoesNotCommitIt() {
+        String p = prefix();
+        try (Polystore ps = open(p, Map.of())) {
+            io.polystore.Transactional tx = ps.store("db").capability(io.polystore.Transactional.class);
+            Repository<Account, String> accounts = ps.repository(Account.class);
+            assertThatThrownBy(() -> tx.runInTransaction(() -> {
+                accounts.save(new Account("before", 0, 1));
+                Repository<Row, String> rows = ps.repository(Row.class); // first use: its table is made now
+                rows.save(new Row("r", 1, "inside", BigDecimal.ONE, Instant.EPOCH, null));
+                throw new IllegalStateException("roll back");
+            })).hasMessage("roll back");
+            assertThat(accounts.existsById("before")).as("the DDL did not commit the caller's transaction").isFalse();
+            Repository<Row, String> rows = ps.repository(Row.class);
+            assertThat(rows.findById("r")).as("the row was rolled back").isEmpty();
+            rows.save(new Row("after", 2, "outside", BigDecimal.TEN, Instant.EPOCH, null));
+            assertThat(rows.count()).as("the table outlived the rollback").isEqualTo(1);
+        }
+    }
+
+    @Test
     void upsertReplacesTheRowInPlace() throws SQLException {
         String p = prefix();
         try (Polystore ps = open(p, Map.of())) {

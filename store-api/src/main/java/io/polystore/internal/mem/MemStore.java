@@ -13,7 +13,6 @@ import java.util.Deque;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
@@ -29,7 +28,7 @@ import java.util.function.Supplier;
 final class MemStore implements Store, Transactional {
     private final String name;
     private final String uri;
-    private final ConcurrentMap<Class<?>, MemRepository<?, ?>> repositories = new ConcurrentHashMap<>();
+    private final io.polystore.spi.RepositoryCache repositories = new io.polystore.spi.RepositoryCache();
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final ThreadLocal<Deque<Runnable>> undo = new ThreadLocal<>();
     private final MemKeyValue keyValue;
@@ -57,7 +56,7 @@ final class MemStore implements Store, Transactional {
     @SuppressWarnings("unchecked")
     public <T, ID> Repository<T, ID> repository(EntityModel<T> model) {
         checkOpen();
-        return (Repository<T, ID>) repositories.computeIfAbsent(model.type(), t -> new MemRepository<>(this, model));
+        return repositories.get(model.type(), () -> new MemRepository<T, ID>(this, model));
     }
 
     @Override

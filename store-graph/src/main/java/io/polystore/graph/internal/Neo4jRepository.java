@@ -47,6 +47,7 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
     private final boolean expiring;
     private final CypherCriteria criteria;
     private final JsonDocuments<T> codec;
+    private volatile boolean schemaReady;
 
     Neo4jRepository(Neo4jStore store, EntityModel<T> model) {
         this.store = store;
@@ -57,13 +58,34 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
         this.expiring = model.expires().isPresent();
         this.criteria = new CypherCriteria(model, store);
         this.codec = new JsonDocuments<>(model);
-        createSchema();
+        ensureSchema();
+    }
+
+    /**
+     * Creates the type's constraint and indexes once, outside any transaction: schema work inside
+     * the caller's transaction would wait for the locks that transaction holds. A repository first
+     * obtained (or used) inside a transaction makes it at its first use outside one; until then,
+     * its unique-id constraint may be missing. Every operation calls this; after the schema exists
+     * it costs one volatile read.
+     */
+    private void ensureSchema() {
+        if (schemaReady || store.inTransaction()) {
+            return;
+        }
+        synchronized (this) {
+            if (!schemaReady) {
+                createSchema();
+                schemaReady = true;
+            }
+        }
+    }
+
+    /** @return whether the constraint and indexes have been made (for tests) */
+    boolean schemaReady() {
+        return schemaReady;
     }
 
     private void createSchema() {
-        if (store.inTransaction()) {
-            return; // schema work would wait for the caller's transaction; the next repository use outside one makes it
-        }
         store.ensureConstraint(label);
         for (PropertyModel p : criteria.copied()) {
             store.schema("creating the index of " + label + "." + p.name(), "CREATE INDEX "
@@ -205,6 +227,7 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public T save(T entity) {
+        ensureSchema();
         requireEntity(entity);
         Save s = prepare(entity);
         store.write("save", q -> {
@@ -216,6 +239,7 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public List<T> saveAll(Iterable<? extends T> entities) {
+        ensureSchema();
         List<T> given = new ArrayList<>();
         List<Save> saves = new ArrayList<>();
         for (T e : entities) {
@@ -266,6 +290,7 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public Optional<T> findById(ID id) {
+        ensureSchema();
         String cypher = "MATCH " + node + " WHERE n._id = $id AND " + live("n") + " RETURN n._doc AS doc";
         Map<String, Object> p = params("id", idText(id));
         return store.read("findById", q -> {
@@ -276,6 +301,7 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public List<T> findAllById(Iterable<? extends ID> ids) {
+        ensureSchema();
         Set<String> wanted = new LinkedHashSet<>();
         for (ID id : ids) {
             wanted.add(idText(id));
@@ -304,6 +330,7 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public boolean existsById(ID id) {
+        ensureSchema();
         String cypher = "MATCH " + node + " WHERE n._id = $id AND " + live("n") + " RETURN count(n) AS c";
         Map<String, Object> p = params("id", idText(id));
         return store.read("existsById", q -> q.run(cypher, p).single().get("c").asLong() > 0);
@@ -325,6 +352,7 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public boolean deleteById(ID id) {
+        ensureSchema();
         String cypher = "MATCH " + node + " WHERE n._id = $id AND n._doc IS NOT NULL" + removeMatched();
         Map<String, Object> p = params("id", idText(id));
         return store.write("deleteById", q -> q.run(cypher, p).single().get("c").asLong() > 0);
@@ -332,6 +360,7 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public boolean delete(T entity) {
+        ensureSchema();
         requireEntity(entity);
         Map<String, Object> doc = model.toDocument(entity);
         Object id = model.idFromDocument(doc);
@@ -366,6 +395,7 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public long deleteAllById(Iterable<? extends ID> ids) {
+        ensureSchema();
         Set<String> wanted = new LinkedHashSet<>();
         for (ID id : ids) {
             wanted.add(idText(id));
@@ -386,12 +416,14 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public long deleteAll() {
+        ensureSchema();
         String cypher = "MATCH " + node + " WHERE n._doc IS NOT NULL" + removeMatched();
         return store.write("deleteAll", q -> q.run(cypher, params()).single().get("c").asLong());
     }
 
     @Override
     public long count() {
+        ensureSchema();
         String cypher = "MATCH " + node + " WHERE " + live("n") + " RETURN count(n) AS c";
         return store.read("count", q -> q.run(cypher, params()).single().get("c").asLong());
     }
@@ -400,6 +432,7 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public long count(Query query) {
+        ensureSchema();
         return select(query, 0, false).size();
     }
 
@@ -464,11 +497,13 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public Page<T> find(Query query) {
+        ensureSchema();
         return DocumentQueries.page(model, query, select(query, query.limit() > 0 ? query.limit() + 1 : 0));
     }
 
     @Override
     public Stream<T> stream(Query query) {
+        ensureSchema();
         return select(query, 0).stream().map(model::fromDocument);
     }
 

@@ -43,7 +43,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -79,7 +78,7 @@ final class Neo4jStore implements Store, Transactional, GraphOperations {
     private final Duration timeout;
     private final TransactionConfig txConfig;
     private final ThreadLocal<Transaction> current = new ThreadLocal<>();
-    private final ConcurrentMap<Class<?>, Neo4jRepository<?, ?>> repositories = new ConcurrentHashMap<>();
+    private final io.polystore.spi.RepositoryCache repositories = new io.polystore.spi.RepositoryCache();
     private final Set<String> labelsWithConstraint = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -296,7 +295,7 @@ final class Neo4jStore implements Store, Transactional, GraphOperations {
     @SuppressWarnings("unchecked")
     public <T, ID> Repository<T, ID> repository(EntityModel<T> model) {
         checkOpen();
-        return (Repository<T, ID>) repositories.computeIfAbsent(model.type(), t -> new Neo4jRepository<>(this, model));
+        return repositories.get(model.type(), () -> new Neo4jRepository<T, ID>(this, model));
     }
 
     @Override

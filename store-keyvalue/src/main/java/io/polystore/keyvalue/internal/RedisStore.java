@@ -15,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 /**
  * A Redis store over one client library ({@link RedisOps}: Lettuce by default, or Jedis). Holds the
@@ -40,13 +38,21 @@ final class RedisStore implements Store {
      * type's keys. Other types always keep their id set.
      */
     final boolean idSet;
-    private final ConcurrentMap<Class<?>, RedisRepository<?, ?>> repositories = new ConcurrentHashMap<>();
+    private final io.polystore.spi.RepositoryCache repositories = new io.polystore.spi.RepositoryCache();
     private final RedisKeyValue keyValue;
 
-    private RedisStore(StoreConfig config, String prefix, RedisOps ops) {
-        this.replicaAcks = config.intOption("replica-acks", 0, 0, 16);
-        this.idSet = config.booleanOption("id-set", false);
-        this.timeoutMillis = config.durationOption("timeout", Duration.ofSeconds(2)).toMillis();
+    /** The options read before connecting, so that a bad value is a configuration error and no client is left open. */
+    private record Options(int replicaAcks, boolean idSet, long timeoutMillis) {
+        static Options of(StoreConfig config) {
+            return new Options(config.intOption("replica-acks", 0, 0, 16), config.booleanOption("id-set", false),
+                    config.durationOption("timeout", Duration.ofSeconds(2)).toMillis());
+        }
+    }
+
+    private RedisStore(StoreConfig config, String prefix, RedisOps ops, Options options) {
+        this.replicaAcks = options.replicaAcks();
+        this.idSet = options.idSet();
+        this.timeoutMillis = options.timeoutMillis();
         this.name = config.name();
         this.uri = config.redactedUri();
         this.prefix = prefix;
@@ -69,8 +75,9 @@ final class RedisStore implements Store {
         Duration timeout = config.durationOption("timeout", Duration.ofSeconds(2));
         Duration connectTimeout = config.durationOption("connect-timeout", Duration.ofSeconds(2));
         int poolSize = config.intOption("pool-size", 16, 1, 1000);
+        Options options = Options.of(config);
         if (config.scheme().equals("redis-cluster")) {
-            return openCluster(config, client, prefix, timeout, connectTimeout);
+            return openCluster(config, client, prefix, timeout, connectTimeout, poolSize, options);
         }
         RedisURI redisUri;
         try {
@@ -89,15 +96,26 @@ final class RedisStore implements Store {
                     () -> io.lettuce.core.RedisCredentials.just(user, password)));
         }
         Errors errors = new Errors(config.name(), timeout);
+        RedisOps ops;
         try {
-            RedisOps ops = client == Client.JEDIS
+            ops = client == Client.JEDIS
                     ? JedisOps.connect(redisUri.getHost(), redisUri.getPort(), redisUri.isSsl(), redisUri.getDatabase(), user,
                     password, (int) timeout.toMillis(), (int) connectTimeout.toMillis(), poolSize, errors)
                     : LettuceOps.connect(redisUri, timeout, connectTimeout, errors);
-            return new RedisStore(config, prefix, ops);
         } catch (RuntimeException e) {
             throw new StoreUnavailableException("store '" + config.name() + "' (" + config.redactedUri() + ", "
                     + client.name().toLowerCase(java.util.Locale.ROOT) + ") cannot connect: " + rootMessage(e), e);
+        }
+        return make(config, prefix, ops, options);
+    }
+
+    /** The store on a connected client; the client is closed if the store cannot be made. */
+    private static RedisStore make(StoreConfig config, String prefix, RedisOps ops, Options options) {
+        try {
+            return new RedisStore(config, prefix, ops, options);
+        } catch (RuntimeException | Error e) {
+            ops.close();
+            throw e;
         }
     }
 
@@ -106,7 +124,7 @@ final class RedisStore implements Store {
      * client discovers the rest.
      */
     private static RedisStore openCluster(StoreConfig config, Client client, String prefix, Duration timeout,
-                                          Duration connectTimeout) {
+                                          Duration connectTimeout, int poolSize, Options options) {
         if (config.option("database").isPresent()) {
             throw config.invalid("database", "a Redis Cluster has only database 0");
         }
@@ -135,6 +153,7 @@ final class RedisStore implements Store {
             seed.setSsl(config.uri().contains("ssl=true"));
             seeds.add(seed);
         }
+        RedisOps ops;
         try {
             Errors errors = new Errors(config.name(), timeout);
             if (client == Client.JEDIS) {
@@ -142,15 +161,17 @@ final class RedisStore implements Store {
                 for (RedisURI seed : seeds) {
                     nodes.add(new redis.clients.jedis.HostAndPort(seed.getHost(), seed.getPort()));
                 }
-                return new RedisStore(config, prefix, JedisOps.connectCluster(nodes, config.option("user").orElse(userInfo[0]),
+                ops = JedisOps.connectCluster(nodes, config.option("user").orElse(userInfo[0]),
                         config.option("password").orElse(userInfo[1]), (int) timeout.toMillis(), (int) connectTimeout.toMillis(),
-                        config.intOption("pool-size", 16, 1, 1000), errors));
+                        poolSize, errors);
+            } else {
+                ops = LettuceOps.connectCluster(seeds, timeout, connectTimeout, errors);
             }
-            return new RedisStore(config, prefix, LettuceOps.connectCluster(seeds, timeout, connectTimeout, errors));
         } catch (RuntimeException e) {
             throw new StoreUnavailableException("store '" + config.name() + "' (" + config.redactedUri()
                     + ", cluster) cannot connect: " + rootMessage(e), e);
         }
+        return make(config, prefix, ops, options);
     }
 
     static String prefix(StoreConfig config) {
@@ -162,7 +183,7 @@ final class RedisStore implements Store {
     }
 
     static RedisStore on(StoreConfig config, String prefix, RedisOps ops) {
-        return new RedisStore(config, prefix, ops);
+        return make(config, prefix, ops, Options.of(config));
     }
 
     /** @return user and password from {@code redis://user:password@host} (either may be null) */
@@ -207,7 +228,7 @@ final class RedisStore implements Store {
     @SuppressWarnings("unchecked")
     public <T, ID> Repository<T, ID> repository(EntityModel<T> model) {
         checkOpen();
-        return (Repository<T, ID>) repositories.computeIfAbsent(model.type(), t -> new RedisRepository<>(this, model));
+        return repositories.get(model.type(), () -> new RedisRepository<T, ID>(this, model));
     }
 
     @Override

@@ -23,11 +23,10 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTimeoutException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -71,7 +70,9 @@ final class RelationalStore implements Store, Transactional {
     final Layout layout;
     private final ReentrantLock writeLock;
     private final ThreadLocal<Connection> transaction = new ThreadLocal<>();
-    private final ConcurrentMap<Class<?>, JdbcRepository<?, ?>> repositories = new ConcurrentHashMap<>();
+    /** Schema work to redo if the thread's transaction rolls back (SQLite DDL made inside it). */
+    private final ThreadLocal<List<Runnable>> redoAfterRollback = new ThreadLocal<>();
+    private final io.polystore.spi.RepositoryCache repositories = new io.polystore.spi.RepositoryCache();
 
     private RelationalStore(StoreConfig config, HikariDataSource pool, Dialect dialect, SchemaMode schema, String prefix,
             Layout layout) {
@@ -204,10 +205,10 @@ final class RelationalStore implements Store, Transactional {
     @SuppressWarnings("unchecked")
     public <T, ID> Repository<T, ID> repository(EntityModel<T> model) {
         checkOpen();
-        return (Repository<T, ID>) repositories.computeIfAbsent(model.type(), t -> {
+        return repositories.get(model.type(), () -> {
             TableMapping mapping = new TableMapping(model, tablePrefix, layout == Layout.DOCUMENT ? dialect::supportsNested : null);
             Schema.prepare(this, mapping);
-            return new JdbcRepository<>(this, model, mapping);
+            return new JdbcRepository<T, ID>(this, model, mapping);
         });
     }
 
@@ -230,15 +231,19 @@ final class RelationalStore implements Store, Transactional {
             return work.get();
         }
         lockWrites();
+        List<Runnable> redo = new java.util.ArrayList<>();
+        Throwable failed = null;
         try {
             Connection c = borrow();
             try {
                 c.setAutoCommit(false);
+                redoAfterRollback.set(redo);
                 transaction.set(c);
                 R result;
                 try {
                     result = work.get();
                 } catch (RuntimeException | Error e) {
+                    failed = e;
                     rollback(c, e);
                     throw e;
                 }
@@ -246,15 +251,21 @@ final class RelationalStore implements Store, Transactional {
                 return result;
             } catch (SQLException e) {
                 rollback(c, e);
-                throw translate("commit", e);
+                StoreException failure = translate("commit", e);
+                failed = failure;
+                throw failure;
             } finally {
                 transaction.remove();
+                redoAfterRollback.remove();
                 try {
                     c.setAutoCommit(true);
                 } catch (SQLException ignored) {
                     // the pool validates and evicts a broken connection
                 }
                 close(c);
+                if (failed != null) {
+                    redoSchema(redo, failed);
+                }
             }
         } finally {
             unlockWrites();
@@ -266,6 +277,54 @@ final class RelationalStore implements Store, Transactional {
             c.rollback();
         } catch (SQLException e) {
             cause.addSuppressed(e);
+        }
+    }
+
+    /**
+     * Runs schema work (DDL, or reading the catalog) on a connection of its own, never on the
+     * caller's transaction: a rollback must not remove a table that a cached repository relies on
+     * (PostgreSQL, SQLite), and MariaDB's implicit commit after DDL must not end the caller's
+     * transaction. SQLite is the exception: its one writer is the caller's transaction, so there
+     * the work runs inside that transaction and is done again, outside it, if it rolls back.
+     */
+    void schemaWork(String what, Sql<Void> work) {
+        checkOpen();
+        Connection tx = transaction.get();
+        if (tx != null && writeLock != null) {
+            try {
+                work.run(tx);
+            } catch (SQLException e) {
+                throw translate(what, e);
+            }
+            redoAfterRollback.get().add(() -> schemaWork(what, work));
+            return;
+        }
+        lockWrites();
+        try {
+            Connection c = borrow();
+            try {
+                work.run(c);
+            } catch (SQLException e) {
+                throw translate(what, e);
+            } finally {
+                close(c);
+            }
+        } finally {
+            unlockWrites();
+        }
+    }
+
+    /**
+     * Called after a rollback, once the transaction's connection is back in the pool: redoes the
+     * schema work the rollback undid, on connections of its own.
+     */
+    private static void redoSchema(List<Runnable> redo, Throwable failure) {
+        try {
+            for (Runnable r : redo) {
+                r.run();
+            }
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 

@@ -26,11 +26,11 @@ final class Schema {
         switch (store.schema) {
             case NONE -> {
             }
-            case VALIDATE -> store.read("validate table " + m.table, c -> {
+            case VALIDATE -> store.schemaWork("validate table " + m.table, c -> {
                 validate(store, c, m);
                 return null;
             });
-            case CREATE -> store.write("create table " + m.table, c -> {
+            case CREATE -> store.schemaWork("create table " + m.table, c -> {
                 create(store.dialect, c, m);
                 return null;
             });
