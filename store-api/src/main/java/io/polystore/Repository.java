@@ -37,6 +37,9 @@ public interface Repository<T, ID> {
      * @param entity the entity
      * @return the stored entity, with id and version set
      * @throws OptimisticLockException if the version is stale; nothing is written
+     * @throws IllegalArgumentException if the version is negative; nothing is written
+     * @throws MappingException if a value cannot be stored exactly (invalid UTF-16 text, or what a
+     *                          store refuses by name, such as U+0000 on PostgreSQL); nothing is written
      */
     T save(T entity);
 
@@ -47,6 +50,8 @@ public interface Repository<T, ID> {
      * @param entities the entities
      * @return the stored entities, in the given order
      * @throws OptimisticLockException if a version is stale
+     * @throws IllegalArgumentException if a version is negative; checked for every entity before anything is written
+     * @throws MappingException if a value cannot be stored exactly; checked before anything is written
      */
     List<T> saveAll(Iterable<? extends T> entities);
 
@@ -112,7 +117,10 @@ public interface Repository<T, ID> {
      *
      * @param query what to find
      * @return the page, with a cursor for the next one when more may follow
-     * @throws UnsupportedQueryException if the store cannot answer the query
+     * @throws UnsupportedQueryException if the store cannot answer the query, or its cursor was
+     *                                   altered or made for another query
+     * @throws StoreException if the store answered out of the query's order, so that paging would
+     *                        repeat or skip entities (a guard; never expected)
      */
     Page<T> find(Query query);
 

@@ -10,7 +10,8 @@ import java.lang.annotation.Target;
  * Optimistic locking. The field ({@code long}, {@code Long}, {@code int} or {@code Integer}) holds the
  * version of the stored entity: {@code null} or {@code 0} means new. Each save increments it (a new
  * entity is stored with version 1). A save or delete whose version differs from the stored one
- * raises {@link io.polystore.OptimisticLockException} and writes nothing.
+ * raises {@link io.polystore.OptimisticLockException} and writes nothing. A negative version is
+ * refused with {@link IllegalArgumentException} on every store, before anything is written.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
