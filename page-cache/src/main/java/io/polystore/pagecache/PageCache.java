@@ -81,6 +81,13 @@ public final class PageCache implements AutoCloseable {
     /** pages sent to Redis whose write has not finished */
     final java.util.concurrent.atomic.AtomicInteger pendingWrites = new java.util.concurrent.atomic.AtomicInteger();
     final RequestHandler handler;
+    final Invalidation invalidation;
+    /** small background work off request and Redis threads (releasing a lock once a write finished) */
+    final java.util.concurrent.ScheduledExecutorService background = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "page-cache-background");
+        t.setDaemon(true);
+        return t;
+    });
 
     private PageCache(Builder b) {
         this.hosts = List.copyOf(b.hosts);
@@ -121,11 +128,15 @@ public final class PageCache implements AutoCloseable {
         this.redisConnectTimeout = b.redisConnectTimeout;
         this.breaker = new CircuitBreaker(b.breakerThreshold, b.breakerOpen.toMillis(), System::currentTimeMillis,
                 () -> {
-                    // purges may have been missed while Redis was away: what this node holds may be stale
-                    LOG.info("page cache: Redis is back; clearing this node's local tier");
-                    local.clear();
+                    // with the invalidation bound, the memory tier was not served while heartbeats failed, and a
+                    // lost subscription clears it when it is back; without the bound, purges may have been missed
+                    if (b.invalidationBound.isZero()) {
+                        LOG.info("page cache: Redis is back; clearing this node's local tier");
+                        local.clear();
+                    }
                 });
         this.handler = new RequestHandler(this);
+        this.invalidation = new Invalidation(this, b.invalidationBound.toMillis(), b.purgeTimeout.toMillis());
         if (redisUri != null) {
             try {
                 LettuceTier.check(redisUri);
@@ -184,6 +195,7 @@ public final class PageCache implements AutoCloseable {
             tier = SharedTiers.connect(redisClient, redisUri, redisTimeout, redisConnectTimeout);
             tier.subscribe(channel(), this::onMessage, () -> {
                 LOG.info("page cache: invalidation channel reconnected; clearing this node's local tier");
+                invalidation.distrust();
                 local.clear();
             });
             // pages this node kept while Redis was unreachable missed any purges made meanwhile
@@ -191,6 +203,8 @@ public final class PageCache implements AutoCloseable {
             shared = tier;
             if (closed) {
                 tier.close();
+            } else {
+                invalidation.renewLease(1000);
             }
             return true;
         } catch (RuntimeException e) {
@@ -201,6 +215,11 @@ public final class PageCache implements AutoCloseable {
                     + "); serving from this node's memory and retrying every 2 s");
             return false;
         }
+    }
+
+    /** @return whether a shared tier is configured (connected or not) */
+    boolean sharedConfigured() {
+        return redisUri != null;
     }
 
     /** @return whether the shared tier is connected */
@@ -214,63 +233,103 @@ public final class PageCache implements AutoCloseable {
     }
 
     // ---- purges ----------------------------------------------------------------------------------
+    /*
+     * A purge clears this node's memory at once and hands the Redis side (delete, then publish to
+     * the other nodes) to Invalidation, which retries it until Redis accepts it. The synchronous
+     * methods wait up to purge-timeout and report whether it was delivered; the async ones return
+     * at once. See Invalidation for the bound on how long another node may still serve the page.
+     */
 
     /**
-     * Purges every variant of one URL from both tiers on every node.
+     * Purges every variant of one URL from both tiers on every node, waiting up to
+     * {@code purge-timeout} for Redis to accept it.
      *
      * @param url an absolute URL ({@code https://example.com/path?query}); normalised as cache keys are
+     * @return whether the purge reached Redis (and so every node); if not, it is still retried
+     * @throws IllegalArgumentException if the URL is not absolute
      */
-    public void purgeUrl(String url) {
+    public PurgeResult purgeUrl(String url) {
         String key = normaliseAbsolute(url, false);
-        purgeKeyLocally(key);
-        sharedCall(() -> shared.delete(List.of(redisKey(key))));
-        publish("u", key);
-        listener.purge("url", key);
-        for (PurgeListener l : purgeListeners) {
-            notify(() -> l.purgedUrl(key));
-        }
+        return invalidation.await(purgeUrlKey(key), "url", key);
     }
 
     /**
-     * Purges every URL that starts with a prefix, on every node.
+     * Like {@link #purgeUrl} without waiting.
      *
-     * @param urlPrefix an absolute URL prefix ({@code https://example.com/blog/})
+     * @param url an absolute URL
+     * @return completes once Redis accepted the purge, or with {@code delivered=false} if this cache closes first
      */
-    public void purgePrefix(String urlPrefix) {
-        String prefix = normaliseAbsolute(urlPrefix, true);
-        local.removeKeys(k -> k.startsWith(prefix));
-        handler.forgetFlights(k -> k.startsWith(prefix));
-        sharedCall(() -> shared.delete(shared.scan(globEscape(namespace + ":p:" + prefix) + "*")));
-        publish("p", prefix);
-        listener.purge("prefix", prefix);
-        for (PurgeListener l : purgeListeners) {
-            notify(() -> l.purgedPrefix(prefix));
-        }
+    public java.util.concurrent.CompletableFuture<PurgeResult> purgeUrlAsync(String url) {
+        return purgeUrlKey(normaliseAbsolute(url, false));
     }
 
-    /** Purges every page whose response named the tag (in {@code Surrogate-Key} or {@code Cache-Tag}). */
-    public void purgeTag(String tag) {
+    private java.util.concurrent.CompletableFuture<PurgeResult> purgeUrlKey(String key) {
+        purgeKeyLocally(key);
+        notifyListeners("url", key, l -> l.purgedUrl(key));
+        return invalidation.submit("url", key, tier -> {
+            tier.delete(List.of(redisKey(key)));
+            tier.publish(channel(), nodeId + " u " + key);
+        });
+    }
+
+    /**
+     * Purges every URL that starts with a prefix, on every node, waiting up to {@code purge-timeout}.
+     *
+     * @param urlPrefix an absolute URL prefix ({@code https://example.com/blog/})
+     * @return whether the purge reached Redis; if not, it is still retried
+     */
+    public PurgeResult purgePrefix(String urlPrefix) {
+        String prefix = normaliseAbsolute(urlPrefix, true);
+        return invalidation.await(purgePrefixNormalised(prefix), "prefix", prefix);
+    }
+
+    private java.util.concurrent.CompletableFuture<PurgeResult> purgePrefixNormalised(String prefix) {
+        local.removeKeys(k -> k.startsWith(prefix));
+        handler.forgetFlights(k -> k.startsWith(prefix));
+        notifyListeners("prefix", prefix, l -> l.purgedPrefix(prefix));
+        return invalidation.submit("prefix", prefix, tier -> {
+            tier.delete(tier.scan(globEscape(namespace + ":p:" + prefix) + "*"));
+            tier.publish(channel(), nodeId + " p " + prefix);
+        });
+    }
+
+    /**
+     * Purges every page whose response named the tag (in {@code Surrogate-Key} or {@code Cache-Tag}),
+     * waiting up to {@code purge-timeout}.
+     *
+     * @param tag a tag
+     * @return whether the purge reached Redis; if not, it is still retried
+     */
+    public PurgeResult purgeTag(String tag) {
         Objects.requireNonNull(tag, "tag");
         local.removeTagged(tag);
         handler.forgetFlights(k -> true);
-        sharedCall(() -> shared.delete(shared.takeTag(namespace + ":t:" + tag)));
-        publish("t", tag);
-        listener.purge("tag", tag);
-        for (PurgeListener l : purgeListeners) {
-            notify(() -> l.purgedTag(tag));
-        }
+        notifyListeners("tag", tag, l -> l.purgedTag(tag));
+        return invalidation.await(invalidation.submit("tag", tag, tier -> {
+            tier.delete(tier.takeTag(namespace + ":t:" + tag));
+            tier.publish(channel(), nodeId + " t " + tag);
+        }), "tag", tag);
     }
 
-    /** Purges every page of this cache's namespace, on every node (tag sets and locks expire by themselves). */
-    public void purgeAll() {
+    /**
+     * Purges every page of this cache's namespace, on every node (tag sets and locks expire by
+     * themselves), waiting up to {@code purge-timeout}.
+     *
+     * @return whether the purge reached Redis; if not, it is still retried
+     */
+    public PurgeResult purgeAll() {
         local.clear();
         handler.forgetFlights(k -> true);
-        sharedCall(() -> shared.delete(shared.scan(globEscape(namespace + ":p:") + "*")));
-        publish("a", "");
-        listener.purge("all", "");
-        for (PurgeListener l : purgeListeners) {
-            notify(() -> l.purgedAll());
-        }
+        notifyListeners("all", "", PurgeListener::purgedAll);
+        return invalidation.await(invalidation.submit("all", "", tier -> {
+            tier.delete(tier.scan(globEscape(namespace + ":p:") + "*"));
+            tier.publish(channel(), nodeId + " a -");
+        }), "all", "");
+    }
+
+    /** @return purges made on this node that Redis has not accepted yet (they are being retried) */
+    public int pendingPurges() {
+        return invalidation.pending();
     }
 
     /** Adds a purge listener (for forwarding purges to a CDN). */
@@ -283,27 +342,26 @@ public final class PageCache implements AutoCloseable {
         handler.forgetFlights(k -> k.equals(key));
     }
 
-    private void notify(Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "page cache: purge listener failed", e);
-        }
-    }
-
-    private void publish(String kind, String payload) {
-        if (shared != null) {
-            sharedCall(() -> shared.publish(channel(), nodeId + " " + kind + " " + payload));
+    private void notifyListeners(String kind, String target, java.util.function.Consumer<PurgeListener> call) {
+        listener.purge(kind, target);
+        for (PurgeListener l : purgeListeners) {
+            try {
+                call.accept(l);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "page cache: purge listener failed", e);
+            }
         }
     }
 
     private void onMessage(String message) {
-        String[] parts = message.split(" ", 3);
-        if (parts.length < 3 || parts[0].equals(nodeId)) {
-            return;
-        }
-        String payload = parts[2];
-        switch (parts[1]) {
+        invalidation.onMessage(message, this::applyRemote);
+    }
+
+    /** Applies a purge another node made: {@code "<kind> <payload>"}. */
+    private void applyRemote(String purge) {
+        String kind = purge.substring(0, purge.indexOf(' '));
+        String payload = purge.substring(purge.indexOf(' ') + 1);
+        switch (kind) {
             case "u" -> purgeKeyLocally(payload);
             case "p" -> {
                 local.removeKeys(k -> k.startsWith(payload));
@@ -317,7 +375,7 @@ public final class PageCache implements AutoCloseable {
                 local.clear();
                 handler.forgetFlights(k -> true);
             }
-            default -> LOG.fine(() -> "page cache: unknown invalidation message " + parts[1]);
+            default -> LOG.fine(() -> "page cache: unknown invalidation message " + kind);
         }
     }
 
@@ -484,6 +542,13 @@ public final class PageCache implements AutoCloseable {
     public void close() {
         closed = true;
         awaitSharedWrites(Duration.ofSeconds(2));
+        invalidation.close();
+        background.shutdown();
+        try {
+            background.awaitTermination(1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         SharedTier tier = shared;
         if (tier != null) {
             tier.close();
@@ -513,6 +578,8 @@ public final class PageCache implements AutoCloseable {
         private Duration staleIfError = Duration.ZERO;
         private boolean heuristics;
         private Duration coalesceTimeout = Duration.ofSeconds(10);
+        private Duration invalidationBound = Duration.ofSeconds(1);
+        private Duration purgeTimeout = Duration.ofSeconds(2);
         private boolean clusterLock;
         private Duration lockTtl = Duration.ofSeconds(10);
         private boolean honourRequestNoCache;
@@ -667,6 +734,27 @@ public final class PageCache implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The most time a node may serve a page from its memory after a purge of it reached Redis,
+         * even when its subscription is lost, its circuit breaker is open or Redis is slow: a node
+         * serves its memory tier only while it hears its own heartbeats on the purge channel (see
+         * docs/PAGE-CACHE.md). Default 1 s; {@link Duration#ZERO} turns the bound off (memory is
+         * served until a purge message arrives, however late).
+         */
+        public Builder invalidationBound(Duration bound) {
+            this.invalidationBound = notNegative(bound, "invalidation-bound");
+            return this;
+        }
+
+        /**
+         * How long {@link PageCache#purgeUrl} and the other synchronous purges wait for Redis to
+         * accept a purge before answering that it is still pending. Default 2 s.
+         */
+        public Builder purgeTimeout(Duration timeout) {
+            this.purgeTimeout = notNegative(timeout, "purge-timeout");
+            return this;
+        }
+
         /** How long the cluster render lock is held at most. Default 10 s. */
         public Builder lockTtl(Duration ttl) {
             this.lockTtl = positive(ttl, "lock-ttl");
@@ -810,12 +898,15 @@ public final class PageCache implements AutoCloseable {
                 case "invalidate-on-unsafe" -> invalidateOnUnsafe(bool(value));
                 case "breaker-failures" -> breakerThreshold = (int) positiveLong(value);
                 case "breaker-open" -> breakerOpen = positive(Durations.parse(value), key);
+                case "invalidation-bound" -> invalidationBound(Durations.parse(value));
+                case "purge-timeout" -> purgeTimeout(Durations.parse(value));
                 default -> throw new IllegalArgumentException("unknown setting; known: hosts, ignore-query, routes, "
                         + "max-body, local-max-bytes, redis, redis-client, redis-timeout, redis-connect-timeout, namespace, "
                         + "session-cookies, status-headers, strip-tags, tag-headers, stale-while-revalidate, "
                         + "stale-if-error, heuristics, coalesce-timeout, cluster-lock, lock-ttl, "
                         + "honour-request-no-cache, purge-path, purge-token, purge-allow, forward-surrogate-control, "
-                        + "honour-cdn-cache-control, invalidate-on-unsafe, breaker-failures, breaker-open");
+                        + "honour-cdn-cache-control, invalidate-on-unsafe, breaker-failures, breaker-open, "
+                        + "invalidation-bound, purge-timeout");
             }
         }
 

@@ -64,6 +64,8 @@ final class RequestHandler {
         volatile boolean locked;
         /** set when the render served a stale page instead (stale-if-error) */
         volatile boolean servedStale;
+        /** completes when the rendered page's write to Redis finished (null: nothing was written) */
+        volatile CompletableFuture<Void> written;
     }
 
     RequestHandler(PageCache c) {
@@ -119,6 +121,12 @@ final class RequestHandler {
             if (entry != null) {
                 page = entry.variants().get(variantId(entry.vary(), req));
                 tier = Outcome.HIT_L1;
+                // the memory tier only while this node is sure it heard every purge, or for a page whose
+                // request began less than the invalidation bound ago (see Invalidation)
+                if (page != null && !c.invalidation.localTrusted() && !c.invalidation.recent(page.storedAt(), now)) {
+                    page = confirmedByRedis(key, req, page, now);
+                    tier = page == null ? null : Outcome.HIT_L2;
+                }
             }
             if (c.shared != null && (page == null || !page.isFresh(now))) {
                 // nothing here, or only a stale copy: another node may have refreshed it already
@@ -168,7 +176,7 @@ final class RequestHandler {
         Page result = null;
         Flight mine = authorized ? null : new Flight();
         Flight leader = mine == null ? null : flights.putIfAbsent(key, mine);
-        if (leader != null) {
+        while (leader != null) {
             Page shared = await(leader);
             if (shared != null && variantId(shared.vary(), req).equals(leader.variant)) {
                 c.stats.misses.increment();
@@ -176,9 +184,33 @@ final class RequestHandler {
                 c.listener.request(Outcome.MISS, "collapsed", bytes, System.nanoTime() - t0);
                 return;
             }
-            mine = null;
+            if (leader.done.isDone()) {
+                // the leader's answer was not storable (or another variant): every request renders its own
+                mine = null;
+                break;
+            }
+            // the leader is still at it after the coalesce timeout (waiting for another node, or a slow origin):
+            // one waiter takes over, the others wait for it, rather than all of them rendering at once
+            flights.remove(key, leader);
+            mine = new Flight();
+            leader = flights.putIfAbsent(key, mine);
         }
         try {
+            if (mine != null && leader == null && !forceRender) {
+                // the previous render of this key may have finished between this request's lookup and its taking
+                // the flight: its page is in memory now, and rendering again would be a second render
+                long t = System.currentTimeMillis();
+                LocalTier.Entry entry = c.local.get(key);
+                Page done = entry == null ? null : entry.variants().get(variantId(entry.vary(), req));
+                if (done != null && done.isFresh(t) && (c.invalidation.localTrusted() || c.invalidation.recent(done.storedAt(), t))) {
+                    result = done;
+                    mine.variant = variantId(done.vary(), req);
+                    c.stats.hitsL1.increment();
+                    long bytes = serve(done, req, res, Outcome.HIT_L1, null, t);
+                    c.listener.request(Outcome.HIT_L1, null, bytes, System.nanoTime() - t0);
+                    return;
+                }
+            }
             if (mine != null && c.clusterLock && c.shared != null) {
                 Page fromPeer = renderedElsewhere(key, req, mine);
                 if (fromPeer != null) {
@@ -202,8 +234,16 @@ final class RequestHandler {
                 flights.remove(key, mine);
                 mine.done.complete(result);
                 if (mine.locked) {
+                    // the lock is released only once the page is in Redis: a node that then takes the
+                    // free lock finds the page instead of rendering it again
                     String owner = c.nodeId + ":" + Thread.currentThread().getId();
-                    c.sharedCall(() -> c.shared.unlock(c.namespace + ":l:" + key, owner));
+                    String lockKey = c.namespace + ":l:" + key;
+                    CompletableFuture<Void> written = mine.written;
+                    if (written == null || written.isDone()) {
+                        c.sharedCall(() -> c.shared.unlock(lockKey, owner));
+                    } else {
+                        written.whenCompleteAsync((r, e) -> c.sharedCall(() -> c.shared.unlock(lockKey, owner)), c.background);
+                    }
                 }
             }
         }
@@ -221,48 +261,111 @@ final class RequestHandler {
     }
 
     /**
-     * Takes the cluster render lock; if another node holds it, waits (bounded) for that node's page
-     * to reach Redis.
+     * Takes the cluster render lock; if another node holds it, waits for that node's page to reach
+     * Redis. The holder releases the lock only after its page is written, so a waiter that finds
+     * the lock free either finds the page or renders because there is none to find: the holder's
+     * response was not storable, or the holder died and its lease ({@code lock-ttl}) ran out. A
+     * slow or failed Redis call while waiting is retried; the waiter renders on its own only when
+     * the coalesce timeout has passed.
      *
      * @return the page another node rendered, or null when this node should render
      */
     private Page renderedElsewhere(String key, HttpServletRequest req, Flight mine) {
         String lockKey = c.namespace + ":l:" + key;
         String owner = c.nodeId + ":" + Thread.currentThread().getId();
+        SharedTier first = c.shared;
         boolean[] locked = {false};
-        if (!c.sharedCall(() -> locked[0] = c.shared.tryLock(lockKey, owner, c.lockTtlMillis))) {
-            return null;
-        }
-        if (locked[0]) {
-            mine.locked = true;
-            // the node that held the lock may have finished between this node's lookup and now
-            long now = System.currentTimeMillis();
-            Page p = sharedLookup(key, req, now);
-            if (p != null && p.isFresh(now)) {
-                mine.variant = variantId(p.vary(), req);
-                return p;
-            }
+        try {
+            // directly, not through the circuit breaker: on a busy machine the breaker opens on slow calls, and
+            // skipping the lock then renders the page on every node; one attempt bounds the cost when Redis is down
+            locked[0] = first.tryLock(lockKey, owner, c.lockTtlMillis);
+        } catch (RuntimeException e) {
+            c.sharedFailure(e);
             return null;
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(c.coalesceTimeoutMillis);
-        while (System.nanoTime() < deadline) {
+        long pause = 5;
+        while (true) {
+            if (locked[0]) {
+                mine.locked = true;
+                // the node that held the lock may have finished between this node's lookup and now
+                long now = System.currentTimeMillis();
+                try {
+                    Page p = lookupDirect(c.shared, key, req, now);
+                    if (p != null && p.isFresh(now)) {
+                        mine.variant = variantId(p.vary(), req);
+                        return p;
+                    }
+                } catch (RuntimeException e) {
+                    c.sharedFailure(e);
+                }
+                return null;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                return null;
+            }
             try {
-                Thread.sleep(20);
+                Thread.sleep(pause);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return null;
             }
-            long now = System.currentTimeMillis();
-            Page p = sharedLookup(key, req, now);
-            if (p != null && p.isFresh(now)) {
-                mine.variant = variantId(p.vary(), req);
-                return p;
-            }
-            if (c.sharedTierSuspended()) {
-                return null;
+            pause = Math.min(50, pause * 2);
+            SharedTier tier = c.shared;
+            try {
+                long now = System.currentTimeMillis();
+                Page p = lookupDirect(tier, key, req, now);
+                if (p != null && p.isFresh(now)) {
+                    mine.variant = variantId(p.vary(), req);
+                    return p;
+                }
+                locked[0] = tier.tryLock(lockKey, owner, c.lockTtlMillis);
+            } catch (RuntimeException e) {
+                // a slow or failed call while waiting is not a reason to render: try again until the deadline
+                c.stats.sharedFailures.increment();
             }
         }
-        return null;
+    }
+
+    /**
+     * A page in memory that the node may not serve on its own (its lease lapsed): Redis has the
+     * last word. A purge deleted the page there, so finding it (or a newer one) there proves it was
+     * not purged; not finding it, or not reaching Redis, means render.
+     */
+    private Page confirmedByRedis(String key, HttpServletRequest req, Page inMemory, long now) {
+        SharedTier tier = c.shared;
+        if (tier == null) {
+            return null;
+        }
+        try {
+            Page p = lookupDirect(tier, key, req, now);
+            return p != null && p.storedAt() >= inMemory.storedAt() ? p : null;
+        } catch (RuntimeException e) {
+            c.stats.sharedFailures.increment();
+            return null;
+        }
+    }
+
+    /** A Redis lookup outside the circuit breaker (its failures are the caller's to handle). */
+    private Page lookupDirect(SharedTier tier, String key, HttpServletRequest req, long now) {
+        String rkey = c.redisKey(key);
+        byte[][] r = tier.lookup(rkey);
+        if (r[0] == null) {
+            return null;
+        }
+        String vary = new String(r[0], StandardCharsets.UTF_8);
+        byte[] data = r[1];
+        String variant = SharedTier.NO_VARIANT;
+        if (!vary.isEmpty()) {
+            variant = variantId(vary, req);
+            data = tier.variant(rkey, variant);
+        }
+        Page p = Page.decode(data);
+        if (p == null || !p.url().equals(key) || p.retainMillis(now) <= 0) {
+            return null;
+        }
+        c.local.put(key, variant, p);
+        return p;
     }
 
     private Page sharedLookup(String key, HttpServletRequest req, long now) {
@@ -363,18 +466,11 @@ final class RequestHandler {
                     tagKeys.add(c.namespace + ":t:" + tag);
                 }
                 c.pendingWrites.incrementAndGet();
-                try {
-                    c.shared.store(c.redisKey(key), page.vary(), variant, page.encode(), page.retainMillis(now), tagKeys,
-                            writeFailure -> {
-                                if (writeFailure != null) {
-                                    c.sharedFailure(writeFailure);
-                                }
-                                c.pendingWrites.decrementAndGet();
-                            });
-                } catch (RuntimeException e) {
-                    c.pendingWrites.decrementAndGet();
-                    c.sharedFailure(e);
+                CompletableFuture<Void> written = new CompletableFuture<>();
+                if (flight != null) {
+                    flight.written = written;
                 }
+                writeShared(key, variant, page, tagKeys, now, flight, written, 1, System.nanoTime());
             }
             c.local.put(key, variant, page);
         }
@@ -386,6 +482,45 @@ final class RequestHandler {
             }
         }
         return page;
+    }
+
+    /**
+     * Writes a page to Redis. A write that fails (a command timeout on a busy machine) is retried
+     * with backoff: for up to half the lock lease while the render holds the cluster lock (the
+     * lock is released only after the write, and a node that took it over would find no page and
+     * render again), else for up to a second.
+     */
+    private void writeShared(String key, String variant, Page page, List<String> tagKeys, long now, Flight flight,
+                             CompletableFuture<Void> written, int attempt, long firstNanos) {
+        java.util.function.Consumer<Throwable> onDone = failure -> {
+            if (failure == null) {
+                c.pendingWrites.decrementAndGet();
+                written.complete(null);
+                return;
+            }
+            c.sharedFailure(failure);
+            long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - firstNanos);
+            // with the cluster lock, for up to half its lease; without, a few times (the page is in memory too)
+            long budget = flight != null && flight.locked ? c.lockTtlMillis / 2 : 1000;
+            boolean retry = (flight == null || !flight.purged) && c.shared != null
+                    && elapsedMillis + (10L << Math.min(attempt, 6)) < budget;
+            if (retry) {
+                try {
+                    c.background.schedule(() -> writeShared(key, variant, page, tagKeys, now, flight, written, attempt + 1, firstNanos),
+                            10L << Math.min(attempt, 6), TimeUnit.MILLISECONDS);
+                    return;
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    // the cache is closing: give up
+                }
+            }
+            c.pendingWrites.decrementAndGet();
+            written.complete(null);
+        };
+        try {
+            c.shared.store(c.redisKey(key), page.vary(), variant, page.encode(), page.retainMillis(now), tagKeys, onDone);
+        } catch (RuntimeException e) {
+            onDone.accept(e);
+        }
     }
 
     private static void rethrow(Throwable failure) throws IOException, ServletException {
@@ -769,7 +904,7 @@ final class RequestHandler {
 
     private void purgeQuietly(String url) {
         try {
-            c.purgeUrl(url);
+            c.purgeUrlAsync(url); // never delays the response; retried until Redis accepts it
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "page cache: could not purge " + url, e);
         }
@@ -805,25 +940,56 @@ final class RequestHandler {
             answer(res, 400, "{\"error\":\"name what to purge: url=, prefix=, tag= or all=true\"}");
             return;
         }
+        List<PurgeResult> results = new ArrayList<>();
         try {
             for (String u : urls) {
-                c.purgeUrl(u);
+                results.add(c.purgeUrl(u));
             }
             for (String p : prefixes) {
-                c.purgePrefix(p);
+                results.add(c.purgePrefix(p));
             }
             for (String t : tags) {
-                c.purgeTag(t);
+                results.add(c.purgeTag(t));
             }
             if (all) {
-                c.purgeAll();
+                results.add(c.purgeAll());
             }
         } catch (IllegalArgumentException e) {
-            answer(res, 400, "{\"error\":\"" + e.getMessage().replace("\\", "\\\\").replace("\"", "\\\"") + "\"}");
+            answer(res, 400, "{\"error\":" + jsonString(e.getMessage()) + "}");
             return;
         }
-        answer(res, 200, "{\"purged\":{\"urls\":" + urls.length + ",\"prefixes\":" + prefixes.length + ",\"tags\":"
-                + tags.length + ",\"all\":" + all + "}}");
+        long pending = results.stream().filter(r -> !r.delivered()).count();
+        String counts = "{\"urls\":" + urls.length + ",\"prefixes\":" + prefixes.length + ",\"tags\":" + tags.length
+                + ",\"all\":" + all + "}";
+        if (pending > 0) {
+            // this node's memory is purged and the purge is being retried, but the other nodes may
+            // still serve the pages: the caller must know (and may retry, or alarm)
+            String why = results.stream().filter(r -> !r.delivered()).map(PurgeResult::failure)
+                    .filter(java.util.Objects::nonNull).findFirst().orElse("not delivered in time");
+            res.setHeader("Retry-After", "1");
+            answer(res, 503, "{\"error\":\"the shared tier did not accept the purge yet; it is being retried\",\"pending\":"
+                    + pending + ",\"cause\":" + jsonString(why) + ",\"requested\":" + counts + "}");
+            return;
+        }
+        answer(res, 200, "{\"purged\":" + counts + "}");
+    }
+
+    private static String jsonString(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (char ch : String.valueOf(s).toCharArray()) {
+            switch (ch) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                default -> {
+                    if (ch < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) ch));
+                    } else {
+                        sb.append(ch);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
     }
 
     private static String[] values(HttpServletRequest req, String name) {

@@ -20,6 +20,8 @@ public final class NodeMain {
         Origin origin = TwoNodesIT.origin();
         TwoNodesIT.self = origin;
         try (WebApp app = WebApp.start(cache, false, origin, 0)) {
+            // on a busy machine the first connection can outlast the connect timeout; the cache retries
+            PageCacheIT.waitUntil(cache::sharedTierConnected);
             System.out.println("READY " + app.port());
             System.out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

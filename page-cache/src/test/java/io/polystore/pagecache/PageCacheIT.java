@@ -640,7 +640,8 @@ class PageCacheIT {
             Origin.cacheable(60).answer(req, res, call);
         });
         List<HttpResponse<byte[]>> all = concurrently(200, () -> get(app.url(p)));
-        assertThat(app.origin.calls(p)).isEqualTo(1);
+        assertThat(app.origin.calls(p)).as("renders; answers: " + all.stream().collect(java.util.stream.Collectors.groupingBy(
+                r -> r.headers().firstValue("Cache-Status").orElse("-"), java.util.stream.Collectors.counting()))).isEqualTo(1);
         assertThat(all).allSatisfy(r -> {
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(body(r)).contains("#1");
@@ -712,10 +713,10 @@ class PageCacheIT {
     }
 
     static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); // liveness, not a latency claim
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 5 s");
+                throw new AssertionError("condition not met within 30 s");
             }
             Thread.sleep(20);
         }
