@@ -1266,4 +1266,31 @@ public abstract class RepositoryConformanceSuite {
         }
         assertThat(idsOf(repo.find(q.after(Cursor.decode(real.encode()))).content())).containsExactly("c2");
     }
+
+    /**
+     * Issue 12, item 8 (seen once on MariaDB documents, never reproduced): after deleting a table's
+     * rows and saving new ones, a disjunction sorted descending with limit 1 returned an empty second
+     * page. The same sequence, on every back end, with each page checked against the unpaged answer.
+     */
+    @Test
+    void aDisjunctionSortedDescendingPagesToTheEndAfterTheTableWasEmptied() {
+        Repository<Ledger, String> repo = repo(Ledger.class);
+        List<Ledger> first = new ArrayList<>();
+        for (int i = 0; i < 140; i++) {
+            first.add(new Ledger("old" + i, "n" + i, null, (long) (i % 7 - 3), i % 2 == 0, null, null, null, 0));
+        }
+        repo.saveAll(first);
+        assertThat(repo.deleteAll()).isEqualTo(140);
+        repo.saveAll(List.of(
+                new Ledger("a", null, null, -3L, false, null, null, null, 0),
+                new Ledger("b", null, null, 5L, true, null, null, null, 0),
+                new Ledger("c", null, null, null, true, null, null, null, 0),
+                new Ledger("d", null, null, -3L, null, null, null, null, 0),
+                new Ledger("e", null, null, 2L, false, null, null, null, 0)));
+        Query q = Query.where(or(in("score", List.of(-3L)), eq("flag", true))).orderBy(Sort.desc("score"));
+        List<String> unpaged = idsOf(repo.find(q).content());
+        assertThat(unpaged).containsExactly("b", "a", "d", "c");
+        assertThat(pagedIds(repo, q, 1)).isEqualTo(unpaged);
+        assertThat(pagedIds(repo, q, 2)).isEqualTo(unpaged);
+    }
 }
