@@ -3,9 +3,6 @@ package io.polystore.pagecache;
 import io.polystore.pagecache.internal.CaptureResponse;
 import io.polystore.pagecache.internal.Directives;
 
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -83,9 +80,9 @@ final class Freshness {
         } else if (cc.seconds("max-age") >= 0) {
             fresh = cc.seconds("max-age") * 1000;
         } else if (r.getHeader("Expires") != null) {
-            long expires = parseDate(r.getHeader("Expires"));
-            long date = r.getHeader("Date") != null ? parseDate(r.getHeader("Date")) : now;
-            // an invalid Expires means already expired (RFC 9111 §5.3)
+            // an invalid Expires (not an HTTP date, or several header lines) means already expired (RFC 9111 §5.3)
+            long expires = r.getHeaders("Expires").size() == 1 ? HttpDates.parse(r.getHeader("Expires"), now) : -1;
+            long date = r.getHeader("Date") != null ? HttpDates.parse(r.getHeader("Date"), now) : now;
             fresh = expires < 0 ? 0 : expires - (date < 0 ? now : date);
         } else {
             explicit = false;
@@ -130,20 +127,8 @@ final class Freshness {
         return new Decision(null, fresh, swr, sie, age);
     }
 
-    /** @return epoch ms of an HTTP date (IMF-fixdate, RFC 850 or asctime is accepted as RFC 1123), or -1 */
+    /** @return epoch ms of an HTTP date in one of the three forms RFC 9110 §5.6.7 allows, or -1 */
     static long parseDate(String value) {
-        if (value == null) {
-            return -1;
-        }
-        try {
-            return ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-        } catch (RuntimeException e) {
-            try {
-                return ZonedDateTime.parse(value.trim(),
-                        DateTimeFormatter.ofPattern("EEEE, dd-MMM-yy HH:mm:ss zzz", Locale.US)).toInstant().toEpochMilli();
-            } catch (RuntimeException e2) {
-                return -1;
-            }
-        }
+        return HttpDates.parse(value, System.currentTimeMillis());
     }
 }

@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.LinkedHashMap;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -98,6 +100,7 @@ class PageCacheIT {
     void anotherNodeIsServedFromRedisThenFromItsOwnMemory() {
         String p = path("/shared");
         get(app.url(p));
+        assertThat(app.cache.awaitSharedWrites(Duration.ofSeconds(30))).isTrue();
         HttpResponse<byte[]> l2 = peerGet(p);
         HttpResponse<byte[]> l1 = peerGet(p);
         assertThat(xcache(l2)).isEqualTo("HIT-L2");
@@ -143,6 +146,7 @@ class PageCacheIT {
         HttpResponse<byte[]> second = get(app.url(p + q));
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(xcache(second)).isEqualTo("HIT-L1");
+        assertThat(app.cache.awaitSharedWrites(Duration.ofSeconds(30))).isTrue();
         assertThat(xcache(peerGet(p + q))).isEqualTo("HIT-L2");
         app.cache.purgePrefix(app.url(p));
         // the peer's memory is cleared by a pub/sub message, which arrives a moment later
@@ -271,6 +275,7 @@ class PageCacheIT {
         get(app.url(p), "Accept-Language", "en");
         HttpResponse<byte[]> fr = get(app.url(p), "Accept-Language", "fr");
         HttpResponse<byte[]> en = get(app.url(p), "Accept-Language", "en");
+        assertThat(app.cache.awaitSharedWrites(Duration.ofSeconds(30))).isTrue(); // writes to Redis never delay a response
         HttpResponse<byte[]> frAgain = peerGet(p, "Accept-Language", "fr");
         assertThat(body(fr)).isEqualTo("lang=fr #2");
         assertThat(body(en)).isEqualTo("lang=en #1");
@@ -631,6 +636,36 @@ class PageCacheIT {
     }
 
     // ---- coalescing ------------------------------------------------------------------------------
+
+    @Test
+    void anExpiresThatIsNotOneStrictHttpDateMeansAlreadyExpired() throws Exception {
+        String inAnHour = java.time.format.DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US)
+                .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusHours(1));
+        java.time.ZonedDateTime later = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusHours(1);
+        String oneDigitHour = java.time.format.DateTimeFormatter.ofPattern("EEE, dd MMM yyyy H:mm:ss 'GMT'", java.util.Locale.US)
+                .format(later.withHour(7));
+        Map<String, List<String>> cases = new LinkedHashMap<>();
+        cases.put("/expires-valid", List.of(inAnHour));
+        cases.put("/expires-two-lines", List.of(inAnHour, inAnHour));
+        cases.put("/expires-one-digit-hour", List.of(oneDigitHour));
+        cases.put("/expires-zero", List.of("0"));
+        for (Map.Entry<String, List<String>> e : cases.entrySet()) {
+            String p = path(e.getKey());
+            app.origin.on(p, (req, res, call) -> {
+                for (String v : e.getValue()) {
+                    res.addHeader("Expires", v);
+                }
+                Origin.html(res, "page " + call);
+            });
+            get(app.url(p));
+            String second = xcache(get(app.url(p)));
+            if (e.getKey().equals("/expires-valid")) {
+                assertThat(second).as(e.getKey()).startsWith("HIT");
+            } else {
+                assertThat(second).as(e.getKey() + " " + e.getValue()).isEqualTo("MISS");
+            }
+        }
+    }
 
     @Test
     void twoHundredConcurrentRequestsForAColdUrlCauseOneRender() throws Exception {
