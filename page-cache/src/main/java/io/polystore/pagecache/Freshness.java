@@ -10,9 +10,14 @@ import java.util.Set;
  * store it or not (and why not), and for how long it is fresh and may be served stale.
  */
 final class Freshness {
-    /** Statuses a cache may store when the response gives explicit freshness. */
-    private static final Set<Integer> STORABLE = Set.of(200, 203, 204, 300, 301, 302, 303, 307, 308, 404, 405, 410,
-            414, 451, 501);
+    /**
+     * Whether a response with explicit freshness may be stored (RFC 9111 §3): any final status this
+     * cache understands, but not 206 (a part is not the page; ranges are answered from whole pages)
+     * nor 304 (not a page). Statuses outside 200-599 are not understood.
+     */
+    private static boolean storableWithExplicitFreshness(int status) {
+        return status >= 200 && status <= 599 && status != 206 && status != 304;
+    }
     /** Statuses that are heuristically cacheable (RFC 9110 §15.1). */
     private static final Set<Integer> HEURISTIC = Set.of(200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 451, 501);
 
@@ -103,7 +108,7 @@ final class Freshness {
         } else if (rule != null && rule.action() == RouteRule.Action.MAX_TTL && fresh > 0) {
             fresh = Math.min(fresh, rule.ttl().toMillis());
         }
-        if (!(explicit ? STORABLE : HEURISTIC).contains(status)) {
+        if (explicit ? !storableWithExplicitFreshness(status) : !HEURISTIC.contains(status)) {
             return Decision.no("status");
         }
         if (fresh < 0) {

@@ -263,11 +263,29 @@ public final class PageCache implements AutoCloseable {
         return purgeUrlKey(normaliseAbsolute(url, false));
     }
 
+    /**
+     * Invalidation after an unsafe request: like {@link #purgeUrl}, waiting for Redis only as long as
+     * one Redis command may take, so that this node's next request does not find the old page in
+     * Redis while a Redis outage never holds the response up; a purge not delivered by then is retried.
+     */
+    void invalidateUrl(String url) {
+        String key = normaliseAbsolute(url, false);
+        java.util.concurrent.CompletableFuture<PurgeResult> done = purgeUrlKey(key);
+        try {
+            done.get(Math.min(redisTimeout.toMillis() * 2, 1000), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            // still queued: delivered when Redis answers
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private java.util.concurrent.CompletableFuture<PurgeResult> purgeUrlKey(String key) {
         purgeKeyLocally(key);
         notifyListeners("url", key, l -> l.purgedUrl(key));
         return invalidation.submit("url", key, tier -> {
             tier.delete(List.of(redisKey(key)));
+            local.remove(key); // a request may have refilled memory from Redis before the delete
             tier.publish(channel(), nodeId + " u " + key);
         });
     }
@@ -289,6 +307,7 @@ public final class PageCache implements AutoCloseable {
         notifyListeners("prefix", prefix, l -> l.purgedPrefix(prefix));
         return invalidation.submit("prefix", prefix, tier -> {
             tier.delete(tier.scan(globEscape(namespace + ":p:" + prefix) + "*"));
+            local.removeKeys(k -> k.startsWith(prefix));
             tier.publish(channel(), nodeId + " p " + prefix);
         });
     }
@@ -307,6 +326,7 @@ public final class PageCache implements AutoCloseable {
         notifyListeners("tag", tag, l -> l.purgedTag(tag));
         return invalidation.await(invalidation.submit("tag", tag, tier -> {
             tier.delete(tier.takeTag(namespace + ":t:" + tag));
+            local.removeTagged(tag);
             tier.publish(channel(), nodeId + " t " + tag);
         }), "tag", tag);
     }
@@ -323,6 +343,7 @@ public final class PageCache implements AutoCloseable {
         notifyListeners("all", "", PurgeListener::purgedAll);
         return invalidation.await(invalidation.submit("all", "", tier -> {
             tier.delete(tier.scan(globEscape(namespace + ":p:") + "*"));
+            local.clear();
             tier.publish(channel(), nodeId + " a -");
         }), "all", "");
     }

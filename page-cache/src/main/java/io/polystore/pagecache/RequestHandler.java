@@ -68,6 +68,9 @@ final class RequestHandler {
         volatile CompletableFuture<Void> written;
     }
 
+    /** Methods known to be safe (RFC 9110 §9.2.1); GET and HEAD are handled before. */
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+
     RequestHandler(PageCache c) {
         this.c = c;
     }
@@ -91,8 +94,9 @@ final class RequestHandler {
         boolean get = method.equals("GET");
         if (!get && !method.equals("HEAD")) {
             bypass(req, res, chain, "method", t0);
-            if (c.invalidateOnUnsafe && (method.equals("POST") || method.equals("PUT") || method.equals("PATCH")
-                    || method.equals("DELETE"))) {
+            // RFC 9111 §4.4: any method not known to be safe (POST, PUT, PATCH, DELETE, and methods this cache
+            // does not know) invalidates; OPTIONS and TRACE are safe (RFC 9110 §9.2.1)
+            if (c.invalidateOnUnsafe && !SAFE_METHODS.contains(method)) {
                 invalidateAfterUnsafe(req, res);
             }
             return;
@@ -904,7 +908,7 @@ final class RequestHandler {
 
     private void purgeQuietly(String url) {
         try {
-            c.purgeUrlAsync(url); // never delays the response; retried until Redis accepts it
+            c.invalidateUrl(url); // waits at most two Redis timeouts; retried until Redis accepts it
         } catch (RuntimeException e) {
             LOG.log(Level.FINE, "page cache: could not purge " + url, e);
         }

@@ -44,6 +44,9 @@ class PageCacheIT {
         namespace = "test:pages:" + UUID.randomUUID();
         app = WebApp.start(builder(redis).build(), true);
         peer = WebApp.start(builder(redis).build(), false);
+        // a node that connects late clears its memory when it does; on a busy machine the first connection may
+        // outlast the connect timeout (the cache retries)
+        waitUntil(() -> app.cache.sharedTierConnected() && peer.cache.sharedTierConnected());
     }
 
     static PageCache.Builder builder(String redis) {
@@ -403,6 +406,8 @@ class PageCacheIT {
         assertThat(xcache(stale)).isEqualTo("STALE");
         assertThat(body(stale)).contains("#1");
         waitUntil(() -> app.origin.calls(p) == 2);
+        // the refresh stores its page after the origin answered: wait for its write, which follows the memory tier's
+        assertThat(app.cache.awaitSharedWrites(Duration.ofSeconds(30))).isTrue();
         HttpResponse<byte[]> fresh = get(app.url(p));
         assertThat(xcache(fresh)).isEqualTo("HIT-L1");
         assertThat(body(fresh)).contains("#2");
@@ -565,6 +570,43 @@ class PageCacheIT {
         assertThat(xcache(get(app.url(p)))).isEqualTo("MISS");
         assertThat(xcache(get(app.url(created)))).isEqualTo("MISS");
         waitUntil(() -> !xcache(peerGet(p)).startsWith("HIT-L1"));
+    }
+
+    @Test
+    void anUnknownMethodInvalidatesLikeAnUnsafeOneAndOptionsDoesNot() {
+        String p = path("/methods");
+        app.origin.on(p, (req, res, call) -> {
+            if (!req.getMethod().equals("GET")) {
+                res.setStatus(200);
+                return;
+            }
+            Origin.cacheable(60).answer(req, res, call);
+        });
+        get(app.url(p));
+        assertThat(xcache(get(app.url(p)))).isEqualTo("HIT-L1");
+        assertThat(send("OPTIONS", app.url(p)).statusCode()).isEqualTo(200);
+        assertThat(xcache(get(app.url(p)))).as("OPTIONS is safe").isEqualTo("HIT-L1");
+        assertThat(send("REPORT", app.url(p)).statusCode()).isEqualTo(200);
+        assertThat(xcache(get(app.url(p)))).as("a method the cache does not know is not known to be safe").isEqualTo("MISS");
+    }
+
+    @Test
+    void anyUnderstoodFinalStatusWithExplicitFreshnessIsStoredButNotAPartialOne() {
+        for (int status : List.of(404, 500, 418, 302, 206)) {
+            String p = path("/status-" + status);
+            app.origin.on(p, (req, res, call) -> {
+                res.setStatus(status);
+                res.setHeader("Cache-Control", "max-age=60");
+                if (status == 206) {
+                    res.setHeader("Content-Range", "bytes 0-3/10");
+                }
+                Origin.html(res, "status " + status + " #" + call);
+            });
+            get(app.url(p));
+            HttpResponse<byte[]> second = get(app.url(p));
+            assertThat(second.statusCode()).isEqualTo(status);
+            assertThat(xcache(second)).as("status " + status).isEqualTo(status == 206 ? "MISS" : "HIT-L1");
+        }
     }
 
     @Test
