@@ -281,7 +281,7 @@ public final class PageCache implements AutoCloseable {
     }
 
     private java.util.concurrent.CompletableFuture<PurgeResult> purgeUrlKey(String key) {
-        purgeKeyLocally(key);
+        purgeLocally("u", key);
         notifyListeners("url", key, l -> l.purgedUrl(key));
         return invalidation.submit("url", key, tier -> {
             tier.delete(List.of(redisKey(key)));
@@ -302,8 +302,7 @@ public final class PageCache implements AutoCloseable {
     }
 
     private java.util.concurrent.CompletableFuture<PurgeResult> purgePrefixNormalised(String prefix) {
-        local.removeKeys(k -> k.startsWith(prefix));
-        handler.forgetFlights(k -> k.startsWith(prefix));
+        purgeLocally("p", prefix);
         notifyListeners("prefix", prefix, l -> l.purgedPrefix(prefix));
         return invalidation.submit("prefix", prefix, tier -> {
             tier.delete(tier.scan(globEscape(namespace + ":p:" + prefix) + "*"));
@@ -321,8 +320,7 @@ public final class PageCache implements AutoCloseable {
      */
     public PurgeResult purgeTag(String tag) {
         Objects.requireNonNull(tag, "tag");
-        local.removeTagged(tag);
-        handler.forgetFlights(k -> true);
+        purgeLocally("t", tag);
         notifyListeners("tag", tag, l -> l.purgedTag(tag));
         return invalidation.await(invalidation.submit("tag", tag, tier -> {
             tier.delete(tier.takeTag(namespace + ":t:" + tag));
@@ -338,8 +336,7 @@ public final class PageCache implements AutoCloseable {
      * @return whether the purge reached Redis; if not, it is still retried
      */
     public PurgeResult purgeAll() {
-        local.clear();
-        handler.forgetFlights(k -> true);
+        purgeLocally("a", "");
         notifyListeners("all", "", PurgeListener::purgedAll);
         return invalidation.await(invalidation.submit("all", "", tier -> {
             tier.delete(tier.scan(globEscape(namespace + ":p:") + "*"));
@@ -358,10 +355,6 @@ public final class PageCache implements AutoCloseable {
         purgeListeners.add(Objects.requireNonNull(l));
     }
 
-    void purgeKeyLocally(String key) {
-        local.remove(key);
-        handler.forgetFlights(k -> k.equals(key));
-    }
 
     private void notifyListeners(String kind, String target, java.util.function.Consumer<PurgeListener> call) {
         listener.purge(kind, target);
@@ -380,10 +373,23 @@ public final class PageCache implements AutoCloseable {
 
     /** Applies a purge another node made: {@code "<kind> <payload>"}. */
     private void applyRemote(String purge) {
-        String kind = purge.substring(0, purge.indexOf(' '));
-        String payload = purge.substring(purge.indexOf(' ') + 1);
+        int space = purge.indexOf(' ');
+        purgeLocally(purge.substring(0, space), purge.substring(space + 1));
+    }
+
+    /**
+     * Purges this node's memory and marks the renders in progress that the purge concerns, so that
+     * what they render is not stored: for this node's own purges and for those heard from others.
+     *
+     * @param kind    {@code u} (URL key), {@code p} (prefix), {@code t} (tag) or {@code a} (all)
+     * @param payload the key, prefix or tag
+     */
+    private void purgeLocally(String kind, String payload) {
         switch (kind) {
-            case "u" -> purgeKeyLocally(payload);
+            case "u" -> {
+                local.remove(payload);
+                handler.forgetFlights(k -> k.equals(payload));
+            }
             case "p" -> {
                 local.removeKeys(k -> k.startsWith(payload));
                 handler.forgetFlights(k -> k.startsWith(payload));

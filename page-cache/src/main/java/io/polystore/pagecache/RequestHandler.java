@@ -372,29 +372,11 @@ final class RequestHandler {
         return p;
     }
 
+    /** A Redis lookup under the circuit breaker: null when the breaker is open or the call failed. */
     private Page sharedLookup(String key, HttpServletRequest req, long now) {
-        String rkey = c.redisKey(key);
         Page[] found = {null};
-        String[] variant = {SharedTier.NO_VARIANT};
-        c.sharedCall(() -> {
-            byte[][] r = c.shared.lookup(rkey);
-            if (r[0] == null) {
-                return;
-            }
-            String vary = new String(r[0], StandardCharsets.UTF_8);
-            byte[] data = r[1];
-            if (!vary.isEmpty()) {
-                variant[0] = variantId(vary, req);
-                data = c.shared.variant(rkey, variant[0]);
-            }
-            found[0] = Page.decode(data);
-        });
-        Page p = found[0];
-        if (p == null || !p.url().equals(key) || p.retainMillis(now) <= 0) {
-            return null;
-        }
-        c.local.put(key, variant[0], p);
-        return p;
+        c.sharedCall(() -> found[0] = lookupDirect(c.shared, key, req, now));
+        return found[0];
     }
 
     /**

@@ -97,26 +97,11 @@ class PurgeDeliveryIT {
     @ValueSource(strings = {"lettuce", "jedis"})
     void twoHundredPurgesUnderCpuLoadAreAllDeliveredWithinTheBound(String client) throws Exception {
         String namespace = "test:purge-load:" + UUID.randomUUID();
-        List<Thread> busy = new java.util.ArrayList<>();
-        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
-        for (int i = 0; i < 3; i++) {
-            Thread t = new Thread(() -> {
-                long x = 0;
-                while (running.get()) {
-                    x += System.nanoTime() % 7;
-                }
-                if (x == 42) {
-                    System.out.print("");
-                }
-            });
-            t.setDaemon(true);
-            t.start();
-            busy.add(t);
-        }
         int notDelivered = 0;
         int violations = 0;
         long maxMillis = 0;
-        try (RedisServer redis = ownRedis();
+        try (CpuLoad load = CpuLoad.start(3);
+             RedisServer redis = ownRedis();
              WebApp a = WebApp.start(node(redis, client, namespace), false, cacheableOrigin(), 0);
              WebApp b = WebApp.start(node(redis, client, namespace), false, cacheableOrigin(), 0)) {
             for (int i = 0; i < 200; i++) {
@@ -146,8 +131,6 @@ class PurgeDeliveryIT {
                     }
                 }
             }
-        } finally {
-            running.set(false);
         }
         System.out.println(client + ": 200 purges under load: " + notDelivered + " reported pending at first (then delivered), "
                 + "slowest to leave node b's memory " + maxMillis + " ms");

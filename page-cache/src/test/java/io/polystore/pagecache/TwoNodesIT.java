@@ -153,24 +153,9 @@ class TwoNodesIT {
 
     @Test
     void twentyColdPagesOnABusyMachineAreEachRenderedOncePerCluster() throws Exception {
-        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
-        List<Thread> busy = new ArrayList<>();
-        for (int i = 0; i < 3; i++) { // three CPU-bound threads beside the two nodes, as on a laptop during a build
-            Thread t = new Thread(() -> {
-                long x = 0;
-                while (running.get()) {
-                    x ^= System.nanoTime();
-                }
-                if (x == 1) {
-                    System.out.print("");
-                }
-            });
-            t.setDaemon(true);
-            t.start();
-            busy.add(t);
-        }
         List<String> twice = new ArrayList<>();
-        try {
+        // three CPU-bound threads beside the two nodes, as on a laptop during a build
+        try (CpuLoad load = CpuLoad.start(3)) {
             for (int i = 0; i < 20; i++) {
                 String p = "/cold-busy-" + i + "-" + UUID.randomUUID();
                 List<HttpResponse<byte[]>> all = PageCacheIT.concurrently(16, alternating(p));
@@ -181,8 +166,6 @@ class TwoNodesIT {
                 }
                 assertThat(all).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
             }
-        } finally {
-            running.set(false);
         }
         assertThat(twice).as("cold pages rendered more than once across the two nodes").isEmpty();
     }
