@@ -58,6 +58,7 @@ final class Invalidation implements AutoCloseable {
     }
 
     private final PageCache c;
+    private final String channel;
     private final long boundNanos;
     private final long purgeTimeoutMillis;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -74,18 +75,19 @@ final class Invalidation implements AutoCloseable {
 
     Invalidation(PageCache c, long boundMillis, long purgeTimeoutMillis) {
         this.c = c;
+        this.channel = c.settings.channel();
         this.boundNanos = TimeUnit.MILLISECONDS.toNanos(boundMillis);
         this.purgeTimeoutMillis = purgeTimeoutMillis;
         this.trustedUntil = System.nanoTime();
         this.lastSent = trustedUntil;
         this.heartbeatEveryNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(20, boundMillis / 4));
         if (c.sharedConfigured()) {
-            worker = new Thread(this::drain, "page-cache-purges-" + c.namespace);
+            worker = new Thread(this::drain, "page-cache-purges-" + c.settings.namespace());
             worker.setDaemon(true);
             worker.start();
             if (boundNanos > 0) {
                 heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "page-cache-heartbeat-" + c.namespace);
+                    Thread t = new Thread(r, "page-cache-heartbeat-" + c.settings.namespace());
                     t.setDaemon(true);
                     return t;
                 });
@@ -146,14 +148,14 @@ final class Invalidation implements AutoCloseable {
         // not through the circuit breaker: the heartbeat is the probe. On a busy machine a publish may time out
         // on the client and still reach Redis; its arrival, in order with the purges, is all that counts
         try {
-            tier.publish(c.channel(), c.nodeId + " h " + System.nanoTime());
+            tier.publish(channel, c.nodeId + " h " + System.nanoTime());
         } catch (RuntimeException e) {
             LOG.log(Level.FINEST, "page cache: heartbeat not sent", e);
         }
     }
 
-    /** Handles a message of the purge channel. */
-    void onMessage(String message, Consumer<String> apply) {
+    /** Handles a message of the purge channel: a heartbeat, or another node's purge. */
+    void onMessage(String message) {
         String[] parts = message.split(" ", 3);
         if (parts.length < 3) {
             return;
@@ -172,7 +174,7 @@ final class Invalidation implements AutoCloseable {
             return; // this node applied its own purges when it made them
         }
         if (!parts[1].equals("h")) {
-            apply.accept(parts[1] + " " + parts[2]);
+            purgeLocally(parts[1], parts[2]);
         }
     }
 
@@ -202,6 +204,90 @@ final class Invalidation implements AutoCloseable {
     }
 
     // ---- purges --------------------------------------------------------------------------------
+
+    /** Purges every variant of a URL key: this node's memory now, Redis and the other nodes through the queue. */
+    CompletableFuture<PurgeResult> url(String key) {
+        purgeLocally("u", key);
+        notifyListeners("url", key, l -> l.purgedUrl(key));
+        return submit("url", key, tier -> {
+            tier.delete(List.of(c.redisKey(key)));
+            c.local.remove(key); // a request may have refilled memory from Redis before the delete
+            tier.publish(channel, c.nodeId + " u " + key);
+        });
+    }
+
+    /** Purges every URL key that starts with a normalised prefix. */
+    CompletableFuture<PurgeResult> prefix(String prefix) {
+        purgeLocally("p", prefix);
+        notifyListeners("prefix", prefix, l -> l.purgedPrefix(prefix));
+        return submit("prefix", prefix, tier -> {
+            tier.delete(tier.scan(PageCache.globEscape(c.settings.namespace() + ":p:" + prefix) + "*"));
+            c.local.removeKeys(k -> k.startsWith(prefix));
+            tier.publish(channel, c.nodeId + " p " + prefix);
+        });
+    }
+
+    /** Purges every page tagged {@code tag}. */
+    CompletableFuture<PurgeResult> tag(String tag) {
+        purgeLocally("t", tag);
+        notifyListeners("tag", tag, l -> l.purgedTag(tag));
+        return submit("tag", tag, tier -> {
+            tier.delete(tier.takeTag(c.settings.namespace() + ":t:" + tag));
+            c.local.removeTagged(tag);
+            tier.publish(channel, c.nodeId + " t " + tag);
+        });
+    }
+
+    /** Purges every page of the namespace (tag sets and locks expire by themselves). */
+    CompletableFuture<PurgeResult> all() {
+        purgeLocally("a", "");
+        notifyListeners("all", "", PurgeListener::purgedAll);
+        return submit("all", "", tier -> {
+            tier.delete(tier.scan(PageCache.globEscape(c.settings.namespace() + ":p:") + "*"));
+            c.local.clear();
+            tier.publish(channel, c.nodeId + " a -");
+        });
+    }
+
+    private void notifyListeners(String kind, String target, Consumer<PurgeListener> call) {
+        c.listener.purge(kind, target);
+        for (PurgeListener l : c.purgeListeners) {
+            try {
+                call.accept(l);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "page cache: purge listener failed", e);
+            }
+        }
+    }
+
+    /**
+     * Purges this node's memory and marks the renders in progress that the purge concerns, so that
+     * what they render is not stored: for this node's own purges and for those heard from others.
+     *
+     * @param kind    {@code u} (URL key), {@code p} (prefix), {@code t} (tag) or {@code a} (all)
+     * @param payload the key, prefix or tag
+     */
+    private void purgeLocally(String kind, String payload) {
+        switch (kind) {
+            case "u" -> {
+                c.local.remove(payload);
+                c.coalescer.forgetFlights(k -> k.equals(payload));
+            }
+            case "p" -> {
+                c.local.removeKeys(k -> k.startsWith(payload));
+                c.coalescer.forgetFlights(k -> k.startsWith(payload));
+            }
+            case "t" -> {
+                c.local.removeTagged(payload);
+                c.coalescer.forgetFlights(k -> true);
+            }
+            case "a" -> {
+                c.local.clear();
+                c.coalescer.forgetFlights(k -> true);
+            }
+            default -> LOG.fine(() -> "page cache: unknown invalidation message " + kind);
+        }
+    }
 
     /**
      * Queues the Redis side of a purge (this node's memory is already purged).

@@ -8,6 +8,8 @@ public enum Outcome {
     HIT_L2("HIT-L2"),
     /** served stale: while one request refreshes it in the background, or because the handler failed */
     STALE("STALE"),
+    /** a stored page the handler confirmed unchanged (a 304 to the cache's conditional request), with its updated headers */
+    REVALIDATED("REVALIDATED"),
     /** rendered by the handler (or received from a concurrent render of the same page) */
     MISS("MISS"),
     /** not a request the cache may answer: passed to the handler, response not stored */

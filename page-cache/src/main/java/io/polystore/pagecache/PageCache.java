@@ -43,28 +43,8 @@ import java.util.regex.Pattern;
 public final class PageCache implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PageCache.class.getName());
 
-    final List<String> hosts;
-    final Predicate<String> ignoredParameter;
-    final List<RouteRule> routes;
-    final int maxBodyBytes;
-    final List<String> sessionCookies;
-    final boolean statusHeaders;
-    final boolean stripTags;
-    final List<String> tagHeaders;
-    final long defaultStaleWhileRevalidateMillis;
-    final long defaultStaleIfErrorMillis;
-    final boolean heuristics;
-    final long coalesceTimeoutMillis;
-    final boolean clusterLock;
-    final long lockTtlMillis;
-    final boolean honourRequestNoCache;
-    final String purgePath;
-    final String purgeToken;
-    final List<String> purgeAllow;
-    final boolean forwardSurrogateControl;
-    final boolean honourCdnCacheControl;
-    final boolean invalidateOnUnsafe;
-    final String namespace;
+    final Settings settings;
+    /** this node's id in purge messages and lock owners */
     final String nodeId = UUID.randomUUID().toString();
     final PageCacheListener listener;
     final List<PurgeListener> purgeListeners;
@@ -81,6 +61,8 @@ public final class PageCache implements AutoCloseable {
     /** pages sent to Redis whose write has not finished */
     final java.util.concurrent.atomic.AtomicInteger pendingWrites = new java.util.concurrent.atomic.AtomicInteger();
     final RequestHandler handler;
+    final PageLookup lookup;
+    final Coalescer coalescer;
     final Invalidation invalidation;
     /** small background work off request and Redis threads (releasing a lock once a write finished) */
     final java.util.concurrent.ScheduledExecutorService background = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -90,53 +72,30 @@ public final class PageCache implements AutoCloseable {
     });
 
     private PageCache(Builder b) {
-        this.hosts = List.copyOf(b.hosts);
-        this.ignoredParameter = globs(b.ignoredParameters);
-        this.routes = List.copyOf(b.routes);
-        this.maxBodyBytes = b.maxBodyBytes;
-        this.sessionCookies = List.copyOf(b.sessionCookies);
-        this.statusHeaders = b.statusHeaders;
-        this.stripTags = b.stripTags;
-        this.tagHeaders = List.copyOf(b.tagHeaders);
-        this.defaultStaleWhileRevalidateMillis = b.staleWhileRevalidate.toMillis();
-        this.defaultStaleIfErrorMillis = b.staleIfError.toMillis();
-        this.heuristics = b.heuristics;
-        this.coalesceTimeoutMillis = b.coalesceTimeout.toMillis();
-        this.clusterLock = b.clusterLock;
-        this.lockTtlMillis = b.lockTtl.toMillis();
-        this.honourRequestNoCache = b.honourRequestNoCache;
-        this.purgePath = b.purgePath;
-        this.purgeToken = b.purgeToken;
-        this.purgeAllow = List.copyOf(b.purgeAllow);
-        this.forwardSurrogateControl = b.forwardSurrogateControl;
-        this.honourCdnCacheControl = b.honourCdnCacheControl;
-        this.invalidateOnUnsafe = b.invalidateOnUnsafe;
-        this.namespace = b.namespace;
-        this.listener = b.listener != null ? b.listener : defaultListener(b.namespace);
+        this.settings = b.settings();
+        this.listener = b.listener != null ? b.listener : defaultListener(settings.namespace());
         this.purgeListeners = new CopyOnWriteArrayList<>(b.purgeListeners);
-        this.local = new LocalTier(b.localMaxBytes, bytes -> {
+        this.local = new LocalTier(settings.localMaxBytes(), bytes -> {
             stats.evictions.increment();
             listener.eviction(bytes);
         });
-        if (purgePath != null && (purgeToken == null || purgeToken.isEmpty())) {
-            throw new IllegalArgumentException("the purge endpoint (purge-path " + purgePath
-                    + ") needs a purge-token: an endpoint anyone could call would let anyone empty the cache");
-        }
-        this.redisUri = b.redis;
-        this.redisClient = b.redisClient;
-        this.redisTimeout = b.redisTimeout;
-        this.redisConnectTimeout = b.redisConnectTimeout;
-        this.breaker = new CircuitBreaker(b.breakerThreshold, b.breakerOpen.toMillis(), System::currentTimeMillis,
+        this.redisUri = settings.redis();
+        this.redisClient = settings.redisClient();
+        this.redisTimeout = settings.redisTimeout();
+        this.redisConnectTimeout = settings.redisConnectTimeout();
+        this.breaker = new CircuitBreaker(settings.breakerThreshold(), settings.breakerOpenMillis(), System::currentTimeMillis,
                 () -> {
                     // with the invalidation bound, the memory tier was not served while heartbeats failed, and a
                     // lost subscription clears it when it is back; without the bound, purges may have been missed
-                    if (b.invalidationBound.isZero()) {
+                    if (settings.invalidationBoundMillis() == 0) {
                         LOG.info("page cache: Redis is back; clearing this node's local tier");
                         local.clear();
                     }
                 });
+        this.lookup = new PageLookup(this);
+        this.coalescer = new Coalescer(this, lookup);
         this.handler = new RequestHandler(this);
-        this.invalidation = new Invalidation(this, b.invalidationBound.toMillis(), b.purgeTimeout.toMillis());
+        this.invalidation = new Invalidation(this, settings.invalidationBoundMillis(), settings.purgeTimeoutMillis());
         if (redisUri != null) {
             try {
                 LettuceTier.check(redisUri);
@@ -163,7 +122,7 @@ public final class PageCache implements AutoCloseable {
                 retry.start();
             }
         }
-        if (hosts.isEmpty()) {
+        if (settings.hosts().isEmpty()) {
             LOG.info("page cache: no host allowlist configured; every Host is cached under its own key");
         }
     }
@@ -193,7 +152,7 @@ public final class PageCache implements AutoCloseable {
         SharedTier tier = null;
         try {
             tier = SharedTiers.connect(redisClient, redisUri, redisTimeout, redisConnectTimeout);
-            tier.subscribe(channel(), this::onMessage, () -> {
+            tier.subscribe(settings.channel(), invalidation::onMessage, () -> {
                 LOG.info("page cache: invalidation channel reconnected; clearing this node's local tier");
                 invalidation.distrust();
                 local.clear();
@@ -250,7 +209,7 @@ public final class PageCache implements AutoCloseable {
      */
     public PurgeResult purgeUrl(String url) {
         String key = normaliseAbsolute(url, false);
-        return invalidation.await(purgeUrlKey(key), "url", key);
+        return invalidation.await(invalidation.url(key), "url", key);
     }
 
     /**
@@ -260,7 +219,7 @@ public final class PageCache implements AutoCloseable {
      * @return completes once Redis accepted the purge, or with {@code delivered=false} if this cache closes first
      */
     public java.util.concurrent.CompletableFuture<PurgeResult> purgeUrlAsync(String url) {
-        return purgeUrlKey(normaliseAbsolute(url, false));
+        return invalidation.url(normaliseAbsolute(url, false));
     }
 
     /**
@@ -270,7 +229,7 @@ public final class PageCache implements AutoCloseable {
      */
     void invalidateUrl(String url) {
         String key = normaliseAbsolute(url, false);
-        java.util.concurrent.CompletableFuture<PurgeResult> done = purgeUrlKey(key);
+        java.util.concurrent.CompletableFuture<PurgeResult> done = invalidation.url(key);
         try {
             done.get(Math.min(redisTimeout.toMillis() * 2, 1000), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
@@ -278,16 +237,6 @@ public final class PageCache implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private java.util.concurrent.CompletableFuture<PurgeResult> purgeUrlKey(String key) {
-        purgeLocally("u", key);
-        notifyListeners("url", key, l -> l.purgedUrl(key));
-        return invalidation.submit("url", key, tier -> {
-            tier.delete(List.of(redisKey(key)));
-            local.remove(key); // a request may have refilled memory from Redis before the delete
-            tier.publish(channel(), nodeId + " u " + key);
-        });
     }
 
     /**
@@ -298,17 +247,7 @@ public final class PageCache implements AutoCloseable {
      */
     public PurgeResult purgePrefix(String urlPrefix) {
         String prefix = normaliseAbsolute(urlPrefix, true);
-        return invalidation.await(purgePrefixNormalised(prefix), "prefix", prefix);
-    }
-
-    private java.util.concurrent.CompletableFuture<PurgeResult> purgePrefixNormalised(String prefix) {
-        purgeLocally("p", prefix);
-        notifyListeners("prefix", prefix, l -> l.purgedPrefix(prefix));
-        return invalidation.submit("prefix", prefix, tier -> {
-            tier.delete(tier.scan(globEscape(namespace + ":p:" + prefix) + "*"));
-            local.removeKeys(k -> k.startsWith(prefix));
-            tier.publish(channel(), nodeId + " p " + prefix);
-        });
+        return invalidation.await(invalidation.prefix(prefix), "prefix", prefix);
     }
 
     /**
@@ -320,13 +259,7 @@ public final class PageCache implements AutoCloseable {
      */
     public PurgeResult purgeTag(String tag) {
         Objects.requireNonNull(tag, "tag");
-        purgeLocally("t", tag);
-        notifyListeners("tag", tag, l -> l.purgedTag(tag));
-        return invalidation.await(invalidation.submit("tag", tag, tier -> {
-            tier.delete(tier.takeTag(namespace + ":t:" + tag));
-            local.removeTagged(tag);
-            tier.publish(channel(), nodeId + " t " + tag);
-        }), "tag", tag);
+        return invalidation.await(invalidation.tag(tag), "tag", tag);
     }
 
     /**
@@ -336,13 +269,7 @@ public final class PageCache implements AutoCloseable {
      * @return whether the purge reached Redis; if not, it is still retried
      */
     public PurgeResult purgeAll() {
-        purgeLocally("a", "");
-        notifyListeners("all", "", PurgeListener::purgedAll);
-        return invalidation.await(invalidation.submit("all", "", tier -> {
-            tier.delete(tier.scan(globEscape(namespace + ":p:") + "*"));
-            local.clear();
-            tier.publish(channel(), nodeId + " a -");
-        }), "all", "");
+        return invalidation.await(invalidation.all(), "all", "");
     }
 
     /** @return purges made on this node that Redis has not accepted yet (they are being retried) */
@@ -356,66 +283,12 @@ public final class PageCache implements AutoCloseable {
     }
 
 
-    private void notifyListeners(String kind, String target, java.util.function.Consumer<PurgeListener> call) {
-        listener.purge(kind, target);
-        for (PurgeListener l : purgeListeners) {
-            try {
-                call.accept(l);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "page cache: purge listener failed", e);
-            }
-        }
-    }
-
-    private void onMessage(String message) {
-        invalidation.onMessage(message, this::applyRemote);
-    }
-
-    /** Applies a purge another node made: {@code "<kind> <payload>"}. */
-    private void applyRemote(String purge) {
-        int space = purge.indexOf(' ');
-        purgeLocally(purge.substring(0, space), purge.substring(space + 1));
-    }
-
-    /**
-     * Purges this node's memory and marks the renders in progress that the purge concerns, so that
-     * what they render is not stored: for this node's own purges and for those heard from others.
-     *
-     * @param kind    {@code u} (URL key), {@code p} (prefix), {@code t} (tag) or {@code a} (all)
-     * @param payload the key, prefix or tag
-     */
-    private void purgeLocally(String kind, String payload) {
-        switch (kind) {
-            case "u" -> {
-                local.remove(payload);
-                handler.forgetFlights(k -> k.equals(payload));
-            }
-            case "p" -> {
-                local.removeKeys(k -> k.startsWith(payload));
-                handler.forgetFlights(k -> k.startsWith(payload));
-            }
-            case "t" -> {
-                local.removeTagged(payload);
-                handler.forgetFlights(k -> true);
-            }
-            case "a" -> {
-                local.clear();
-                handler.forgetFlights(k -> true);
-            }
-            default -> LOG.fine(() -> "page cache: unknown invalidation message " + kind);
-        }
-    }
-
-    String channel() {
-        return namespace + ":purge";
-    }
-
     /** @return the Redis key of a URL key; keys over 900 characters end in a hash of the rest */
     String redisKey(String key) {
         if (key.length() <= 900) {
-            return namespace + ":p:" + key;
+            return settings.namespace() + ":p:" + key;
         }
-        return namespace + ":p:" + key.substring(0, 900) + "#" + RequestHandler.sha256Hex(key, 32);
+        return settings.namespace() + ":p:" + key.substring(0, 900) + "#" + Responses.sha256Hex(key, 32);
     }
 
     /** Runs a Redis call under the circuit breaker; failures are counted and swallowed. */
@@ -466,7 +339,7 @@ public final class PageCache implements AutoCloseable {
             }
             return base + p + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
         }
-        return base + UrlNormalizer.path(path) + "?" + UrlNormalizer.query(uri.getRawQuery(), ignoredParameter);
+        return base + UrlNormalizer.path(path) + "?" + UrlNormalizer.query(uri.getRawQuery(), settings.ignoredParameter());
     }
 
     static String authority(String scheme, String host, int port) {
@@ -510,7 +383,7 @@ public final class PageCache implements AutoCloseable {
     public Snapshot stats() {
         return new Snapshot(stats.hitsL1.sum(), stats.hitsL2.sum(), stats.stale.sum(), stats.misses.sum(),
                 stats.bypasses.sum(), stats.renders.sum(), stats.stored.sum(), stats.evictions.sum(),
-                stats.sharedFailures.sum(), breaker.timesOpened(), local.size());
+                stats.sharedFailures.sum(), breaker.timesOpened(), local.size(), stats.revalidations.sum());
     }
 
     /**
@@ -521,9 +394,10 @@ public final class PageCache implements AutoCloseable {
      * @param sharedFailures   Redis calls that failed or timed out
      * @param breakerOpenings  how often the circuit breaker opened
      * @param localUrls        URLs in this node's memory now
+     * @param revalidations    stored pages the handler confirmed with a 304 (their bodies were not sent again)
      */
     public record Snapshot(long hitsL1, long hitsL2, long stale, long misses, long bypasses, long renders,
-            long stored, long evictions, long sharedFailures, long breakerOpenings, long localUrls) {
+            long stored, long evictions, long sharedFailures, long breakerOpenings, long localUrls, long revalidations) {
     }
 
     static final class Stats {
@@ -534,6 +408,7 @@ public final class PageCache implements AutoCloseable {
         final LongAdder bypasses = new LongAdder();
         final LongAdder renders = new LongAdder();
         final LongAdder stored = new LongAdder();
+        final LongAdder revalidations = new LongAdder();
         final LongAdder evictions = new LongAdder();
         final LongAdder sharedFailures = new LongAdder();
     }
@@ -607,17 +482,18 @@ public final class PageCache implements AutoCloseable {
         private Duration coalesceTimeout = Duration.ofSeconds(10);
         private Duration invalidationBound = Duration.ofSeconds(1);
         private Duration purgeTimeout = Duration.ofSeconds(2);
+        private Duration keep = Duration.ofMinutes(10);
         private boolean clusterLock;
         private Duration lockTtl = Duration.ofSeconds(10);
         private boolean honourRequestNoCache;
-        private String purgePath;
-        private String purgeToken;
+        String purgePath;
+        String purgeToken;
         private final List<String> purgeAllow = new ArrayList<>(List.of("127.0.0.1/32", "::1/128"));
         private boolean forwardSurrogateControl = true;
         private boolean honourCdnCacheControl = true;
         private boolean invalidateOnUnsafe = true;
-        private int breakerThreshold = 3;
-        private Duration breakerOpen = Duration.ofSeconds(2);
+        int breakerThreshold = 3;
+        Duration breakerOpen = Duration.ofSeconds(2);
         private PageCacheListener listener;
         private final List<PurgeListener> purgeListeners = new ArrayList<>();
 
@@ -782,6 +658,18 @@ public final class PageCache implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long a page the origin can validate (it sent an {@code ETag} or {@code Last-Modified})
+         * is kept after it went stale, so that the next request revalidates it with a conditional
+         * request (a 304 costs no body) instead of fetching it whole. Responses marked
+         * {@code no-cache} or stale on arrival are stored only for that. Default 10 min;
+         * {@link Duration#ZERO} keeps nothing past its stale windows.
+         */
+        public Builder keep(Duration keep) {
+            this.keep = notNegative(keep, "keep");
+            return this;
+        }
+
         /** How long the cluster render lock is held at most. Default 10 s. */
         public Builder lockTtl(Duration ttl) {
             this.lockTtl = positive(ttl, "lock-ttl");
@@ -811,7 +699,7 @@ public final class PageCache implements AutoCloseable {
         public Builder purgeAllow(String... cidrs) {
             purgeAllow.clear();
             for (String c : cidrs) {
-                RequestHandler.checkCidr(c);
+                PurgeEndpoint.checkCidr(c);
                 purgeAllow.add(c.trim());
             }
             return this;
@@ -869,119 +757,8 @@ public final class PageCache implements AutoCloseable {
          * @throws IllegalArgumentException naming the source, key and value when one is wrong
          */
         public Builder apply(Map<String, String> settings, String source) {
-            for (Map.Entry<String, String> e : settings.entrySet()) {
-                String key = e.getKey().trim();
-                String value = e.getValue() == null ? "" : e.getValue().trim();
-                try {
-                    set(key, value);
-                } catch (IllegalArgumentException ex) {
-                    throw new IllegalArgumentException(source + ": page cache setting '" + key + "' = '"
-                            + (key.contains("token") || key.contains("redis") ? redact(value) : value)
-                            + "': " + ex.getMessage(), ex);
-                }
-            }
+            SettingsParser.apply(this, settings, source);
             return this;
-        }
-
-        private void set(String key, String value) {
-            switch (key) {
-                case "hosts" -> hosts(list(value));
-                case "ignore-query" -> ignoreQueryParameters(list(value));
-                case "routes" -> {
-                    for (String spec : value.split("[;\n]")) {
-                        if (!spec.isBlank()) {
-                            route(RouteRule.parse(spec.trim()));
-                        }
-                    }
-                }
-                case "max-body" -> maxBodyBytes((int) Math.min(Integer.MAX_VALUE, bytes(value)));
-                case "local-max-bytes" -> localMaxBytes(bytes(value));
-                case "redis" -> redis(value.isEmpty() ? null : value);
-                case "redis-client" -> redisClient(value);
-                case "redis-timeout" -> redisTimeout(Durations.parse(value));
-                case "redis-connect-timeout" -> redisConnectTimeout(Durations.parse(value));
-                case "namespace" -> namespace(value);
-                case "session-cookies" -> sessionCookies(list(value));
-                case "status-headers" -> statusHeaders(bool(value));
-                case "strip-tags" -> stripTags(bool(value));
-                case "tag-headers" -> tagHeaders(list(value));
-                case "stale-while-revalidate" -> staleWhileRevalidate(Durations.parse(value));
-                case "stale-if-error" -> staleIfError(Durations.parse(value));
-                case "heuristics" -> heuristics(bool(value));
-                case "coalesce-timeout" -> coalesceTimeout(Durations.parse(value));
-                case "cluster-lock" -> clusterLock(bool(value));
-                case "lock-ttl" -> lockTtl(Durations.parse(value));
-                case "honour-request-no-cache" -> honourRequestNoCache(bool(value));
-                case "purge-path" -> {
-                    if (!value.startsWith("/")) {
-                        throw new IllegalArgumentException("must start with '/'");
-                    }
-                    purgePath = value;
-                }
-                case "purge-token" -> purgeToken = value;
-                case "purge-allow" -> purgeAllow(list(value));
-                case "forward-surrogate-control" -> forwardSurrogateControl(bool(value));
-                case "honour-cdn-cache-control" -> honourCdnCacheControl(bool(value));
-                case "invalidate-on-unsafe" -> invalidateOnUnsafe(bool(value));
-                case "breaker-failures" -> breakerThreshold = (int) positiveLong(value);
-                case "breaker-open" -> breakerOpen = positive(Durations.parse(value), key);
-                case "invalidation-bound" -> invalidationBound(Durations.parse(value));
-                case "purge-timeout" -> purgeTimeout(Durations.parse(value));
-                default -> throw new IllegalArgumentException("unknown setting; known: hosts, ignore-query, routes, "
-                        + "max-body, local-max-bytes, redis, redis-client, redis-timeout, redis-connect-timeout, namespace, "
-                        + "session-cookies, status-headers, strip-tags, tag-headers, stale-while-revalidate, "
-                        + "stale-if-error, heuristics, coalesce-timeout, cluster-lock, lock-ttl, "
-                        + "honour-request-no-cache, purge-path, purge-token, purge-allow, forward-surrogate-control, "
-                        + "honour-cdn-cache-control, invalidate-on-unsafe, breaker-failures, breaker-open, "
-                        + "invalidation-bound, purge-timeout");
-            }
-        }
-
-        private static String[] list(String value) {
-            return Arrays.stream(value.split("[,\\s]+")).filter(s -> !s.isEmpty()).toArray(String[]::new);
-        }
-
-        private static boolean bool(String value) {
-            return switch (value.toLowerCase(Locale.ROOT)) {
-                case "true", "yes", "on" -> true;
-                case "false", "no", "off" -> false;
-                default -> throw new IllegalArgumentException("expected true or false");
-            };
-        }
-
-        private static long positiveLong(String value) {
-            try {
-                long n = Long.parseLong(value);
-                if (n > 0) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // below
-            }
-            throw new IllegalArgumentException("expected a positive whole number");
-        }
-
-        static long bytes(String value) {
-            String v = value.trim().toLowerCase(Locale.ROOT).replace(" ", "");
-            long unit = 1;
-            for (String[] u : new String[][] {{"gib", "1073741824"}, {"mib", "1048576"}, {"kib", "1024"},
-                    {"gb", "1000000000"}, {"mb", "1000000"}, {"kb", "1000"}, {"g", "1073741824"}, {"m", "1048576"},
-                    {"k", "1024"}, {"b", "1"}}) {
-                if (v.endsWith(u[0])) {
-                    unit = Long.parseLong(u[1]);
-                    v = v.substring(0, v.length() - u[0].length());
-                    break;
-                }
-            }
-            try {
-                long n = Long.parseLong(v);
-                if (n >= 0) {
-                    return n * unit;
-                }
-            } catch (NumberFormatException e) {
-                // below
-            }
-            throw new IllegalArgumentException("expected a size such as 1048576, 512KiB or 64MiB");
         }
 
         private static Duration positive(Duration d, String name) {
@@ -996,6 +773,15 @@ public final class PageCache implements AutoCloseable {
                 throw new IllegalArgumentException(name + " must not be negative: " + d);
             }
             return d;
+        }
+
+        Settings settings() {
+            return new Settings(hosts, globs(ignoredParameters), routes, maxBodyBytes, localMaxBytes, redis, redisClient,
+                    redisTimeout, redisConnectTimeout, namespace, sessionCookies, statusHeaders, stripTags, tagHeaders,
+                    staleWhileRevalidate.toMillis(), staleIfError.toMillis(), heuristics, coalesceTimeout.toMillis(),
+                    clusterLock, lockTtl.toMillis(), honourRequestNoCache, purgePath, purgeToken, purgeAllow,
+                    forwardSurrogateControl, honourCdnCacheControl, invalidateOnUnsafe, breakerThreshold,
+                    breakerOpen.toMillis(), invalidationBound.toMillis(), purgeTimeout.toMillis(), keep.toMillis());
         }
 
         /** @return the cache; connects to Redis if configured */

@@ -24,6 +24,13 @@ class HttpDatesTest {
     }
 
     @Test
+    void theCachesOwnDatesAreImfFixdatesEvenBeforeTheTenth() {
+        String written = io.polystore.pagecache.internal.CaptureResponse.httpDate(NOV_6_1994);
+        assertThat(written).isEqualTo("Sun, 06 Nov 1994 08:49:37 GMT");
+        assertThat(HttpDates.parse(written, NOW)).isEqualTo(NOV_6_1994);
+    }
+
+    @Test
     void aTwoDigitYearMoreThanFiftyYearsAheadIsInThePast() {
         assertThat(HttpDates.parse("Tuesday, 01-Jan-80 00:00:00 GMT", NOW)).as("2080 is 54 years ahead: 1980")
                 .isEqualTo(Instant.parse("1980-01-01T00:00:00Z").toEpochMilli());

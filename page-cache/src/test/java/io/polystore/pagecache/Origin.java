@@ -76,6 +76,16 @@ public final class Origin extends HttpServlet {
         };
     }
 
+    /** @return a page {@code #<call>} with the given header fields (alternating names and values) */
+    public static Behaviour fields(String... namesAndValues) {
+        return (req, res, call) -> {
+            for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
+                res.setHeader(namesAndValues[i], namesAndValues[i + 1]);
+            }
+            html(res, "#" + call);
+        };
+    }
+
     public static void html(HttpServletResponse res, String body) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         res.setContentType("text/html;charset=UTF-8");

@@ -172,7 +172,9 @@ public final class CaptureResponse extends HttpServletResponseWrapper {
         addHeader(name, Integer.toString(value));
     }
 
-    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+    /** IMF-fixdate (RFC 9110 §5.6.7): a two-digit day, which RFC_1123_DATE_TIME does not write before the 10th */
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter
+            .ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US).withZone(ZoneOffset.UTC);
 
     /** @return an IMF-fixdate */
     public static String httpDate(long epochMillis) {

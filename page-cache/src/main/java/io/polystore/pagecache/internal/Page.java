@@ -18,7 +18,7 @@ import java.util.zip.GZIPInputStream;
  * the identity body is kept beside it in memory so that neither form is computed per request.
  */
 public final class Page {
-    private static final byte FORMAT = 1;
+    private static final byte FORMAT = 2;
 
     private final String url;
     private final int status;
@@ -29,6 +29,9 @@ public final class Page {
     private final long staleIfErrorMillis;
     private final String etag;
     private final String lastModified;
+    private final boolean etagFromOrigin;
+    private final String date;
+    private final long keepMillis;
     private final boolean compressed;
     private final String vary;
     private final List<String> headers;
@@ -38,13 +41,18 @@ public final class Page {
 
     /**
      * @param url      the normalised URL of the primary key (for prefix purges)
+     * @param etagFromOrigin whether the origin sent the entity tag (else the cache made it, and the
+     *                 origin cannot validate it)
+     * @param date     the origin's {@code Date} as received, or null when it sent none
+     * @param keepMillis how long past its stale windows the page is kept for revalidation (0: not kept)
      * @param headers  alternating names and values, end-to-end headers only
      * @param body     the body as stored: gzip when {@code compressed}
      * @param identity the decoded body when {@code compressed} (null: decoded on demand), else ignored
      */
     public Page(String url, int status, long storedAt, long initialAgeMillis, long freshMillis,
             long staleWhileRevalidateMillis, long staleIfErrorMillis, String etag, String lastModified,
-            boolean compressed, String vary, List<String> headers, List<String> tags, byte[] body, byte[] identity) {
+            boolean etagFromOrigin, String date, long keepMillis, boolean compressed, String vary,
+            List<String> headers, List<String> tags, byte[] body, byte[] identity) {
         this.url = url;
         this.status = status;
         this.storedAt = storedAt;
@@ -54,6 +62,9 @@ public final class Page {
         this.staleIfErrorMillis = staleIfErrorMillis;
         this.etag = etag;
         this.lastModified = lastModified;
+        this.etagFromOrigin = etagFromOrigin;
+        this.date = date;
+        this.keepMillis = keepMillis;
         this.compressed = compressed;
         this.vary = vary;
         this.headers = List.copyOf(headers);
@@ -103,9 +114,35 @@ public final class Page {
         return -ttlMillis(now) < staleIfErrorMillis;
     }
 
-    /** @return how long a tier should keep it from now, in ms: freshness plus the longer stale window */
+    /**
+     * @return how long a tier should keep it from now, in ms: freshness plus the longer stale window,
+     *         plus the keep time of a page the origin can validate
+     */
     public long retainMillis(long now) {
-        return ttlMillis(now) + Math.max(staleWhileRevalidateMillis, staleIfErrorMillis);
+        return ttlMillis(now) + Math.max(staleWhileRevalidateMillis, staleIfErrorMillis) + keepMillis;
+    }
+
+    /** @return whether the origin can validate it: it sent an entity tag or a Last-Modified date */
+    public boolean hasValidator() {
+        return etagFromOrigin && etag != null || lastModified != null;
+    }
+
+    /** @return whether the origin sent the entity tag */
+    public boolean etagFromOrigin() {
+        return etagFromOrigin;
+    }
+
+    /** @return the origin's Date as received, or null */
+    public String date() {
+        return date;
+    }
+
+    public long keepMillis() {
+        return keepMillis;
+    }
+
+    public long initialAgeMillis() {
+        return initialAgeMillis;
     }
 
     public long staleWhileRevalidateMillis() {
@@ -156,7 +193,7 @@ public final class Page {
 
     /** @return approximate bytes held in memory, for the local tier's weigher */
     public int weight() {
-        int w = 200 + url.length() * 2 + body.length + (identity != body ? identity.length : 0);
+        int w = 240 + url.length() * 2 + body.length + (identity != body ? identity.length : 0);
         for (String h : headers) {
             w += 40 + h.length() * 2;
         }
@@ -180,6 +217,9 @@ public final class Page {
             out.writeLong(staleIfErrorMillis);
             writeString(out, etag);
             writeString(out, lastModified);
+            out.writeBoolean(etagFromOrigin);
+            writeString(out, date);
+            out.writeLong(keepMillis);
             out.writeBoolean(compressed);
             writeString(out, vary);
             out.writeInt(headers.size());
@@ -217,6 +257,9 @@ public final class Page {
             long sie = in.readLong();
             String etag = readString(in);
             String lastModified = readString(in);
+            boolean etagFromOrigin = in.readBoolean();
+            String date = readString(in);
+            long keep = in.readLong();
             boolean compressed = in.readBoolean();
             String vary = readString(in);
             int hn = in.readInt();
@@ -231,8 +274,8 @@ public final class Page {
             }
             byte[] body = new byte[in.readInt()];
             in.readFully(body);
-            return new Page(url, status, storedAt, initialAge, fresh, swr, sie, etag, lastModified, compressed, vary,
-                    headers, tags, body, null);
+            return new Page(url, status, storedAt, initialAge, fresh, swr, sie, etag, lastModified, etagFromOrigin, date,
+                    keep, compressed, vary, headers, tags, body, null);
         } catch (IOException | RuntimeException e) {
             return null;
         }
