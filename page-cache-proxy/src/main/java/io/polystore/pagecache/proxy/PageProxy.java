@@ -33,6 +33,7 @@ import java.util.Properties;
  * listen=127.0.0.1:8080
  * origin=http://127.0.0.1:8000
  * origin-timeout=30s
+ * origin-idle-timeout=1500ms
  * threads=200
  * # every page cache setting of docs/PAGE-CACHE.md, plain or prefixed page-cache.
  * redis=redis://127.0.0.1:6379
@@ -56,7 +57,7 @@ public final class PageProxy implements AutoCloseable {
      * Starts a proxy from settings.
      *
      * @param settings the proxy's keys ({@code listen}, {@code origin}, {@code origin-timeout},
-     *                 {@code threads}) and the page cache's
+     *                 {@code origin-idle-timeout}, {@code threads}) and the page cache's
      * @param source   where they come from, for messages
      * @throws IllegalArgumentException naming the source, key and value when one is wrong
      */
@@ -65,6 +66,8 @@ public final class PageProxy implements AutoCloseable {
         String listen = "127.0.0.1:8080";
         URI origin = null;
         Duration timeout = Duration.ofSeconds(30);
+        // below the keep-alive timeouts origins commonly use (gunicorn 2 s, Node and Apache 5 s, nginx 75 s)
+        Duration idleTimeout = Duration.ofMillis(1500);
         int threads = 200;
         for (Map.Entry<String, String> e : settings.entrySet()) {
             String key = e.getKey().startsWith("page-cache.") ? e.getKey().substring(11) : e.getKey();
@@ -84,6 +87,13 @@ public final class PageProxy implements AutoCloseable {
                 case "origin-timeout" -> {
                     try {
                         timeout = Duration.ofMillis(Math.max(1, parseMillis(value)));
+                    } catch (IllegalArgumentException ex) {
+                        throw bad(source, key, value, ex.getMessage());
+                    }
+                }
+                case "origin-idle-timeout" -> {
+                    try {
+                        idleTimeout = Duration.ofMillis(Math.max(1, parseMillis(value)));
                     } catch (IllegalArgumentException ex) {
                         throw bad(source, key, value, ex.getMessage());
                     }
@@ -120,13 +130,15 @@ public final class PageProxy implements AutoCloseable {
         Server server = new Server(pool);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
+        // one Date per response: the origin's, passed on, or the stored page's (RFC 9110 §6.6.1)
+        http.setSendDateHeader(false);
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
-        context.addServlet(new ServletHolder(new ProxyServlet(origin, timeout)), "/*");
+        context.addServlet(new ServletHolder(new ProxyServlet(origin, timeout, idleTimeout)), "/*");
         context.addFilter(new FilterHolder(new PageCacheFilter(cache)), "/*", EnumSet.of(DispatcherType.REQUEST));
         server.setHandler(context);
         try {
@@ -195,8 +207,6 @@ public final class PageProxy implements AutoCloseable {
     }
 
     public static void main(String[] args) throws Exception {
-        // the origin must see the client's Host header
-        System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
         if (args.length != 1) {
             System.err.println("usage: java -jar polystore-page-proxy.jar proxy.properties");
             System.exit(2);

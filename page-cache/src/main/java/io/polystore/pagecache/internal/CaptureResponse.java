@@ -114,6 +114,10 @@ public final class CaptureResponse extends HttpServletResponseWrapper {
 
     @Override
     public void sendError(int sc, String msg) {
+        if (sc >= 100 && sc < 200) {
+            interim(sc);
+            return;
+        }
         status = sc;
         error = true;
         errorMessage = msg;
@@ -123,6 +127,32 @@ public final class CaptureResponse extends HttpServletResponseWrapper {
     @Override
     public void sendError(int sc) {
         sendError(sc, null);
+    }
+
+    /**
+     * An interim response (a handler's {@code sendError(103)}, as Jetty offers for Early Hints):
+     * passed on to the client at once with the header fields set so far, never stored; the final
+     * response is captured as before (RFC 9110 §15.2, RFC 9111 §3).
+     */
+    private void interim(int sc) {
+        HttpServletResponse real = (HttpServletResponse) getResponse();
+        if (streaming || real.isCommitted()) {
+            return;
+        }
+        List<String> names = new ArrayList<>();
+        for (String[] h : headers) {
+            real.addHeader(h[0], h[1]);
+            names.add(h[0]);
+        }
+        try {
+            real.sendError(sc);
+        } catch (IOException e) {
+            // the client went away; the final response will find out
+        } finally {
+            for (String n : names) {
+                real.setHeader(n, null);
+            }
+        }
     }
 
     @Override
