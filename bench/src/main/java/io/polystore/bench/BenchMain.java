@@ -44,6 +44,10 @@ public final class BenchMain {
                    polystore-bench http (--url http://host:port/path/{n} | --self [--redis URI] [--l1-bytes N] [--render-ms 5])
                                         [--urls 10000] [--distribution zipfian] [--threads 32] [--duration 30] [--warmup 5]
                                   (GETs over a URL set against a running app: hit ratio and latency per tier, by X-Cache)
+                   polystore-bench purge-propagation --redis URI [--purges 200]
+                                  (a purge on this JVM until a second JVM stops serving the page from memory: p50/p99)
+                   polystore-bench revalidation [--page-bytes 102400] [--requests 2000] [--rounds 5]
+                                  (a stale page through the proxy: the origin's 304 against a full refetch)
               --store URI         store to benchmark (default mem:); jdbc:sqlite:, jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql:,
                                   redis:// (-o client=lettuce|jedis picks the client of both api and raw), bolt://, neo4j://,
                                   neo4j-embedded:[dir] (the bench starts it; api and raw share it)
@@ -96,6 +100,11 @@ public final class BenchMain {
             if (args.length > 0 && args[0].equals("graph")) {
                 io.polystore.bench.graph.GraphWorkload.Options o = io.polystore.bench.graph.GraphWorkload.parse(args);
                 return command("graph workload", out, err, () -> io.polystore.bench.graph.GraphWorkload.run(o, out, err));
+            }
+            if (args.length > 0 && (args[0].equals("purge-propagation") || args[0].equals("revalidation"))) {
+                io.polystore.bench.pages.CacheProtocolBench.Options o = io.polystore.bench.pages.CacheProtocolBench.parse(args);
+                return command(args[0] + " benchmark", out, err,
+                        () -> io.polystore.bench.pages.CacheProtocolBench.run(o, out, err));
             }
             if (args.length > 0 && args[0].equals("pages")) {
                 io.polystore.bench.pages.PageCacheBench.Options o = io.polystore.bench.pages.PageCacheBench.parse(args);
