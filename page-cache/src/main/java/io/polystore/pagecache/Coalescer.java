@@ -37,6 +37,8 @@ final class Coalescer {
         volatile boolean locked;
         /** set when the render served a stale page instead (stale-if-error) */
         volatile boolean servedStale;
+        /** set when this render took the cluster lock after another node held it and left no page */
+        volatile boolean lockLapsed;
         /** completes when the rendered page's write to Redis finished (null: nothing was written) */
         volatile CompletableFuture<Void> written;
     }
@@ -134,9 +136,11 @@ final class Coalescer {
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(c.settings.coalesceTimeoutMillis());
         long pause = 5;
+        boolean waited = !locked;
         while (true) {
             if (locked) {
                 mine.locked = true;
+                mine.lockLapsed = waited;
                 // the node that held the lock may have finished between this node's lookup and now
                 long now = System.currentTimeMillis();
                 try {

@@ -302,9 +302,10 @@ final class RequestHandler {
         }
         if (!detached) {
             if (page != null) {
-                responses.serve(page, req, res, Outcome.MISS, "stored", now);
+                responses.serve(page, req, res, Outcome.MISS,
+                        flight != null && flight.lockLapsed ? Responses.LOCK_LAPSED : "stored", now);
             } else {
-                responses.replay(cap, res, d.reason());
+                responses.replay(cap, res, d.reason() + (flight != null && flight.lockLapsed ? ", lock-lapsed" : ""));
             }
         }
         return page;

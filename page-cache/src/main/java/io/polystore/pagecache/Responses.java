@@ -27,6 +27,12 @@ import java.util.zip.GZIPOutputStream;
  * stored is passed on.
  */
 final class Responses {
+    /**
+     * The detail of a page this node rendered after waiting for another node's render that left no
+     * page in Redis: the holder's response was not storable, or the holder died and its lease lapsed.
+     */
+    static final String LOCK_LAPSED = "lock-lapsed";
+
     private final Settings s;
 
     Responses(Settings s) {
@@ -124,7 +130,9 @@ final class Responses {
             case HIT_L2 -> "hit; ttl=" + ttl + "; detail=l2" + ("collapsed".equals(detail) ? "; collapsed" : "");
             case STALE -> "hit; ttl=" + ttl + "; detail=" + detail;
             case REVALIDATED -> "fwd=stale; fwd-status=304" + ("stored".equals(detail) ? "; stored" : "") + "; ttl=" + ttl;
-            default -> "fwd=uri-miss; fwd-status=" + page.status() + ("stored".equals(detail) ? "; stored" : "")
+            default -> "fwd=uri-miss; fwd-status=" + page.status()
+                    + ("stored".equals(detail) || LOCK_LAPSED.equals(detail) ? "; stored" : "")
+                    + (LOCK_LAPSED.equals(detail) ? "; detail=lock-lapsed" : "")
                     + ("collapsed".equals(detail) ? "; collapsed" : "");
         };
         if (outcome == Outcome.STALE && "stale-if-error".equals(detail)) {

@@ -45,7 +45,18 @@ class PageProxyIT {
                     start_response('204 No Content', [])
                     return [b'']
                 headers = [('Content-Type', 'text/html; charset=utf-8')]
-                if path.startswith('/private'):
+                if path.startswith('/validated'):
+                    headers = [('Cache-Control', 'max-age=0'), ('ETag', '"v1"'), ('X-Served', str(n))]
+                    if environ.get('HTTP_IF_NONE_MATCH') == '"v1"':
+                        start_response('304 Not Modified', headers)
+                        return [b'']
+                    headers.append(('Content-Type', 'text/html; charset=utf-8'))
+                    start_response('200 OK', headers)
+                    return [('%s body %d' % (path, n)).encode('utf-8')]
+                if path.startswith('/bad-expires'):
+                    # a one-digit hour: not an HTTP date, so already expired (RFC 9111 §5.3)
+                    headers.append(('Expires', 'Thu, 01 Jan 2099 1:00:00 GMT'))
+                elif path.startswith('/private'):
                     headers.append(('Cache-Control', 'private'))
                 elif path.startswith('/cookie'):
                     headers.append(('Cache-Control', 'max-age=60'))
@@ -140,6 +151,24 @@ class PageProxyIT {
         send("GET", "/posted");
         assertThat(send("POST", "/posted").statusCode()).isEqualTo(204);
         assertThat(send("GET", "/posted").body()).startsWith("/posted rendered 3");
+    }
+
+    @Test
+    void aStalePageIsRevalidatedWithTheOriginAndThe304UpdatesItsHeaders() throws Exception {
+        HttpResponse<String> first = send("GET", "/validated");
+        HttpResponse<String> second = send("GET", "/validated");
+        assertThat(second.headers().firstValue("X-Cache")).contains("REVALIDATED");
+        assertThat(second.body()).isEqualTo(first.body()).isEqualTo("/validated body 1");
+        assertThat(second.headers().firstValue("X-Served")).as("a header of the 304").contains("2");
+        assertThat(second.headers().allValues("Date")).hasSize(1);
+    }
+
+    @Test
+    void anInvalidExpiresMeansAlreadyExpired() throws Exception {
+        send("GET", "/bad-expires");
+        HttpResponse<String> again = send("GET", "/bad-expires");
+        assertThat(again.headers().firstValue("X-Cache")).contains("MISS");
+        assertThat(again.body()).startsWith("/bad-expires rendered 2");
     }
 
     @Test
