@@ -33,9 +33,26 @@ final class CypherCriteria {
     private static final Set<ValueKind> COPIED = Set.of(ValueKind.STRING, ValueKind.ENUM, ValueKind.UUID, ValueKind.LONG,
             ValueKind.BOOLEAN);
 
-    /** A Cypher condition on {@code n} with its parameters; empty text narrows nothing. */
-    record Where(String text, Map<String, Object> params) {
-        static final Where NONE = new Where("", Map.of());
+    /**
+     * A Cypher condition on {@code n} with its parameters; empty text narrows nothing.
+     *
+     * @param exact whether it matches exactly the entities the criteria match (not a superset), so
+     *              that Cypher may order, count and limit on its own
+     */
+    record Where(String text, Map<String, Object> params, boolean exact) {
+        static final Where NONE = new Where("", Map.of(), false);
+        /** no criteria: every live entity */
+        static final Where ALL = new Where("", Map.of(), true);
+    }
+
+    /**
+     * One key of a Cypher {@code ORDER BY} that orders as the API does.
+     *
+     * @param expr      a Cypher expression on {@code n}
+     * @param ascending its direction
+     * @param nullFlag  whether it is the 0/1 flag ordering nulls (which the API puts first) before the value
+     */
+    record OrderKey(String expr, boolean ascending, boolean nullFlag) {
     }
 
     private final EntityModel<?> model;
@@ -88,8 +105,77 @@ final class CypherCriteria {
      */
     Where where(Criteria criteria) {
         Map<String, Object> params = new HashMap<>();
-        String text = translate(criteria, params);
-        return text == null ? Where.NONE : new Where(text, params);
+        boolean[] exact = {true};
+        String text = translate(criteria, params, exact);
+        return text == null ? Where.NONE : new Where(text, params, exact[0]);
+    }
+
+    /**
+     * The query's order in Cypher, when Cypher orders exactly as the API does: every sort key a
+     * copied whole number or boolean (text may be copied as a digest, and other kinds are not
+     * copied), nulls first as the API has them, then the id: text ids by code point, which is
+     * Neo4j's order of strings, whole-number ids by value.
+     *
+     * @return the keys, the id last; or null when Cypher cannot give the API's order
+     */
+    List<OrderKey> order(List<io.polystore.query.Sort> sort) {
+        List<OrderKey> keys = new ArrayList<>();
+        for (io.polystore.query.Sort k : sort) {
+            PropertyModel p = copiedField(k.field());
+            if (p == null || (p.kind() != ValueKind.LONG && p.kind() != ValueKind.BOOLEAN)) {
+                return null;
+            }
+            String prop = "n." + Cypher.quote(p.name());
+            keys.add(new OrderKey("CASE WHEN " + prop + " IS NULL THEN 0 ELSE 1 END", k.ascending(), true));
+            keys.add(new OrderKey(prop, k.ascending(), false));
+        }
+        switch (model.id().kind()) {
+            case STRING, UUID -> keys.add(new OrderKey("n._id", true, false));
+            case LONG -> keys.add(new OrderKey("toInteger(n._id)", true, false));
+            default -> {
+                return null;
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * The keyset condition "after the cursor" in the order of {@link #order}: for each key, the
+     * earlier keys equal and this one beyond, joined by OR.
+     *
+     * @param keys   what {@link #order} gave
+     * @param values the cursor's values in stored form (DocumentQueries.cursorValues): one per sort key, then the id
+     */
+    String after(List<OrderKey> keys, List<Object> values, Map<String, Object> params) {
+        // each sort key became a null flag and a value; the cursor gives the value, the flag follows from it
+        List<Object> expanded = new ArrayList<>();
+        for (int i = 0; i + 1 < values.size(); i++) {
+            Object v = values.get(i);
+            expanded.add(v == null ? 0L : 1L);
+            expanded.add(parameter(v));
+        }
+        expanded.add(parameter(values.get(values.size() - 1)));
+        List<String> disjuncts = new ArrayList<>();
+        List<String> equal = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            OrderKey k = keys.get(i);
+            Object v = expanded.get(i);
+            boolean nullValue = !k.nullFlag() && v == null; // the flag before it said null: equal, never beyond
+            if (!nullValue) {
+                String beyond = k.expr() + (k.ascending() ? " > " : " < ") + param(params, v);
+                disjuncts.add(equal.isEmpty() ? beyond : "(" + String.join(" AND ", equal) + " AND " + beyond + ")");
+                equal.add(k.expr() + " = " + param(params, v));
+            }
+        }
+        return "(" + String.join(" OR ", disjuncts) + ")";
+    }
+
+    /** A stored value as a Cypher parameter: whole numbers as longs, UUIDs as their text (as node ids are). */
+    private static Object parameter(Object v) {
+        if (v instanceof Number n) {
+            return n.longValue();
+        }
+        return v instanceof java.util.UUID u ? u.toString() : v;
     }
 
     private String param(Map<String, Object> params, Object value) {
@@ -107,8 +193,19 @@ final class CypherCriteria {
         return copied.contains(path.root()) ? path.root() : null;
     }
 
-    /** @return a condition, or null when Cypher cannot narrow by these criteria */
-    private String translate(Criteria c, Map<String, Object> params) {
+    /**
+     * @param exact set to false when the condition is only a superset (a part left to the exact check)
+     * @return a condition, or null when Cypher cannot narrow by these criteria
+     */
+    private String translate(Criteria c, Map<String, Object> params, boolean[] exact) {
+        String t = translateExactly(c, params, exact);
+        if (t == null) {
+            exact[0] = false;
+        }
+        return t;
+    }
+
+    private String translateExactly(Criteria c, Map<String, Object> params, boolean[] exact) {
         if (c instanceof Criteria.Compare cmp) {
             PropertyModel p = copiedField(cmp.field());
             if (p == null || cmp.value() == null) {
@@ -145,7 +242,8 @@ final class CypherCriteria {
                 return null;
             }
             String prop = "n." + Cypher.quote(p.name());
-            // a long text is copied as its digest: it may still start with the prefix
+            // a long text is copied as its digest: it may still start with the prefix (so this is a superset)
+            exact[0] = false;
             return "(" + prop + " STARTS WITH " + param(params, s.prefix()) + " OR " + prop + " STARTS WITH "
                     + param(params, DIGEST_MARK) + ")";
         }
@@ -166,7 +264,7 @@ final class CypherCriteria {
         if (c instanceof Criteria.And and) {
             List<String> parts = new ArrayList<>();
             for (Criteria part : and.parts()) {
-                String t = translate(part, params);
+                String t = translate(part, params, exact);
                 if (t != null) {
                     parts.add(t);
                 }
@@ -176,7 +274,7 @@ final class CypherCriteria {
         if (c instanceof Criteria.Or or) {
             List<String> parts = new ArrayList<>();
             for (Criteria part : or.parts()) {
-                String t = translate(part, params);
+                String t = translate(part, params, exact);
                 if (t == null) {
                     return null; // one part that cannot narrow makes the whole disjunction unnarrowable
                 }

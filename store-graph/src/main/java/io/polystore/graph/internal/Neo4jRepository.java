@@ -433,43 +433,122 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
     @Override
     public long count(Query query) {
         ensureSchema();
-        return select(query, 0, false).size();
+        Plan plan = plan(query);
+        if (plan.where.exact()) {
+            // Cypher matches exactly what the criteria match: it counts without reading a document
+            Map<String, Object> p = params();
+            p.putAll(plan.where.params());
+            String cypher = "MATCH " + node + " WHERE " + live("n") + and(plan.where.text()) + " RETURN count(n) AS c";
+            return store.read("count", q -> q.run(cypher, p).single().get("c").asLong());
+        }
+        long[] n = {0};
+        scan(plan, null, doc -> n[0]++);
+        return n[0];
     }
 
-    private List<Map<String, Object>> select(Query query, int limit) {
-        return select(query, limit, true);
+    /**
+     * How a query runs. With {@code order} set, Cypher does all of it (filter, order, cursor, limit)
+     * and reads only the documents it returns; without, Cypher narrows the candidates and this
+     * repository checks, orders and limits them with the API's rules.
+     */
+    private record Plan(Query query, CypherCriteria.Where where, Predicate<Map<String, Object>> filter,
+                        List<CypherCriteria.OrderKey> order) {
     }
 
-    /** Matching documents in query order, after the cursor if asked; all of them when limit is 0. */
-    private List<Map<String, Object>> select(Query query, int limit, boolean afterCursor) {
-        Predicate<Map<String, Object>> filter = query.criteria().isPresent() ? null : d -> true;
+    private Plan plan(Query query) {
+        if (query.criteria().isEmpty()) {
+            return new Plan(query, CypherCriteria.Where.ALL, d -> true, criteria.order(query.sort()));
+        }
+        Criteria c = query.criteria().get();
         Map<Criteria.Related, Set<String>> related = new HashMap<>();
-        CypherCriteria.Where where = CypherCriteria.Where.NONE;
-        if (query.criteria().isPresent()) {
-            Criteria c = query.criteria().get();
-            collectRelated(c, related);
-            // checks fields and operands first, so that errors read the same on every back end
-            filter = DocumentQueries.compile(model, c, (self, r) -> related.get(r).contains(self.id()));
-            where = criteria.where(c);
+        // checks fields and operands first, so that errors read the same on every back end
+        DocumentQueries.compile(model, c, (self, r) -> true);
+        CypherCriteria.Where where = criteria.where(c);
+        if (where.exact()) {
+            return new Plan(query, where, d -> true, criteria.order(query.sort()));
+        }
+        collectRelated(c, related);
+        Predicate<Map<String, Object>> filter = DocumentQueries.compile(model, c, (self, r) -> related.get(r).contains(self.id()));
+        return new Plan(query, where, filter, null);
+    }
+
+    private static String and(String condition) {
+        return condition.isEmpty() ? "" : " AND (" + condition + ")";
+    }
+
+    /**
+     * Matching documents in query order, after the cursor if asked; all of them when limit is 0.
+     * Pushed down: one Cypher query with ORDER BY and LIMIT. Otherwise the candidates stream from
+     * the driver and only the matches are kept: the best {@code limit} in a bounded heap when there
+     * is a limit, so memory holds the page, not the candidates.
+     */
+    private List<Map<String, Object>> select(Query query, int limit) {
+        Plan plan = plan(query);
+        List<Object> cursor = query.cursor().map(cur -> DocumentQueries.cursorValues(model, query.sort(), cur)).orElse(null);
+        if (plan.order != null) {
+            return pushedDown(plan, cursor, limit);
         }
         Comparator<Map<String, Object>> order = DocumentQueries.comparator(model, query.sort());
-        Predicate<Map<String, Object>> after = query.cursor().filter(cur -> afterCursor)
+        Predicate<Map<String, Object>> after = query.cursor()
                 .map(cur -> DocumentQueries.after(model, query.sort(), cur))
                 .orElse(d -> true);
+        if (limit <= 0) {
+            List<Map<String, Object>> all = new ArrayList<>();
+            scan(plan, after, all::add);
+            all.sort(order);
+            return all;
+        }
+        // the best `limit` so far, worst on top
+        java.util.PriorityQueue<Map<String, Object>> best = new java.util.PriorityQueue<>(limit + 1, order.reversed());
+        scan(plan, after, doc -> {
+            if (best.size() < limit) {
+                best.add(doc);
+            } else if (order.compare(doc, best.peek()) < 0) {
+                best.poll();
+                best.add(doc);
+            }
+        });
+        List<Map<String, Object>> out = new ArrayList<>(best);
+        out.sort(order);
+        return out;
+    }
+
+    /** Streams the candidates Cypher narrowed to, checks each exactly and hands on the matches. */
+    private void scan(Plan plan, Predicate<Map<String, Object>> after, java.util.function.Consumer<Map<String, Object>> sink) {
         Map<String, Object> p = params();
-        p.putAll(where.params());
-        String cypher = "MATCH " + node + " WHERE " + live("n") + (where.text().isEmpty() ? "" : " AND (" + where.text() + ")")
-                + " RETURN n._doc AS doc";
-        List<String> texts = store.read("find", q -> {
-            List<String> out = new ArrayList<>();
+        p.putAll(plan.where.params());
+        String cypher = "MATCH " + node + " WHERE " + live("n") + and(plan.where.text()) + " RETURN n._doc AS doc";
+        Predicate<Map<String, Object>> test = after == null ? plan.filter : plan.filter.and(after);
+        store.read("find", q -> {
+            org.neo4j.driver.Result rows = q.run(cypher, p);
+            while (rows.hasNext()) {
+                Map<String, Object> doc = document(rows.next().get("doc").asString());
+                if (test.test(doc)) {
+                    sink.accept(doc);
+                }
+            }
+            return null;
+        });
+    }
+
+    /** The whole query in Cypher: condition, keyset cursor, ORDER BY in the API's order, LIMIT. */
+    private List<Map<String, Object>> pushedDown(Plan plan, List<Object> cursor, int limit) {
+        Map<String, Object> p = params();
+        p.putAll(plan.where.params());
+        String after = cursor == null ? "" : criteria.after(plan.order, cursor, p);
+        StringBuilder orderBy = new StringBuilder();
+        for (CypherCriteria.OrderKey k : plan.order) {
+            orderBy.append(orderBy.length() == 0 ? "" : ", ").append(k.expr()).append(k.ascending() ? "" : " DESC");
+        }
+        String cypher = "MATCH " + node + " WHERE " + live("n") + and(plan.where.text()) + and(after)
+                + " RETURN n._doc AS doc ORDER BY " + orderBy + (limit > 0 ? " LIMIT " + limit : "");
+        return store.read("find", q -> {
+            List<Map<String, Object>> out = new ArrayList<>();
             for (Record r : q.run(cypher, p).list()) {
-                out.add(r.get("doc").asString());
+                out.add(document(r.get("doc").asString()));
             }
             return out;
         });
-        Predicate<Map<String, Object>> test = filter.and(after);
-        Stream<Map<String, Object>> s = texts.stream().map(this::document).filter(test).sorted(order);
-        return (limit > 0 ? s.limit(limit) : s).toList();
     }
 
     /** Finds the ids related as each {@link Criteria.Related} in the tree asks, one Cypher query each. */
@@ -501,10 +580,48 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
         return DocumentQueries.page(model, query, select(query, query.limit() > 0 ? query.limit() + 1 : 0));
     }
 
+    /** Entities per Cypher query when a pushed-down stream pages through the results. */
+    private static final int STREAM_PAGE = 500;
+
     @Override
     public Stream<T> stream(Query query) {
         ensureSchema();
-        return select(query, 0).stream().map(model::fromDocument);
+        Plan plan = plan(query);
+        if (plan.order == null) {
+            // every match must be seen before the first is known: the matches (not the candidates) are held
+            return select(query, 0).stream().map(model::fromDocument);
+        }
+        // lazily, a page of STREAM_PAGE at a time, each after the last one's final entity
+        java.util.Iterator<Map<String, Object>> pages = new java.util.Iterator<>() {
+            private List<Object> cursor = query.cursor()
+                    .map(cur -> DocumentQueries.cursorValues(model, query.sort(), cur)).orElse(null);
+            private java.util.Iterator<Map<String, Object>> page = java.util.Collections.emptyIterator();
+            private boolean more = true;
+
+            @Override
+            public boolean hasNext() {
+                if (!page.hasNext() && more) {
+                    List<Map<String, Object>> next = pushedDown(plan, cursor, STREAM_PAGE);
+                    more = next.size() == STREAM_PAGE;
+                    if (!next.isEmpty()) {
+                        cursor = DocumentQueries.cursorValues(model, query.sort(),
+                                DocumentQueries.cursorAfter(model, query.sort(), next.get(next.size() - 1)));
+                    }
+                    page = next.iterator();
+                }
+                return page.hasNext();
+            }
+
+            @Override
+            public Map<String, Object> next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                return page.next();
+            }
+        };
+        return java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(pages,
+                java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL), false).map(model::fromDocument);
     }
 
     @Override
