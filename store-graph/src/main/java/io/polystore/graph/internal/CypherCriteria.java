@@ -17,11 +17,12 @@ import java.util.Set;
  * What Cypher can narrow a query by. The {@code @Indexed} top-level fields of kinds text, enum, UUID,
  * whole number and boolean are copied to node properties of the same name (each with a Neo4j
  * index); on them, {@code eq}, {@code ne}, {@code in}, {@code startsWith}, {@code isNull}, and the
- * ranges of whole numbers become Cypher conditions with parameters, as do relationship criteria.
- * Everything else (other fields, nested paths, {@code contains}, {@code not}, text ranges, which
- * Cypher orders differently from the API) narrows nothing here and is decided by the exact check
- * that follows in {@link Neo4jRepository}. A condition is therefore always true of every match:
- * a superset, never a subset.
+ * ranges of whole numbers become Cypher conditions with parameters, as do relationship criteria and
+ * every comparison and {@code in} on the id ({@code n._id}). Everything else (other fields, nested
+ * paths, {@code contains}, {@code not}, ranges of copied text, which may be a digest) narrows nothing
+ * here and is decided by the exact check that follows in {@link Neo4jRepository}. A condition is
+ * therefore always true of every match: a superset, never a subset; {@link Where#exact()} says when
+ * it is the matches themselves, so that Cypher may also order, count and limit.
  *
  * <p>A copied text longer than {@link #MAX_COPIED_BYTES} in UTF-8 (a Neo4j index entry must fit
  * in about 8 KiB) is stored as {@link #DIGEST_MARK} plus its SHA-256; operands get the same
@@ -51,8 +52,10 @@ final class CypherCriteria {
      * @param expr      a Cypher expression on {@code n}
      * @param ascending its direction
      * @param nullFlag  whether it is the 0/1 flag ordering nulls (which the API puts first) before the value
+     * @param value     the index of the cursor value it compares with (the sort key's, or the id's last)
+     * @param id        whether it orders by the id (whose cursor value becomes its key, see {@link #idOperand})
      */
-    record OrderKey(String expr, boolean ascending, boolean nullFlag) {
+    record OrderKey(String expr, boolean ascending, boolean nullFlag, int value, boolean id) {
     }
 
     private final EntityModel<?> model;
@@ -120,23 +123,62 @@ final class CypherCriteria {
      */
     List<OrderKey> order(List<io.polystore.query.Sort> sort) {
         List<OrderKey> keys = new ArrayList<>();
-        for (io.polystore.query.Sort k : sort) {
+        String id = idExpr();
+        if (id == null) {
+            return null;
+        }
+        for (int i = 0; i < sort.size(); i++) {
+            io.polystore.query.Sort k = sort.get(i);
+            if (isId(k.field())) {
+                keys.add(new OrderKey(id, k.ascending(), false, i, true));
+                continue;
+            }
             PropertyModel p = copiedField(k.field());
             if (p == null || (p.kind() != ValueKind.LONG && p.kind() != ValueKind.BOOLEAN)) {
                 return null;
             }
             String prop = "n." + Cypher.quote(p.name());
-            keys.add(new OrderKey("CASE WHEN " + prop + " IS NULL THEN 0 ELSE 1 END", k.ascending(), true));
-            keys.add(new OrderKey(prop, k.ascending(), false));
+            keys.add(new OrderKey("CASE WHEN " + prop + " IS NULL THEN 0 ELSE 1 END", k.ascending(), true, i, false));
+            keys.add(new OrderKey(prop, k.ascending(), false, i, false));
         }
-        switch (model.id().kind()) {
-            case STRING, UUID -> keys.add(new OrderKey("n._id", true, false));
-            case LONG -> keys.add(new OrderKey("toInteger(n._id)", true, false));
-            default -> {
-                return null;
-            }
-        }
+        keys.add(new OrderKey(id, true, false, sort.size(), true));
         return keys;
+    }
+
+    /**
+     * @return the id as Cypher orders it like the API, or null: whole-number ids by value; text and
+     *         UUID ids by their key {@code _key}, the hex of their UTF-8 bytes. Neo4j's order of
+     *         strings depends on the plan (an index orders by UTF-8 bytes, which is code point order;
+     *         comparisons and sorts in the runtime by UTF-16 units, which put U+10000 and above
+     *         before U+E000); ASCII hex orders the same both ways, and as the API orders ids.
+     */
+    private String idExpr() {
+        return switch (model.id().kind()) {
+            case STRING, UUID -> "n._key";
+            case LONG -> "toInteger(n._id)";
+            default -> null;
+        };
+    }
+
+    /** @return whether nodes of this type carry {@code _key} */
+    boolean keyed() {
+        ValueKind k = model.id().kind();
+        return k == ValueKind.STRING || k == ValueKind.UUID;
+    }
+
+    /** @return the {@code _key} of a text id: the hex of its UTF-8 bytes */
+    static String key(String idText) {
+        return java.util.HexFormat.of().formatHex(idText.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** @return an id operand (stored form) as what {@link #idExpr} compares with */
+    private Object idOperand(Object stored) {
+        Object v = parameter(stored);
+        return keyed() ? key(v.toString()) : v;
+    }
+
+    private boolean isId(String field) {
+        return field.equals(model.id().name());
     }
 
     /**
@@ -147,25 +189,17 @@ final class CypherCriteria {
      * @param values the cursor's values in stored form (DocumentQueries.cursorValues): one per sort key, then the id
      */
     String after(List<OrderKey> keys, List<Object> values, Map<String, Object> params) {
-        // each sort key became a null flag and a value; the cursor gives the value, the flag follows from it
-        List<Object> expanded = new ArrayList<>();
-        for (int i = 0; i + 1 < values.size(); i++) {
-            Object v = values.get(i);
-            expanded.add(v == null ? 0L : 1L);
-            expanded.add(parameter(v));
-        }
-        expanded.add(parameter(values.get(values.size() - 1)));
         List<String> disjuncts = new ArrayList<>();
         List<String> equal = new ArrayList<>();
-        for (int i = 0; i < keys.size(); i++) {
-            OrderKey k = keys.get(i);
-            Object v = expanded.get(i);
-            boolean nullValue = !k.nullFlag() && v == null; // the flag before it said null: equal, never beyond
-            if (!nullValue) {
-                String beyond = k.expr() + (k.ascending() ? " > " : " < ") + param(params, v);
-                disjuncts.add(equal.isEmpty() ? beyond : "(" + String.join(" AND ", equal) + " AND " + beyond + ")");
-                equal.add(k.expr() + " = " + param(params, v));
+        for (OrderKey k : keys) {
+            Object v = values.get(k.value());
+            if (!k.nullFlag() && v == null) {
+                continue; // the flag before it said null: equal there, never beyond
             }
+            Object operand = k.nullFlag() ? (Object) (v == null ? 0L : 1L) : k.id() ? idOperand(v) : parameter(v);
+            String beyond = k.expr() + (k.ascending() ? " > " : " < ") + param(params, operand);
+            disjuncts.add(equal.isEmpty() ? beyond : "(" + String.join(" AND ", equal) + " AND " + beyond + ")");
+            equal.add(k.expr() + " = " + param(params, operand));
         }
         return "(" + String.join(" OR ", disjuncts) + ")";
     }
@@ -206,6 +240,20 @@ final class CypherCriteria {
     }
 
     private String translateExactly(Criteria c, Map<String, Object> params, boolean[] exact) {
+        if (c instanceof Criteria.Compare cmp && isId(cmp.field()) && idExpr() != null) {
+            // ids are never null and order in Cypher as in the API (see idExpr)
+            PropertyPath path = model.path(cmp.field());
+            String operand = param(params, idOperand(model.storedOperand(path, path.leafType(), cmp.value())));
+            return idExpr() + " " + cmp.op().symbol() + " " + operand;
+        }
+        if (c instanceof Criteria.In in && isId(in.field()) && idExpr() != null) {
+            PropertyPath path = model.path(in.field());
+            List<Object> operands = new ArrayList<>();
+            for (Object v : in.values()) {
+                operands.add(idOperand(model.storedOperand(path, path.leafType(), v)));
+            }
+            return idExpr() + " IN " + param(params, operands);
+        }
         if (c instanceof Criteria.Compare cmp) {
             PropertyModel p = copiedField(cmp.field());
             if (p == null || cmp.value() == null) {

@@ -92,11 +92,38 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
                     + Cypher.quote(Cypher.schemaName("ix", label, p.name())) + " IF NOT EXISTS FOR " + node
                     + " ON (n." + Cypher.quote(p.name()) + ")");
         }
+        if (criteria.keyed()) {
+            store.schema("creating the key index of " + label, "CREATE INDEX " + Cypher.quote(Cypher.schemaName("key", label))
+                    + " IF NOT EXISTS FOR " + node + " ON (n._key)");
+        }
         if (expiring) {
             store.schema("creating the expiry index of " + label, "CREATE INDEX " + Cypher.quote(Cypher.schemaName("exp", label))
                     + " IF NOT EXISTS FOR " + node + " ON (n._exp)");
         }
         store.awaitIndexes();
+        if (criteria.keyed()) {
+            addKeys();
+        }
+    }
+
+    /**
+     * Gives {@code _key} (the order of ids in Cypher, see CypherCriteria) to nodes stored before it
+     * existed, a batch at a time; once there are none, this is one query that finds nothing.
+     */
+    private void addKeys() {
+        String find = "MATCH " + node + " WHERE n._key IS NULL AND n._doc IS NOT NULL RETURN n._id AS id LIMIT " + CHUNK;
+        String set = "UNWIND $rows AS row MATCH " + node + " WHERE n._id = row.id SET n._key = row.key";
+        while (true) {
+            List<String> ids = store.read("adding id keys", q -> q.run(find).list(r -> r.get("id").asString()));
+            if (ids.isEmpty()) {
+                return;
+            }
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (String id : ids) {
+                rows.add(Map.of("id", id, "key", CypherCriteria.key(id)));
+            }
+            store.write("adding id keys", q -> q.run(set, Map.of("rows", rows)).consume());
+        }
     }
 
     @Override
@@ -159,6 +186,9 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
         }
         String idText = model.idToString(id);
         props.put("_id", idText);
+        if (criteria.keyed()) {
+            props.put("_key", CypherCriteria.key(idText));
+        }
         props.put("_doc", write(doc));
         Instant expiresAt = model.expiresFromDocument(doc);
         if (expiresAt != null) {
