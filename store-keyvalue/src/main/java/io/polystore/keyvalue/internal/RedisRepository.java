@@ -392,7 +392,139 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public Page<T> find(Query query) {
-        return DocumentQueries.page(model, query, matching(query, true));
+        List<Map<String, Object>> walked = query.limit() > 0 ? walkSortIndex(query, query.limit() + 1) : null;
+        return DocumentQueries.page(model, query, walked != null ? walked : matching(query, true));
+    }
+
+    /** Index entries read per window of a walk along a sort index. */
+    private static final int WINDOW = 256;
+
+    /**
+     * The first {@code want} matches of a query whose first sort key is an {@code @Indexed} number
+     * (or boolean, time, date), read by walking that key's sorted set in order instead of reading
+     * every candidate: windows of ids in score order, filtered by the criteria's candidate ids, then
+     * their documents, checked exactly. Scores may round (several values, one score), so the walk
+     * goes on past the {@code want}-th match until the score changes; an entity not read then has a
+     * larger score, so a larger value, and comes after all of them. Nulls (not in the sorted set)
+     * come first ascending, last descending, as the API orders them.
+     *
+     * @return the matches in query order (at most {@code want}), or null when the query is not of
+     *         this shape, or its criteria's candidates are few enough to read them all (cheaper)
+     */
+    private List<Map<String, Object>> walkSortIndex(Query query, int want) {
+        if (query.sort().isEmpty()) {
+            return null;
+        }
+        io.polystore.query.Sort first = query.sort().get(0);
+        PropertyPath path = model.path(first.field());
+        PropertyModel p = path.root();
+        if (!path.isTopLevel() || path.multiValued() || !p.isIndexed() || !IndexEntries.isNumeric(p.kind())) {
+            return null;
+        }
+        purge();
+        Predicate<Map<String, Object>> exact = query.criteria().map(c -> DocumentQueries.compile(model, c, null)).orElse(d -> true);
+        Set<String> candidates = query.criteria().map(this::candidates).orElse(null);
+        if (candidates != null && candidates.size() <= 4L * want + 64) {
+            return null;
+        }
+        Predicate<Map<String, Object>> after = query.cursor().isPresent()
+                ? DocumentQueries.after(model, query.sort(), query.cursor().get()) : d -> true;
+        Predicate<Map<String, Object>> test = exact.and(after);
+        boolean ascending = first.ascending();
+        boolean hasCursor = query.cursor().isPresent();
+        Object cursorValue = hasCursor ? DocumentQueries.cursorValues(model, query.sort(), query.cursor().get()).get(0) : null;
+        List<Map<String, Object>> found = new ArrayList<>();
+        if (ascending && (!hasCursor || cursorValue == null)) {
+            addMatches(new ArrayList<>(store.ops.smembers(IndexEntries.nullKey(base, p.name()))), candidates, test, found);
+        }
+        // a cursor in the nulls: ascending, only nulls follow it (after the sorted set's entries? no: nulls come
+        // first, and the sorted set's entries all follow); descending, only nulls are left
+        if (found.size() < want && !(hasCursor && cursorValue == null && !ascending)) {
+            double start = hasCursor && cursorValue != null ? IndexEntries.score(p.kind(), cursorValue)
+                    : ascending ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+            walk(IndexEntries.numberKey(base, p.name()), start, ascending, want, candidates, test, found);
+        }
+        if (!ascending && found.size() < want) {
+            addMatches(new ArrayList<>(store.ops.smembers(IndexEntries.nullKey(base, p.name()))), candidates, test, found);
+        }
+        found.sort(DocumentQueries.comparator(model, query.sort()));
+        return found.size() > want ? new ArrayList<>(found.subList(0, want)) : found;
+    }
+
+    /** Walks a numeric index from {@code start} until {@code want} matches are found and the score moved past the last needed one. */
+    private void walk(String indexKey, double start, boolean ascending, int want, Set<String> candidates,
+                      Predicate<Map<String, Object>> test, List<Map<String, Object>> found) {
+        double from = start;
+        long skip = 0; // entries at score `from` already read
+        Double boundary = null; // the score of the want-th match, once there is one
+        while (true) {
+            List<Object> raw = store.ops.evalList(Scripts.INDEX_WINDOW, new String[]{indexKey}, bound(from),
+                    ascending ? "+inf" : "-inf", Long.toString(skip), Integer.toString(WINDOW), ascending ? "0" : "1");
+            List<String> ids = new ArrayList<>(raw.size() / 2);
+            List<Double> scores = new ArrayList<>(raw.size() / 2);
+            boolean past = false;
+            for (int i = 0; i + 1 < raw.size(); i += 2) {
+                double score = parseScore(String.valueOf(raw.get(i + 1)));
+                if (boundary != null && (ascending ? score > boundary : score < boundary)) {
+                    past = true; // every entity from here on has a larger score: it comes after the want matches
+                    break;
+                }
+                ids.add(String.valueOf(raw.get(i)));
+                scores.add(score);
+                skip = score == from ? skip + 1 : 1;
+                from = score;
+            }
+            int before = found.size();
+            List<Integer> matched = addMatches(ids, candidates, test, found);
+            if (boundary == null && found.size() >= want) {
+                // the want-th match overall is in this window
+                boundary = scores.get(matched.get(want - before - 1));
+            }
+            if (past || raw.size() / 2 < WINDOW) {
+                return; // past the boundary, or the end of the index
+            }
+        }
+    }
+
+    private static String bound(double score) {
+        return Double.isInfinite(score) ? (score > 0 ? "+inf" : "-inf") : Double.toString(score);
+    }
+
+    private static double parseScore(String s) {
+        return switch (s) {
+            case "inf", "+inf" -> Double.POSITIVE_INFINITY;
+            case "-inf" -> Double.NEGATIVE_INFINITY;
+            default -> Double.parseDouble(s);
+        };
+    }
+
+    /**
+     * Reads the documents of the ids that are candidates and adds those that pass the test.
+     *
+     * @return the positions (in {@code ids}) of the matches added, in order
+     */
+    private List<Integer> addMatches(List<String> ids, Set<String> candidates, Predicate<Map<String, Object>> test,
+                                     List<Map<String, Object>> found) {
+        List<Integer> positions = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            if (candidates == null || candidates.contains(ids.get(i))) {
+                positions.add(i);
+                keys.add(entityPrefix + ids.get(i));
+            }
+        }
+        List<Integer> matched = new ArrayList<>();
+        List<String> texts = mget(keys);
+        for (int j = 0; j < texts.size(); j++) {
+            if (texts.get(j) != null) {
+                Map<String, Object> doc = document(texts.get(j));
+                if (test.test(doc)) {
+                    found.add(doc);
+                    matched.add(positions.get(j));
+                }
+            }
+        }
+        return matched;
     }
 
     @Override
@@ -542,8 +674,10 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
     private Set<String> range(PropertyModel p, Object low, boolean lowIncluded, Object high, boolean highIncluded) {
         ValueKind kind = p.kind() == ValueKind.LIST ? p.elementKind() : p.kind();
         if (IndexEntries.isText(kind)) {
-            // member = value \0 id: [v\0 .. (v\1 is "value == v"; see IndexEntries
-            String min = low == null ? "-" : "[" + low + (lowIncluded ? "\0" : "\u0001");
+            // member = value \0 id: [v\0 .. (v\1 is "value == v"; see IndexEntries. An exclusive low end starts at
+            // v\0 too: a value that continues v with NUL ("v\0x", greater than v) has a member below v\1; the
+            // equal values it lets in are removed by the exact check
+            String min = low == null ? "-" : "[" + low + "\0";
             String max = high == null ? "+" : "(" + high + (highIncluded ? "\u0001" : "\0");
             return ids(store.ops.zrangeByLex(IndexEntries.textKey(base, p.name()), min, max));
         }

@@ -128,6 +128,16 @@ final class Scripts {
      * document and its id, nothing else to keep in step. KEYS[1] entity key. ARGV: 1 base, 2 id,
      * 3 JSON, 4 numeric id (1) or not (0).
      */
+    /**
+     * A window of a numeric index in score order, with scores: KEYS[1] the sorted set; ARGV min, max
+     * (inclusive, or -inf/+inf), offset, count, and 1 for descending (then min is the upper end).
+     */
+    static final String INDEX_WINDOW = """
+            if ARGV[5] == '1' then
+              return redis.call('ZREVRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[2], 'WITHSCORES', 'LIMIT', ARGV[3], ARGV[4])
+            end
+            return redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], ARGV[2], 'WITHSCORES', 'LIMIT', ARGV[3], ARGV[4])""";
+
     static final String SAVE_PLAIN = """
             redis.call('SET', KEYS[1], ARGV[3])
             redis.call('SADD', ARGV[1] .. 'all', ARGV[2])
