@@ -396,8 +396,8 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         return DocumentQueries.page(model, query, walked != null ? walked : matching(query, true));
     }
 
-    /** Index entries read per window of a walk along a sort index. */
-    private static final int WINDOW = 256;
+    /** The most index entries read per window of a walk along a sort index (the first window is the page). */
+    private static final int MAX_WINDOW = 1024;
 
     /**
      * The first {@code want} matches of a query whose first sort key is an {@code @Indexed} number
@@ -457,9 +457,12 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         double from = start;
         long skip = 0; // entries at score `from` already read
         Double boundary = null; // the score of the want-th match, once there is one
+        // the first window is the page and one more entry (enough when every entry matches and scores differ);
+        // later ones double, up to MAX_WINDOW
+        int window = Math.min(MAX_WINDOW, want + 1);
         while (true) {
             List<Object> raw = store.ops.evalList(Scripts.INDEX_WINDOW, new String[]{indexKey}, bound(from),
-                    ascending ? "+inf" : "-inf", Long.toString(skip), Integer.toString(WINDOW), ascending ? "0" : "1");
+                    ascending ? "+inf" : "-inf", Long.toString(skip), Integer.toString(window), ascending ? "0" : "1");
             List<String> ids = new ArrayList<>(raw.size() / 2);
             List<Double> scores = new ArrayList<>(raw.size() / 2);
             boolean past = false;
@@ -480,9 +483,14 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
                 // the want-th match overall is in this window
                 boundary = scores.get(matched.get(want - before - 1));
             }
-            if (past || raw.size() / 2 < WINDOW) {
+            double last = scores.isEmpty() ? from : scores.get(scores.size() - 1);
+            if (boundary != null && (ascending ? last > boundary : last < boundary)) {
+                past = true; // this window already went past it: so does everything after
+            }
+            if (past || raw.size() / 2 < window) {
                 return; // past the boundary, or the end of the index
             }
+            window = Math.min(MAX_WINDOW, window * 2);
         }
     }
 
