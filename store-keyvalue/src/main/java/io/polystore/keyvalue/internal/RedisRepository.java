@@ -362,38 +362,74 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         if (query.criteria().isEmpty()) {
             return count();
         }
-        return matching(query, false).size();
+        long[] n = {0};
+        scanCandidates(query, false, doc -> n[0]++);
+        return n[0];
     }
 
-    /** The documents matching a query's criteria (and cursor), in query order. */
-    private List<Map<String, Object>> matching(Query query, boolean useCursor) {
+    /** Candidate ids per MGET: the documents of a large candidate set are read a page at a time. */
+    private static final int MGET_PAGE = 1000;
+
+    /**
+     * Reads the candidates of a query's criteria (every entity without criteria) a page of ids at
+     * a time and hands on the documents that match (and follow the cursor, if asked), so that
+     * memory holds the matches, not every candidate's document.
+     */
+    private void scanCandidates(Query query, boolean useCursor, java.util.function.Consumer<Map<String, Object>> sink) {
         purge();
         Predicate<Map<String, Object>> exact = query.criteria().map(c -> DocumentQueries.compile(model, c, null)).orElse(d -> true);
         Set<String> ids = query.criteria().map(this::candidates).orElseGet(this::all);
-        Comparator<Map<String, Object>> order = DocumentQueries.comparator(model, query.sort());
         Predicate<Map<String, Object>> after = useCursor && query.cursor().isPresent()
                 ? DocumentQueries.after(model, query.sort(), query.cursor().get()) : d -> true;
-        List<String> keys = new ArrayList<>(ids.size());
-        for (String id : ids) {
-            keys.add(entityPrefix + id);
-        }
-        List<Map<String, Object>> docs = new ArrayList<>();
-        for (String text : mget(keys)) {
-            if (text != null) {
-                Map<String, Object> doc = document(text);
-                if (exact.test(doc) && after.test(doc)) {
-                    docs.add(doc);
+        List<String> keys = new ArrayList<>(Math.min(ids.size(), MGET_PAGE));
+        java.util.Iterator<String> it = ids.iterator();
+        while (it.hasNext()) {
+            keys.add(entityPrefix + it.next());
+            if (keys.size() == MGET_PAGE || !it.hasNext()) {
+                for (String text : mget(keys)) {
+                    if (text != null) {
+                        Map<String, Object> doc = document(text);
+                        if (exact.test(doc) && after.test(doc)) {
+                            sink.accept(doc);
+                        }
+                    }
                 }
+                keys.clear();
             }
         }
+    }
+
+    /**
+     * The documents matching a query's criteria (and cursor), in query order: the first
+     * {@code limit} (a bounded heap) when {@code limit > 0}, else all of them.
+     */
+    private List<Map<String, Object>> matching(Query query, boolean useCursor, int limit) {
+        Comparator<Map<String, Object>> order = DocumentQueries.comparator(model, query.sort());
+        if (limit <= 0) {
+            List<Map<String, Object>> docs = new ArrayList<>();
+            scanCandidates(query, useCursor, docs::add);
+            docs.sort(order);
+            return docs;
+        }
+        java.util.PriorityQueue<Map<String, Object>> best = new java.util.PriorityQueue<>(limit + 1, order.reversed());
+        scanCandidates(query, useCursor, doc -> {
+            if (best.size() < limit) {
+                best.add(doc);
+            } else if (order.compare(doc, best.peek()) < 0) {
+                best.poll();
+                best.add(doc);
+            }
+        });
+        List<Map<String, Object>> docs = new ArrayList<>(best);
         docs.sort(order);
         return docs;
     }
 
     @Override
     public Page<T> find(Query query) {
-        List<Map<String, Object>> walked = query.limit() > 0 ? walkSortIndex(query, query.limit() + 1) : null;
-        return DocumentQueries.page(model, query, walked != null ? walked : matching(query, true));
+        int want = query.limit() > 0 ? query.limit() + 1 : 0;
+        List<Map<String, Object>> walked = want > 0 ? walkSortIndex(query, want) : null;
+        return DocumentQueries.page(model, query, walked != null ? walked : matching(query, true, want));
     }
 
     /** The most index entries read per window of a walk along a sort index (the first window is the page). */
@@ -537,7 +573,7 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public Stream<T> stream(Query query) {
-        return matching(query, true).stream().map(model::fromDocument);
+        return matching(query, true, 0).stream().map(model::fromDocument);
     }
 
     private Set<String> all() {
