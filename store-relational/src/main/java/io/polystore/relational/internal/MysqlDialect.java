@@ -229,6 +229,15 @@ final class MysqlDialect extends Dialect {
 
     @Override
     String jsonContains(String column, List<String> path, ValueKind elementKind, Object element, List<Param> params) {
+        if (elementKind == ValueKind.DECIMAL) {
+            // JSON_CONTAINS compares numbers as doubles (1.10 would match 1.1000000000000001): the list's elements
+            // as DECIMAL(65,30), the widest this store keeps (wider values are refused when saved)
+            String p = jsonPathText(path);
+            params.add((ps, i) -> ps.setString(i, p));
+            params.add(compareParam(ValueKind.DECIMAL, element));
+            return "EXISTS (SELECT 1 FROM JSON_TABLE(JSON_EXTRACT(" + column + ", ?), '$[*]' COLUMNS (v DECIMAL(65,30) PATH '$'))"
+                    + " AS jt WHERE jt.v = ?)";
+        }
         String candidate = json(element);
         String p = jsonPathText(path);
         params.add((ps, i) -> ps.setString(i, candidate));

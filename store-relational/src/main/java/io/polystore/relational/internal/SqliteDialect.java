@@ -101,7 +101,10 @@ final class SqliteDialect extends Dialect {
         String p = jsonPathText(path);
         params.add((ps, i) -> ps.setString(i, p));
         params.add(compareParam(elementKind, element));
-        return "EXISTS (SELECT 1 FROM json_each(" + column + ", ?) AS e WHERE e.value = ?)";
+        // decimals by their exact key, as everywhere on SQLite: json_each gives a number as a REAL, so the key is
+        // made from the element's JSON text (column -> fullkey), which keeps every digit
+        String value = elementKind == ValueKind.DECIMAL ? comparable(column + " -> e.fullkey", elementKind) : "e.value";
+        return "EXISTS (SELECT 1 FROM json_each(" + column + ", ?) AS e WHERE " + value + " = ?)";
     }
 
     @Override
