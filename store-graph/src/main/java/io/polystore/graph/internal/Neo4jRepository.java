@@ -9,6 +9,7 @@ import io.polystore.query.Criteria;
 import io.polystore.query.Page;
 import io.polystore.query.Query;
 import io.polystore.spi.DocumentQueries;
+import io.polystore.spi.FirstN;
 import io.polystore.spi.JsonDocuments;
 import org.neo4j.driver.SimpleQueryRunner;
 import org.neo4j.driver.Record;
@@ -528,19 +529,9 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
             all.sort(order);
             return all;
         }
-        // the best `limit` so far, worst on top
-        java.util.PriorityQueue<Map<String, Object>> best = new java.util.PriorityQueue<>(limit + 1, order.reversed());
-        scan(plan, after, doc -> {
-            if (best.size() < limit) {
-                best.add(doc);
-            } else if (order.compare(doc, best.peek()) < 0) {
-                best.poll();
-                best.add(doc);
-            }
-        });
-        List<Map<String, Object>> out = new ArrayList<>(best);
-        out.sort(order);
-        return out;
+        FirstN first = new FirstN(order, limit);
+        scan(plan, after, first);
+        return first.sorted();
     }
 
     /** Streams the candidates Cypher narrowed to, checks each exactly and hands on the matches. */

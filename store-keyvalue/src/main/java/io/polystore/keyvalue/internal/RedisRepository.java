@@ -14,6 +14,7 @@ import io.polystore.query.Cursor;
 import io.polystore.query.Page;
 import io.polystore.query.Query;
 import io.polystore.spi.DocumentQueries;
+import io.polystore.spi.FirstN;
 import io.polystore.spi.JsonDocuments;
 
 import java.util.ArrayList;
@@ -411,18 +412,9 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
             docs.sort(order);
             return docs;
         }
-        java.util.PriorityQueue<Map<String, Object>> best = new java.util.PriorityQueue<>(limit + 1, order.reversed());
-        scanCandidates(query, useCursor, doc -> {
-            if (best.size() < limit) {
-                best.add(doc);
-            } else if (order.compare(doc, best.peek()) < 0) {
-                best.poll();
-                best.add(doc);
-            }
-        });
-        List<Map<String, Object>> docs = new ArrayList<>(best);
-        docs.sort(order);
-        return docs;
+        FirstN first = new FirstN(order, limit);
+        scanCandidates(query, useCursor, first);
+        return first.sorted();
     }
 
     @Override
