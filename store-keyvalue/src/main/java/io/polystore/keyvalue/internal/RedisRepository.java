@@ -364,8 +364,21 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
             return count();
         }
         long[] n = {0};
-        scanCandidates(query, false, doc -> n[0]++);
+        scanCandidates(query, false, candidatesOf(query), doc -> n[0]++);
         return n[0];
+    }
+
+    /**
+     * What a query reads: its exact test, and the ids of its criteria's candidates (null: every
+     * entity), computed once per query, after expired entities were purged.
+     */
+    private record Candidates(Predicate<Map<String, Object>> exact, Set<String> ids) {
+    }
+
+    private Candidates candidatesOf(Query query) {
+        purge();
+        Predicate<Map<String, Object>> exact = query.criteria().map(c -> DocumentQueries.compile(model, c, null)).orElse(d -> true);
+        return new Candidates(exact, query.criteria().map(this::candidates).orElse(null));
     }
 
     /** Candidate ids per MGET: the documents of a large candidate set are read a page at a time. */
@@ -376,10 +389,10 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
      * a time and hands on the documents that match (and follow the cursor, if asked), so that
      * memory holds the matches, not every candidate's document.
      */
-    private void scanCandidates(Query query, boolean useCursor, java.util.function.Consumer<Map<String, Object>> sink) {
-        purge();
-        Predicate<Map<String, Object>> exact = query.criteria().map(c -> DocumentQueries.compile(model, c, null)).orElse(d -> true);
-        Set<String> ids = query.criteria().map(this::candidates).orElseGet(this::all);
+    private void scanCandidates(Query query, boolean useCursor, Candidates candidates,
+                                java.util.function.Consumer<Map<String, Object>> sink) {
+        Predicate<Map<String, Object>> exact = candidates.exact();
+        Set<String> ids = candidates.ids() != null ? candidates.ids() : all();
         Predicate<Map<String, Object>> after = useCursor && query.cursor().isPresent()
                 ? DocumentQueries.after(model, query.sort(), query.cursor().get()) : d -> true;
         List<String> keys = new ArrayList<>(Math.min(ids.size(), MGET_PAGE));
@@ -404,24 +417,25 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
      * The documents matching a query's criteria (and cursor), in query order: the first
      * {@code limit} (a bounded heap) when {@code limit > 0}, else all of them.
      */
-    private List<Map<String, Object>> matching(Query query, boolean useCursor, int limit) {
+    private List<Map<String, Object>> matching(Query query, boolean useCursor, int limit, Candidates candidates) {
         Comparator<Map<String, Object>> order = DocumentQueries.comparator(model, query.sort());
         if (limit <= 0) {
             List<Map<String, Object>> docs = new ArrayList<>();
-            scanCandidates(query, useCursor, docs::add);
+            scanCandidates(query, useCursor, candidates, docs::add);
             docs.sort(order);
             return docs;
         }
         FirstN first = new FirstN(order, limit);
-        scanCandidates(query, useCursor, first);
+        scanCandidates(query, useCursor, candidates, first);
         return first.sorted();
     }
 
     @Override
     public Page<T> find(Query query) {
         int want = query.limit() > 0 ? query.limit() + 1 : 0;
-        List<Map<String, Object>> walked = want > 0 ? walkSortIndex(query, want) : null;
-        return DocumentQueries.page(model, query, walked != null ? walked : matching(query, true, want));
+        Candidates candidates = candidatesOf(query);
+        List<Map<String, Object>> walked = want > 0 ? walkSortIndex(query, want, candidates) : null;
+        return DocumentQueries.page(model, query, walked != null ? walked : matching(query, true, want, candidates));
     }
 
     /** The most index entries read per window of a walk along a sort index (the first window is the page). */
@@ -439,7 +453,7 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
      * @return the matches in query order (at most {@code want}), or null when the query is not of
      *         this shape, or its criteria's candidates are few enough to read them all (cheaper)
      */
-    private List<Map<String, Object>> walkSortIndex(Query query, int want) {
+    private List<Map<String, Object>> walkSortIndex(Query query, int want, Candidates candidates) {
         if (query.sort().isEmpty()) {
             return null;
         }
@@ -449,31 +463,28 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         if (!path.isTopLevel() || path.multiValued() || !p.isIndexed() || !IndexEntries.isNumeric(p.kind())) {
             return null;
         }
-        purge();
-        Predicate<Map<String, Object>> exact = query.criteria().map(c -> DocumentQueries.compile(model, c, null)).orElse(d -> true);
-        Set<String> candidates = query.criteria().map(this::candidates).orElse(null);
-        if (candidates != null && candidates.size() <= 4L * want + 64) {
+        Set<String> ids = candidates.ids();
+        if (ids != null && ids.size() <= 4L * want + 64) {
             return null;
         }
         Predicate<Map<String, Object>> after = query.cursor().isPresent()
                 ? DocumentQueries.after(model, query.sort(), query.cursor().get()) : d -> true;
-        Predicate<Map<String, Object>> test = exact.and(after);
+        Predicate<Map<String, Object>> test = candidates.exact().and(after);
         boolean ascending = first.ascending();
         boolean hasCursor = query.cursor().isPresent();
         Object cursorValue = hasCursor ? DocumentQueries.cursorValues(model, query.sort(), query.cursor().get()).get(0) : null;
         List<Map<String, Object>> found = new ArrayList<>();
         if (ascending && (!hasCursor || cursorValue == null)) {
-            addMatches(new ArrayList<>(store.ops.smembers(IndexEntries.nullKey(base, p.name()))), candidates, test, found);
+            addMatches(new ArrayList<>(store.ops.smembers(IndexEntries.nullKey(base, p.name()))), ids, test, found);
         }
-        // a cursor in the nulls: ascending, only nulls follow it (after the sorted set's entries? no: nulls come
-        // first, and the sorted set's entries all follow); descending, only nulls are left
+        // descending with a cursor in the nulls: only nulls are left (ascending, the sorted set follows the nulls)
         if (found.size() < want && !(hasCursor && cursorValue == null && !ascending)) {
             double start = hasCursor && cursorValue != null ? IndexEntries.score(p.kind(), cursorValue)
                     : ascending ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-            walk(IndexEntries.numberKey(base, p.name()), start, ascending, want, candidates, test, found);
+            walk(IndexEntries.numberKey(base, p.name()), start, ascending, want, ids, test, found);
         }
         if (!ascending && found.size() < want) {
-            addMatches(new ArrayList<>(store.ops.smembers(IndexEntries.nullKey(base, p.name()))), candidates, test, found);
+            addMatches(new ArrayList<>(store.ops.smembers(IndexEntries.nullKey(base, p.name()))), ids, test, found);
         }
         found.sort(DocumentQueries.comparator(model, query.sort()));
         return found.size() > want ? new ArrayList<>(found.subList(0, want)) : found;
@@ -565,7 +576,7 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public Stream<T> stream(Query query) {
-        return matching(query, true, 0).stream().map(model::fromDocument);
+        return matching(query, true, 0, candidatesOf(query)).stream().map(model::fromDocument);
     }
 
     private Set<String> all() {
