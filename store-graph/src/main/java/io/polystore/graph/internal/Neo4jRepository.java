@@ -482,25 +482,25 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
      * and reads only the documents it returns; without, Cypher narrows the candidates and this
      * repository checks, orders and limits them with the API's rules.
      */
-    private record Plan(Query query, CypherCriteria.Where where, Predicate<Map<String, Object>> filter,
+    private record Plan(CypherCriteria.Where where, Predicate<Map<String, Object>> filter,
                         List<CypherCriteria.OrderKey> order) {
     }
 
     private Plan plan(Query query) {
         if (query.criteria().isEmpty()) {
-            return new Plan(query, CypherCriteria.Where.ALL, d -> true, criteria.order(query.sort()));
+            return new Plan(CypherCriteria.Where.ALL, d -> true, criteria.order(query.sort()));
         }
         Criteria c = query.criteria().get();
         Map<Criteria.Related, Set<String>> related = new HashMap<>();
-        // checks fields and operands first, so that errors read the same on every back end
-        DocumentQueries.compile(model, c, (self, r) -> true);
+        // compiled first, so that errors read the same on every back end; the related ids it reads are
+        // fetched only if the filter is needed (when Cypher matches the criteria exactly, it is not)
+        Predicate<Map<String, Object>> filter = DocumentQueries.compile(model, c, (self, r) -> related.get(r).contains(self.id()));
         CypherCriteria.Where where = criteria.where(c);
         if (where.exact()) {
-            return new Plan(query, where, d -> true, criteria.order(query.sort()));
+            return new Plan(where, d -> true, criteria.order(query.sort()));
         }
         collectRelated(c, related);
-        Predicate<Map<String, Object>> filter = DocumentQueries.compile(model, c, (self, r) -> related.get(r).contains(self.id()));
-        return new Plan(query, where, filter, null);
+        return new Plan(where, filter, null);
     }
 
     private static String and(String condition) {
