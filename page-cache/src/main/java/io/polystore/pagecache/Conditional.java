@@ -216,16 +216,14 @@ final class Conditional {
             "content-range");
 
     /**
-     * The stored page as a 304 updates it (RFC 9111 §4.3.4, §3.2): each field the 304 carries
-     * replaces the stored field of that name, except the framing fields, and those a cache does not
-     * store; the body, status, variant key and tags stay.
+     * The stored page's header fields as a 304 updates them (RFC 9111 §4.3.4, §3.2): each field the
+     * 304 carries replaces the stored field of that name, except the framing fields and those a
+     * cache does not store.
      *
-     * @param stored    the page the 304 selects
      * @param notStored the lower-case names a cache never stores
-     * @param decision  the freshness of the updated response
+     * @return alternating names and values
      */
-    static Page freshen(Page stored, CaptureResponse notModified, Set<String> notStored, Freshness.Decision decision,
-            long now) {
+    static List<String> updatedHeaders(Page stored, CaptureResponse notModified, Set<String> notStored) {
         Set<String> replaced = new java.util.HashSet<>();
         List<String> from304 = new ArrayList<>();
         for (String[] h : notModified.headerList()) {
@@ -246,47 +244,55 @@ final class Conditional {
             }
         }
         headers.addAll(from304);
-        String etag = notModified.getHeader("ETag") != null ? notModified.getHeader("ETag").trim() : stored.etag();
-        String lastModified = notModified.getHeader("Last-Modified") != null ? notModified.getHeader("Last-Modified")
-                : stored.lastModified();
-        return new Page(stored.url(), stored.status(), now, decision.initialAgeMillis(), decision.freshMillis(),
-                decision.staleWhileRevalidateMillis(), decision.staleIfErrorMillis(), etag, lastModified,
-                stored.etagFromOrigin(), notModified.getHeader("Date"), decision.keepMillis(), stored.compressed(),
-                stored.vary(), headers, stored.tags(), stored.body(), stored.identity());
+        return headers;
     }
 
     /**
-     * The fields of the stored page as a 304 would update them, for the freshness decision: the
-     * stored fields, those of the 304 in place of the same names, and the validators and date.
+     * The updated response's fields for the freshness decision: the {@link #updatedHeaders}, the
+     * validators (the 304's, else the stored ones), and the 304's own {@code Date} and {@code Age}
+     * (the stored ones describe the old response).
      */
-    static Freshness.Head updatedHead(Page stored, CaptureResponse notModified) {
+    static Freshness.Head updatedHead(Page stored, CaptureResponse notModified, List<String> updatedHeaders) {
         return name -> {
             String lower = name.toLowerCase(Locale.ROOT);
-            java.util.Collection<String> mine = notModified.getHeaders(name);
-            if (!mine.isEmpty() && !NOT_UPDATED.contains(lower)) {
-                return mine;
-            }
             switch (lower) {
+                case "date", "age" -> {
+                    return notModified.getHeaders(name);
+                }
                 case "etag" -> {
-                    return stored.etagFromOrigin() && stored.etag() != null ? List.of(stored.etag()) : List.of();
+                    java.util.Collection<String> mine = notModified.getHeaders(name);
+                    return !mine.isEmpty() ? mine
+                            : stored.etagFromOrigin() && stored.etag() != null ? List.of(stored.etag()) : List.of();
                 }
                 case "last-modified" -> {
-                    return stored.lastModified() != null ? List.of(stored.lastModified()) : List.of();
-                }
-                case "date", "age" -> {
-                    return List.of(); // the 304's own, or none: the stored ones describe the old response
+                    java.util.Collection<String> mine = notModified.getHeaders(name);
+                    return !mine.isEmpty() ? mine : stored.lastModified() != null ? List.of(stored.lastModified()) : List.of();
                 }
                 default -> {
                     List<String> values = new ArrayList<>();
-                    List<String> h = stored.headers();
-                    for (int i = 0; i + 1 < h.size(); i += 2) {
-                        if (h.get(i).equalsIgnoreCase(name)) {
-                            values.add(h.get(i + 1));
+                    for (int i = 0; i + 1 < updatedHeaders.size(); i += 2) {
+                        if (updatedHeaders.get(i).equalsIgnoreCase(name)) {
+                            values.add(updatedHeaders.get(i + 1));
                         }
                     }
                     return values;
                 }
             }
         };
+    }
+
+    /**
+     * The stored page updated by a 304: its {@link #updatedHeaders}, the 304's validators and
+     * {@code Date} where it has them, the new freshness; the body, status, variant key and tags stay.
+     */
+    static Page freshen(Page stored, CaptureResponse notModified, List<String> updatedHeaders, Freshness.Decision decision,
+            long now) {
+        String etag = notModified.getHeader("ETag") != null ? notModified.getHeader("ETag").trim() : stored.etag();
+        String lastModified = notModified.getHeader("Last-Modified") != null ? notModified.getHeader("Last-Modified")
+                : stored.lastModified();
+        return new Page(stored.url(), stored.status(), now, decision.initialAgeMillis(), decision.freshMillis(),
+                decision.staleWhileRevalidateMillis(), decision.staleIfErrorMillis(), etag, lastModified,
+                stored.etagFromOrigin(), notModified.getHeader("Date"), decision.keepMillis(), stored.compressed(),
+                stored.vary(), updatedHeaders, stored.tags(), stored.body(), stored.identity());
     }
 }

@@ -117,6 +117,8 @@ final class RequestHandler {
             bypass(req, res, chain, "range", t0);
             return;
         }
+        // a stored page the origin can validate is revalidated rather than fetched whole
+        Page candidate = page != null && page.hasValidator() && page.status() == 200 ? page : null;
         if (page != null && !forceRender && page.withinStaleWhileRevalidate(now)) {
             c.stats.stale.increment();
             long bytes = responses.serve(page, req, res, Outcome.STALE, "stale-while-revalidate", now);
@@ -132,8 +134,7 @@ final class RequestHandler {
                 }
                 Page fresh = null;
                 try {
-                    fresh = render(req, res, chain, key, rule, null, page.hasValidator() && page.status() == 200 ? page : null, mine,
-                            true, false);
+                    fresh = render(req, res, chain, key, rule, null, candidate, mine, true, false);
                 } finally {
                     c.coalescer.finish(key, mine, fresh);
                 }
@@ -141,8 +142,6 @@ final class RequestHandler {
             return;
         }
         Page stale = page != null && page.withinStaleIfError(now) ? page : null;
-        // a stored page the origin can validate is revalidated rather than fetched whole
-        Page candidate = page != null && page.hasValidator() && page.status() == 200 ? page : null;
         Page result = null;
         Flight mine = authorized ? null : new Flight();
         Flight leader = mine == null ? null : c.coalescer.join(key, mine);
@@ -274,12 +273,14 @@ final class RequestHandler {
                 return render(req, res, chain, key, rule, stale, null, flight, detached, authorized);
             }
             c.stats.revalidations.increment();
-            Freshness.Decision d = Freshness.decide(s, candidate.status(), Conditional.updatedHead(candidate, cap),
-                    authorized, req.getHeader("Cookie") != null, rule, requestTime, now);
+            List<String> headers = Conditional.updatedHeaders(candidate, cap, Responses.NOT_STORED);
+            Freshness.Head head = Conditional.updatedHead(candidate, cap, headers);
+            Freshness.Decision d = Freshness.decide(s, candidate.status(), head, authorized, req.getHeader("Cookie") != null,
+                    rule, requestTime, now);
             // the updated response answers this request even when it may not be stored any more
-            Freshness.Decision served = d.store() ? d : new Freshness.Decision(null, 0, 0, 0,
-                    Freshness.initialAge(Conditional.updatedHead(candidate, cap), requestTime, now), 0);
-            Page freshened = Conditional.freshen(candidate, cap, Responses.NOT_STORED, served, now);
+            Freshness.Decision served = d.store() ? d
+                    : new Freshness.Decision(null, 0, 0, 0, Freshness.initialAge(head, requestTime, now), 0);
+            Page freshened = Conditional.freshen(candidate, cap, headers, served, now);
             Page kept = d.store() ? freshened : null;
             c.listener.render(renderNanos, kept != null);
             if (kept != null) {

@@ -1,5 +1,6 @@
 package io.polystore.pagecache.proxy;
 
+import io.polystore.pagecache.internal.CaptureResponse;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -23,8 +24,6 @@ import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -61,8 +60,6 @@ final class ProxyServlet extends HttpServlet {
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE");
     /** request bodies up to this size are held, so that an idempotent request can be sent again */
     private static final int REPLAYABLE_BODY = 1 << 20;
-    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter
-            .ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
 
     private final URI origin;
     private final Duration timeout;
@@ -191,7 +188,7 @@ final class ProxyServlet extends HttpServlet {
         }
         if (head.getHeaders().get(HttpHeader.DATE) == null) {
             // RFC 9110 §6.6.1: the origin had no clock; this proxy's Date stands in
-            res.setHeader("Date", HTTP_DATE.format(java.time.Instant.now()));
+            res.setHeader("Date", CaptureResponse.httpDate(System.currentTimeMillis()));
         }
         try (InputStream in = listener.getInputStream()) {
             OutputStream out = res.getOutputStream();
@@ -273,7 +270,7 @@ final class ProxyServlet extends HttpServlet {
     }
 
     private static void error(HttpServletResponse res, int status, String message) throws IOException {
-        res.setHeader("Date", HTTP_DATE.format(java.time.Instant.now()));
+        res.setHeader("Date", CaptureResponse.httpDate(System.currentTimeMillis()));
         res.sendError(status, message);
     }
 
