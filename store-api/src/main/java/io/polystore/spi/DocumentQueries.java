@@ -52,14 +52,18 @@ public final class DocumentQueries {
      * @throws UnsupportedQueryException for unknown fields, unfit operands, or relationship criteria without a resolver
      */
     public static Predicate<Map<String, Object>> compile(EntityModel<?> model, Criteria criteria, RelationResolver related) {
-        if (criteria instanceof Criteria.Compare c) {
-            PropertyPath path = scalarPath(model, c.field(), "compare");
-            Object operand = model.storedOperand(path, path.leafType(), c.value());
-            ValueKind kind = path.leafKind();
-            if (c.op() != Criteria.Op.EQ && c.op() != Criteria.Op.NE && !kind.isOrdered()) {
-                throw new UnsupportedQueryException(model.name() + "." + path + ": " + kind + " values are not ordered; "
-                        + c.op().symbol() + " is not defined on them");
-            }
+        return compile(model, Lowered.of(model, criteria), related);
+    }
+
+    /**
+     * The in-memory printer of the lowered form: each node as the predicate it means. Two-valued
+     * throughout (a missing value fails every comparison), so guards need no code here; a path
+     * through a collection matches when any of its values does.
+     */
+    private static Predicate<Map<String, Object>> compile(EntityModel<?> model, Lowered lowered, RelationResolver related) {
+        if (lowered instanceof Lowered.Compare c) {
+            ValueKind kind = c.field().kind();
+            Object operand = c.operand();
             Predicate<Object> test = switch (c.op()) {
                 case EQ, NE -> v -> Values.equal(kind, v, operand);
                 case LT -> v -> Values.compare(kind, v, operand) < 0;
@@ -67,17 +71,13 @@ public final class DocumentQueries {
                 case GT -> v -> Values.compare(kind, v, operand) > 0;
                 case GE -> v -> Values.compare(kind, v, operand) >= 0;
             };
-            Predicate<Map<String, Object>> any = doc -> anyValue(doc, path, test);
-            return c.op() == Criteria.Op.NE ? any.negate() : any;
+            PropertyPath path = c.field().path();
+            return doc -> anyValue(doc, path, test);
         }
-        if (criteria instanceof Criteria.In in) {
-            PropertyPath path = scalarPath(model, in.field(), "in");
-            List<Object> operands = new ArrayList<>();
-            for (Object v : in.values()) {
-                operands.add(model.storedOperand(path, path.leafType(), v));
-            }
-            ValueKind kind = path.leafKind();
-            return doc -> anyValue(doc, path, v -> {
+        if (lowered instanceof Lowered.In in) {
+            ValueKind kind = in.field().kind();
+            List<Object> operands = in.operands();
+            return doc -> anyValue(doc, in.field().path(), v -> {
                 for (Object o : operands) {
                     if (Values.equal(kind, v, o)) {
                         return true;
@@ -86,28 +86,20 @@ public final class DocumentQueries {
                 return false;
             });
         }
-        if (criteria instanceof Criteria.StartsWith s) {
-            PropertyPath path = model.path(s.field());
-            if (path.leafKind() != ValueKind.STRING) {
-                throw new UnsupportedQueryException(model.name() + "." + path + ": startsWith needs a text field, but it is "
-                        + path.leafKind());
-            }
+        if (lowered instanceof Lowered.StartsWith s) {
             String prefix = s.prefix();
-            return doc -> anyValue(doc, path, v -> v.toString().startsWith(prefix));
+            return doc -> anyValue(doc, s.field().path(), v -> v.toString().startsWith(prefix));
         }
-        if (criteria instanceof Criteria.IsNull n) {
-            PropertyPath path = model.path(n.field());
-            return doc -> !anyValue(doc, path, v -> true);
+        if (lowered instanceof Lowered.IsNull n) {
+            return doc -> !anyValue(doc, n.field().path(), v -> true);
         }
-        if (criteria instanceof Criteria.Contains c) {
-            PropertyPath path = model.path(c.field());
-            if (path.leafKind() != ValueKind.LIST) {
-                throw new UnsupportedQueryException(model.name() + "." + path + ": contains needs a collection field, but it is "
-                        + path.leafKind() + "; use eq");
-            }
-            ValueKind kind = path.elementKind();
-            Object operand = model.storedOperand(path, path.elementType(), c.value());
-            return doc -> anyValue(doc, path, v -> {
+        if (lowered instanceof Lowered.NotNull n) {
+            return doc -> anyValue(doc, n.field().path(), v -> true);
+        }
+        if (lowered instanceof Lowered.Contains c) {
+            ValueKind kind = c.elementKind();
+            Object operand = c.element();
+            return doc -> anyValue(doc, c.field().path(), v -> {
                 if (v instanceof Collection<?> list) {
                     for (Object e : list) {
                         if (Values.equal(kind, e, operand)) {
@@ -118,7 +110,7 @@ public final class DocumentQueries {
                 return false;
             });
         }
-        if (criteria instanceof Criteria.And and) {
+        if (lowered instanceof Lowered.And and) {
             List<Predicate<Map<String, Object>>> parts = compileAll(model, and.parts(), related);
             return doc -> {
                 for (Predicate<Map<String, Object>> p : parts) {
@@ -129,7 +121,7 @@ public final class DocumentQueries {
                 return true;
             };
         }
-        if (criteria instanceof Criteria.Or or) {
+        if (lowered instanceof Lowered.Or or) {
             List<Predicate<Map<String, Object>>> parts = compileAll(model, or.parts(), related);
             return doc -> {
                 for (Predicate<Map<String, Object>> p : parts) {
@@ -140,36 +132,28 @@ public final class DocumentQueries {
                 return false;
             };
         }
-        if (criteria instanceof Criteria.Not not) {
+        if (lowered instanceof Lowered.Not not) {
             return compile(model, not.part(), related).negate();
         }
-        if (criteria instanceof Criteria.Related r) {
+        if (lowered instanceof Lowered.Related r) {
             if (related == null) {
-                throw new UnsupportedQueryException(model.name() + ": related(" + r.type() + ", " + r.direction() + ", "
-                        + r.other() + ") needs a store with GraphOperations; route " + model.type().getSimpleName()
-                        + " to a graph store, or find the ids with GraphOperations.neighbours and use findAllById");
+                throw Lowered.unsupported(model, r.criterion());
             }
-            return doc -> related.isRelated(new EntityRef(model.name(), model.idToString(model.idFromDocument(doc))), r);
+            return doc -> related.isRelated(new EntityRef(model.name(), model.idToString(model.idFromDocument(doc))), r.criterion());
         }
-        throw new UnsupportedQueryException("unknown criterion " + criteria);
+        if (lowered instanceof Lowered.Constant k) {
+            return k == Lowered.Constant.TRUE ? doc -> true : doc -> false;
+        }
+        throw new UnsupportedQueryException("unknown criterion " + lowered);
     }
 
-    private static List<Predicate<Map<String, Object>>> compileAll(EntityModel<?> model, List<Criteria> parts,
+    private static List<Predicate<Map<String, Object>>> compileAll(EntityModel<?> model, List<Lowered> parts,
                                                                    RelationResolver related) {
         List<Predicate<Map<String, Object>>> out = new ArrayList<>(parts.size());
-        for (Criteria c : parts) {
+        for (Lowered c : parts) {
             out.add(compile(model, c, related));
         }
         return out;
-    }
-
-    private static PropertyPath scalarPath(EntityModel<?> model, String field, String op) {
-        PropertyPath path = model.path(field);
-        if (!path.leafKind().isScalar()) {
-            throw new UnsupportedQueryException(model.name() + "." + path + ": '" + op + "' compares single values, but the field is a "
-                    + path.leafKind() + (path.leafKind() == ValueKind.LIST ? "; use contains" : "; compare its nested fields by path"));
-        }
-        return path;
     }
 
     /**

@@ -1,14 +1,14 @@
 package io.polystore.internal.mem;
 
 import io.polystore.EntityRef;
-import io.polystore.OptimisticLockException;
 import io.polystore.Repository;
 import io.polystore.Store;
 import io.polystore.mapping.EntityModel;
-import io.polystore.query.Cursor;
 import io.polystore.query.Page;
 import io.polystore.query.Query;
+import io.polystore.spi.Conflicts;
 import io.polystore.spi.DocumentQueries;
+import io.polystore.spi.WritePlan;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,42 +58,34 @@ final class MemRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public T save(T entity) {
-        return store.read(() -> model.fromDocument(saveDocument(model.toDocument(entity))));
+        return store.read(() -> {
+            WritePlan plan = plan(model.toDocument(entity));
+            write(plan);
+            return plan.result(model, entity);
+        });
     }
 
-    private Map<String, Object> saveDocument(Map<String, Object> doc) {
-        Object id = model.idFromDocument(doc);
-        if (id == null) {
-            id = model.idKind() == EntityModel.IdKind.LONG ? nextId() : model.newRandomId();
-            model.setId(doc, id);
-        } else if (id instanceof Long l) {
+    private WritePlan plan(Map<String, Object> doc) {
+        WritePlan plan = WritePlan.of(model, doc, this::nextId);
+        if (plan.id() instanceof Long l) {
             sequence.accumulateAndGet(l, Math::max);
         }
-        boolean versioned = model.version().isPresent();
-        long expected = model.versionFromDocument(doc);
-        long next = expected + 1;
-        model.setVersion(doc, next);
-        Instant expiresAt = model.expiresFromDocument(doc);
-        Entry fresh = new Entry(doc, versioned ? next : 0, expiresAt);
-        Object key = id;
+        return plan;
+    }
+
+    private void write(WritePlan plan) {
+        Entry fresh = new Entry(plan.document(), plan.next(), plan.expiresAt());
+        Object key = plan.id();
         Entry[] previous = new Entry[1];
         data.compute(key, (k, old) -> {
             Entry live = old != null && old.liveAt(Instant.now()) ? old : null;
-            if (versioned) {
-                if (expected == 0 && live != null) {
-                    throw new OptimisticLockException(model.name() + " " + k + ": saved as new (version 0) but it already exists"
-                            + " with version " + live.version);
-                }
-                if (expected != 0 && (live == null || live.version != expected)) {
-                    throw new OptimisticLockException(model.name() + " " + k + ": version " + expected + " is stale; stored "
-                            + (live == null ? "entity was deleted" : "version is " + live.version));
-                }
+            if (plan.versioned() && (plan.expected() == 0 ? live != null : live == null || live.version != plan.expected())) {
+                throw Conflicts.onSave(model, k, plan.expected(), live == null ? Conflicts.ABSENT : live.version);
             }
             previous[0] = old;
             return fresh;
         });
         store.onWrite(() -> restore(key, previous[0]));
-        return doc;
     }
 
     private void restore(Object key, Entry previous) {
@@ -122,7 +114,9 @@ final class MemRepository<T, ID> implements Repository<T, ID> {
         List<Map<String, Object>> saved = store.inTransaction(() -> {
             List<Map<String, Object>> out = new ArrayList<>(docs.size());
             for (Map<String, Object> d : docs) {
-                out.add(saveDocument(d));
+                WritePlan plan = plan(d);
+                write(plan);
+                out.add(plan.document());
             }
             return out;
         });
@@ -195,25 +189,16 @@ final class MemRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public boolean delete(T entity) {
-        Map<String, Object> doc = model.toDocument(entity);
-        Object id = model.idFromDocument(doc);
-        if (id == null) {
-            throw new IllegalArgumentException(model.name() + ": cannot delete an entity without id");
-        }
-        if (model.version().isEmpty()) {
+        WritePlan.Deletion deletion = WritePlan.Deletion.of(model, entity);
+        Object id = deletion.id();
+        if (!deletion.versioned()) {
             return store.read(() -> deleteKey(id));
         }
-        long expected = model.versionFromDocument(doc);
         return store.read(() -> {
             Entry[] removed = new Entry[1];
             data.computeIfPresent(id, (k, old) -> {
-                if (!old.liveAt(Instant.now())) {
-                    removed[0] = old;
-                    return null;
-                }
-                if (old.version != expected) {
-                    throw new OptimisticLockException(model.name() + " " + k + ": cannot delete version " + expected
-                            + "; stored version is " + old.version);
+                if (old.liveAt(Instant.now()) && old.version != deletion.expected()) {
+                    throw Conflicts.onDelete(model, k, deletion.expected(), old.version);
                 }
                 removed[0] = old;
                 return null;

@@ -3,15 +3,12 @@ package io.polystore.internal.mem;
 import io.polystore.GraphOperations;
 import io.polystore.KeyValueOperations;
 import io.polystore.Repository;
-import io.polystore.Store;
-import io.polystore.StoreUnavailableException;
 import io.polystore.Transactional;
 import io.polystore.mapping.EntityModel;
+import io.polystore.spi.AbstractStore;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -25,57 +22,22 @@ import java.util.function.Supplier;
  * made by its thread; an exception replays them newest first. Nested transactions join the
  * outermost one. {@code saveAll} runs as a transaction, so a stale version in a batch writes nothing.
  */
-final class MemStore implements Store, Transactional {
-    private final String name;
-    private final String uri;
-    private final io.polystore.spi.RepositoryCache repositories = new io.polystore.spi.RepositoryCache();
+final class MemStore extends AbstractStore implements Transactional {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final ThreadLocal<Deque<Runnable>> undo = new ThreadLocal<>();
-    private final MemKeyValue keyValue;
     private final MemGraph graph;
-    private volatile boolean closed;
 
     MemStore(String name, String uri) {
-        this.name = name;
-        this.uri = uri;
-        this.keyValue = new MemKeyValue(this);
+        super(name, uri);
         this.graph = new MemGraph(this);
+        provide(Transactional.class, this);
+        provide(KeyValueOperations.class, new MemKeyValue(this));
+        provide(GraphOperations.class, graph);
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String describe() {
-        return uri;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T, ID> Repository<T, ID> repository(EntityModel<T> model) {
-        checkOpen();
-        return repositories.get(model.type(), () -> new MemRepository<T, ID>(this, model));
-    }
-
-    @Override
-    public Set<Class<?>> capabilities() {
-        return Set.of(Transactional.class, KeyValueOperations.class, GraphOperations.class);
-    }
-
-    @Override
-    public <C> Optional<C> findCapability(Class<C> type) {
-        if (type == Transactional.class) {
-            return Optional.of(type.cast(this));
-        }
-        if (type == KeyValueOperations.class) {
-            return Optional.of(type.cast(keyValue));
-        }
-        if (type == GraphOperations.class) {
-            return Optional.of(type.cast(graph));
-        }
-        return Optional.empty();
+    protected <T, ID> Repository<T, ID> newRepository(EntityModel<T> model) {
+        return new MemRepository<T, ID>(this, model);
     }
 
     MemGraph graph() {
@@ -89,7 +51,7 @@ final class MemStore implements Store, Transactional {
             return work.get();
         }
         if (lock.getReadHoldCount() > 0) {
-            throw new IllegalStateException("store '" + name + "': cannot start a transaction while streaming a query result");
+            throw new IllegalStateException("store '" + name() + "': cannot start a transaction while streaming a query result");
         }
         lock.writeLock().lock();
         Deque<Runnable> log = new ArrayDeque<>();
@@ -135,19 +97,13 @@ final class MemStore implements Store, Transactional {
         return undo.get() != null;
     }
 
-    private void checkOpen() {
-        if (closed) {
-            throw new StoreUnavailableException("store '" + name + "' (" + uri + ") is closed");
-        }
-    }
-
     @Override
-    public void close() {
-        closed = true;
+    protected void closeResources() {
+        // nothing to release: the data goes with the object
     }
 
     @Override
     public String toString() {
-        return "MemStore[" + name + "]";
+        return "MemStore[" + name() + "]";
     }
 }

@@ -5,6 +5,8 @@ import io.polystore.mapping.PropertyModel;
 import io.polystore.mapping.PropertyPath;
 import io.polystore.mapping.ValueKind;
 import io.polystore.query.Criteria;
+import io.polystore.spi.Lowered;
+import io.polystore.spi.LoweredQuery;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -51,11 +53,8 @@ final class CypherCriteria {
      *
      * @param expr      a Cypher expression on {@code n}
      * @param ascending its direction
-     * @param nullFlag  whether it is the 0/1 flag ordering nulls (which the API puts first) before the value
-     * @param value     the index of the cursor value it compares with (the sort key's, or the id's last)
-     * @param id        whether it orders by the id (whose cursor value becomes its key, see {@link #idOperand})
      */
-    record OrderKey(String expr, boolean ascending, boolean nullFlag, int value, boolean id) {
+    record OrderKey(String expr, boolean ascending) {
     }
 
     private final EntityModel<?> model;
@@ -103,13 +102,13 @@ final class CypherCriteria {
     }
 
     /**
-     * @param criteria checked criteria (DocumentQueries.compile has accepted them)
-     * @return a condition true of every entity the criteria match
+     * @param lowered a lowered condition
+     * @return a condition true of every entity it matches
      */
-    Where where(Criteria criteria) {
+    Where where(Lowered lowered) {
         Map<String, Object> params = new HashMap<>();
         boolean[] exact = {true};
-        String text = translate(criteria, params, exact);
+        String text = translate(lowered, params, exact);
         return text == null ? Where.NONE : new Where(text, params, exact[0]);
     }
 
@@ -119,18 +118,18 @@ final class CypherCriteria {
      * copied), nulls first as the API has them, then the id: text ids by code point, which is
      * Neo4j's order of strings, whole-number ids by value.
      *
-     * @return the keys, the id last; or null when Cypher cannot give the API's order
+     * @param order the lowered order, the id tie-break last
+     * @return the keys; or null when Cypher cannot give the API's order
      */
-    List<OrderKey> order(List<io.polystore.query.Sort> sort) {
+    List<OrderKey> order(List<LoweredQuery.SortKey> order) {
         List<OrderKey> keys = new ArrayList<>();
         String id = idExpr();
         if (id == null) {
             return null;
         }
-        for (int i = 0; i < sort.size(); i++) {
-            io.polystore.query.Sort k = sort.get(i);
+        for (LoweredQuery.SortKey k : order) {
             if (isId(k.field())) {
-                keys.add(new OrderKey(id, k.ascending(), false, i, true));
+                keys.add(new OrderKey(id, k.ascending()));
                 continue;
             }
             PropertyModel p = copiedField(k.field());
@@ -138,10 +137,9 @@ final class CypherCriteria {
                 return null;
             }
             String prop = "n." + Cypher.quote(p.name());
-            keys.add(new OrderKey("CASE WHEN " + prop + " IS NULL THEN 0 ELSE 1 END", k.ascending(), true, i, false));
-            keys.add(new OrderKey(prop, k.ascending(), false, i, false));
+            keys.add(new OrderKey("CASE WHEN " + prop + " IS NULL THEN 0 ELSE 1 END", k.ascending()));
+            keys.add(new OrderKey(prop, k.ascending()));
         }
-        keys.add(new OrderKey(id, true, false, sort.size(), true));
         return keys;
     }
 
@@ -181,27 +179,24 @@ final class CypherCriteria {
         return field.equals(model.id().name());
     }
 
+    private boolean isId(Lowered.Field field) {
+        return field.tieBreak() || isId(field.name());
+    }
+
     /**
-     * The keyset condition "after the cursor" in the order of {@link #order}: for each key, the
-     * earlier keys equal and this one beyond, joined by OR.
+     * The keyset condition "after the cursor", for an order {@link #order} accepted.
      *
-     * @param keys   what {@link #order} gave
-     * @param values the cursor's values in stored form (DocumentQueries.cursorValues): one per sort key, then the id
+     * @param after  the lowered keyset condition ({@link io.polystore.spi.LoweredQuery#after})
+     * @param params where its parameters go
+     * @return the condition, exact
      */
-    String after(List<OrderKey> keys, List<Object> values, Map<String, Object> params) {
-        List<String> disjuncts = new ArrayList<>();
-        List<String> equal = new ArrayList<>();
-        for (OrderKey k : keys) {
-            Object v = values.get(k.value());
-            if (!k.nullFlag() && v == null) {
-                continue; // the flag before it said null: equal there, never beyond
-            }
-            Object operand = k.nullFlag() ? (Object) (v == null ? 0L : 1L) : k.id() ? idOperand(v) : parameter(v);
-            String beyond = k.expr() + (k.ascending() ? " > " : " < ") + param(params, operand);
-            disjuncts.add(equal.isEmpty() ? beyond : "(" + String.join(" AND ", equal) + " AND " + beyond + ")");
-            equal.add(k.expr() + " = " + param(params, operand));
+    String after(Lowered after, Map<String, Object> params) {
+        boolean[] exact = {true};
+        String text = translate(after, params, exact);
+        if (text == null || !exact[0]) {
+            throw new IllegalStateException(model.name() + ": a keyset condition Cypher cannot print exactly: " + after);
         }
-        return "(" + String.join(" OR ", disjuncts) + ")";
+        return text;
     }
 
     /** A stored value as a Cypher parameter: whole numbers as longs, UUIDs as their text (as node ids are). */
@@ -219,8 +214,8 @@ final class CypherCriteria {
     }
 
     /** @return the copied field a path names, or null */
-    private PropertyModel copiedField(String field) {
-        PropertyPath path = model.path(field);
+    private PropertyModel copiedField(Lowered.Field field) {
+        PropertyPath path = field.path();
         if (!path.isTopLevel() || path.multiValued()) {
             return null;
         }
@@ -231,7 +226,7 @@ final class CypherCriteria {
      * @param exact set to false when the condition is only a superset (a part left to the exact check)
      * @return a condition, or null when Cypher cannot narrow by these criteria
      */
-    private String translate(Criteria c, Map<String, Object> params, boolean[] exact) {
+    private String translate(Lowered c, Map<String, Object> params, boolean[] exact) {
         String t = translateExactly(c, params, exact);
         if (t == null) {
             exact[0] = false;
@@ -239,52 +234,40 @@ final class CypherCriteria {
         return t;
     }
 
-    private String translateExactly(Criteria c, Map<String, Object> params, boolean[] exact) {
-        if (c instanceof Criteria.Compare cmp && isId(cmp.field()) && idExpr() != null) {
+    private String translateExactly(Lowered c, Map<String, Object> params, boolean[] exact) {
+        if (c instanceof Lowered.Compare cmp && isId(cmp.field()) && idExpr() != null) {
             // ids are never null and order in Cypher as in the API (see idExpr)
-            PropertyPath path = model.path(cmp.field());
-            String operand = param(params, idOperand(model.storedOperand(path, path.leafType(), cmp.value())));
-            return idExpr() + " " + cmp.op().symbol() + " " + operand;
+            return idExpr() + " " + cmp.op().symbol() + " " + param(params, idOperand(cmp.operand()));
         }
-        if (c instanceof Criteria.In in && isId(in.field()) && idExpr() != null) {
-            PropertyPath path = model.path(in.field());
+        if (c instanceof Lowered.In in && isId(in.field()) && idExpr() != null) {
             List<Object> operands = new ArrayList<>();
-            for (Object v : in.values()) {
-                operands.add(idOperand(model.storedOperand(path, path.leafType(), v)));
+            for (Object v : in.operands()) {
+                operands.add(idOperand(v));
             }
             return idExpr() + " IN " + param(params, operands);
         }
-        if (c instanceof Criteria.Compare cmp) {
+        if (c instanceof Lowered.Compare cmp) {
             PropertyModel p = copiedField(cmp.field());
-            if (p == null || cmp.value() == null) {
-                return null;
+            if (p == null || cmp.op() != Criteria.Op.EQ && p.kind() != ValueKind.LONG && p.kind() != ValueKind.BOOLEAN) {
+                return null; // ranges of text may compare digests; other kinds are not copied
             }
-            PropertyPath path = model.path(cmp.field());
-            Object operand = nodeValue(p.kind(), model.storedOperand(path, path.leafType(), cmp.value()));
             String prop = "n." + Cypher.quote(p.name());
-            return switch (cmp.op()) {
-                case EQ -> prop + " = " + param(params, operand);
-                case NE -> "(" + prop + " IS NULL OR " + prop + " <> " + param(params, operand) + ")";
-                case LT, LE, GT, GE -> p.kind() != ValueKind.LONG ? null
-                        : prop + " " + cmp.op().symbol() + " " + param(params, operand);
-            };
+            return guarded(prop, prop + " " + cmp.op().symbol() + " " + param(params, nodeValue(p.kind(), cmp.operand())),
+                    cmp.guarded());
         }
-        if (c instanceof Criteria.In in) {
+        if (c instanceof Lowered.In in) {
             PropertyModel p = copiedField(in.field());
             if (p == null) {
                 return null;
             }
-            PropertyPath path = model.path(in.field());
             List<Object> operands = new ArrayList<>();
-            for (Object v : in.values()) {
-                if (v == null) {
-                    return null;
-                }
-                operands.add(nodeValue(p.kind(), model.storedOperand(path, path.leafType(), v)));
+            for (Object v : in.operands()) {
+                operands.add(nodeValue(p.kind(), v));
             }
-            return "n." + Cypher.quote(p.name()) + " IN " + param(params, operands);
+            String prop = "n." + Cypher.quote(p.name());
+            return guarded(prop, prop + " IN " + param(params, operands), in.guarded());
         }
-        if (c instanceof Criteria.StartsWith s) {
+        if (c instanceof Lowered.StartsWith s) {
             PropertyModel p = copiedField(s.field());
             if (p == null || p.kind() != ValueKind.STRING) {
                 return null;
@@ -295,23 +278,26 @@ final class CypherCriteria {
             return "(" + prop + " STARTS WITH " + param(params, s.prefix()) + " OR " + prop + " STARTS WITH "
                     + param(params, DIGEST_MARK) + ")";
         }
-        if (c instanceof Criteria.IsNull n) {
+        if (c instanceof Lowered.IsNull n) {
+            if (isId(n.field())) {
+                return "false"; // ids are never null
+            }
             PropertyModel p = copiedField(n.field());
             return p == null ? null : "n." + Cypher.quote(p.name()) + " IS NULL";
         }
-        if (c instanceof Criteria.Related r) {
-            String other = "(o:" + Cypher.quote(store.label(r.other().entity())) + " {_id: " + param(params, r.other().id()) + "})";
-            String rel = "[:" + Cypher.quote(Cypher.check(r.type(), "relationship type")) + "]";
-            String pattern = switch (r.direction()) {
-                case OUTGOING -> "(n)-" + rel + "->" + other;
-                case INCOMING -> "(n)<-" + rel + "-" + other;
-                case BOTH -> "(n)-" + rel + "-" + other;
-            };
-            return "EXISTS { MATCH " + pattern + " }";
+        if (c instanceof Lowered.NotNull n) {
+            if (isId(n.field())) {
+                return "true";
+            }
+            PropertyModel p = copiedField(n.field());
+            return p == null ? null : "n." + Cypher.quote(p.name()) + " IS NOT NULL";
         }
-        if (c instanceof Criteria.And and) {
+        if (c instanceof Lowered.Related r) {
+            return related(r.criterion(), params);
+        }
+        if (c instanceof Lowered.And and) {
             List<String> parts = new ArrayList<>();
-            for (Criteria part : and.parts()) {
+            for (Lowered part : and.parts()) {
                 String t = translate(part, params, exact);
                 if (t != null) {
                     parts.add(t);
@@ -319,17 +305,44 @@ final class CypherCriteria {
             }
             return parts.isEmpty() ? null : "(" + String.join(" AND ", parts) + ")";
         }
-        if (c instanceof Criteria.Or or) {
+        if (c instanceof Lowered.Or or) {
             List<String> parts = new ArrayList<>();
-            for (Criteria part : or.parts()) {
+            for (Lowered part : or.parts()) {
                 String t = translate(part, params, exact);
                 if (t == null) {
                     return null; // one part that cannot narrow makes the whole disjunction unnarrowable
                 }
                 parts.add(t);
             }
-            return parts.isEmpty() ? null : "(" + String.join(" OR ", parts) + ")";
+            return "(" + String.join(" OR ", parts) + ")";
         }
-        return null; // not, contains: decided by the exact check
+        if (c instanceof Lowered.Not not) {
+            // only an exact condition can be negated (the negation of a superset is a subset); its
+            // leaves are guarded, so it is never null and NOT is plain negation
+            boolean[] innerExact = {true};
+            String inner = translate(not.part(), params, innerExact);
+            return inner == null || !innerExact[0] ? null : "NOT (" + inner + ")";
+        }
+        if (c instanceof Lowered.Constant k) {
+            return k == Lowered.Constant.TRUE ? "true" : "false";
+        }
+        return null; // contains: decided by the exact check
+    }
+
+    /** @return the condition, made false rather than null where the property is null when it must be */
+    private static String guarded(String prop, String condition, boolean guarded) {
+        return guarded ? "(" + prop + " IS NOT NULL AND " + condition + ")" : condition;
+    }
+
+    /** @return the pattern condition of a relationship criterion */
+    String related(Criteria.Related r, Map<String, Object> params) {
+        String other = "(o:" + Cypher.quote(store.label(r.other().entity())) + " {_id: " + param(params, r.other().id()) + "})";
+        String rel = "[:" + Cypher.quote(Cypher.check(r.type(), "relationship type")) + "]";
+        String pattern = switch (r.direction()) {
+            case OUTGOING -> "(n)-" + rel + "->" + other;
+            case INCOMING -> "(n)<-" + rel + "-" + other;
+            case BOTH -> "(n)-" + rel + "-" + other;
+        };
+        return "EXISTS { MATCH " + pattern + " }";
     }
 }

@@ -1,6 +1,5 @@
 package io.polystore.graph.internal;
 
-import io.polystore.OptimisticLockException;
 import io.polystore.Repository;
 import io.polystore.Store;
 import io.polystore.mapping.EntityModel;
@@ -8,13 +7,17 @@ import io.polystore.mapping.PropertyModel;
 import io.polystore.query.Criteria;
 import io.polystore.query.Page;
 import io.polystore.query.Query;
+import io.polystore.spi.Conflicts;
 import io.polystore.spi.DocumentQueries;
+import io.polystore.spi.Lowered;
+import io.polystore.spi.LoweredQuery;
+import io.polystore.spi.PagedStream;
+import io.polystore.spi.WritePlan;
 import io.polystore.spi.FirstN;
 import io.polystore.spi.JsonDocuments;
 import org.neo4j.driver.SimpleQueryRunner;
 import org.neo4j.driver.Record;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -167,36 +170,31 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
 
     // ---- writes -----------------------------------------------------------------------------
 
-    /** A prepared save: the document (id and version set), the node's properties, the version expected. */
-    private record Save(Map<String, Object> doc, String id, long expected, Map<String, Object> props, boolean unchanged) {
+    /** A prepared save: the plan, the node's id and properties. */
+    private record Save(WritePlan plan, String id, Map<String, Object> props) {
+        long expected() {
+            return plan.expected();
+        }
     }
 
     private Save prepare(T entity) {
-        Map<String, Object> doc = model.toDocument(entity);
-        Object id = model.idFromDocument(doc);
-        boolean unchanged = id != null && !versioned;
-        if (id == null) {
-            id = model.idKind() == EntityModel.IdKind.LONG ? nextId() : model.newRandomId();
-            model.setId(doc, id);
-        }
-        long expected = model.versionFromDocument(doc);
+        WritePlan plan = WritePlan.of(model, entity, this::nextId);
+        Map<String, Object> doc = plan.document();
         Map<String, Object> props = new HashMap<>();
         if (versioned) {
-            model.setVersion(doc, expected + 1);
-            props.put("_v", expected + 1);
+            props.put("_v", plan.next());
         }
-        String idText = model.idToString(id);
+        String idText = model.idToString(plan.id());
         props.put("_id", idText);
         if (criteria.keyed()) {
             props.put("_key", CypherCriteria.key(idText));
         }
         props.put("_doc", write(doc));
-        Instant expiresAt = model.expiresFromDocument(doc);
-        if (expiresAt != null) {
-            props.put("_exp", expiresAt.toEpochMilli());
+        if (plan.expiresAt() != null) {
+            props.put("_exp", plan.expiresAt().toEpochMilli());
         }
         criteria.copy(doc, props);
-        return new Save(doc, idText, expected, props, unchanged);
+        return new Save(plan, idText, props);
     }
 
     /** The next generated id: a per-label counter, skipping ids that were given by hand. */
@@ -236,23 +234,20 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
             q.run("MERGE (n:" + Cypher.quote(label) + " {_id: $id}) SET n = $props", Map.of("id", s.id, "props", s.props)).consume();
             return;
         }
-        if (s.expected == 0) {
+        if (s.expected() == 0) {
             Record r = q.run(SAVE_NEW.formatted(Cypher.quote(label), live("n")), params("id", s.id, "props", s.props)).single();
             if (r.get("live").asBoolean()) {
-                throw new OptimisticLockException(model.name() + " " + s.id + ": saved as new (version 0) but it already exists"
-                        + " with version " + r.get("stored").asLong());
+                throw Conflicts.onSave(model, s.id, 0, r.get("stored").asLong());
             }
             return;
         }
         List<Record> rows = q.run(SAVE_VERSION.formatted(Cypher.quote(label), expiring ? "(n._exp IS NULL OR n._exp > $now)" : "true"),
-                params("id", s.id, "props", s.props, "expected", s.expected)).list();
+                params("id", s.id, "props", s.props, "expected", s.expected())).list();
         if (rows.isEmpty() || !rows.get(0).get("live").asBoolean()) {
-            throw new OptimisticLockException(model.name() + " " + s.id + ": version " + s.expected
-                    + " is stale; stored entity was deleted");
+            throw Conflicts.onSave(model, s.id, s.expected(), Conflicts.ABSENT);
         }
         if (!rows.get(0).get("ok").asBoolean()) {
-            throw new OptimisticLockException(model.name() + " " + s.id + ": version " + s.expected + " is stale; stored version is "
-                    + rows.get(0).get("stored").asLong());
+            throw Conflicts.onSave(model, s.id, s.expected(), rows.get(0).get("stored").asLong());
         }
     }
 
@@ -265,7 +260,7 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
             save(q, s);
             return null;
         });
-        return s.unchanged ? entity : model.fromDocument(s.doc);
+        return s.plan.result(model, entity);
     }
 
     @Override
@@ -299,7 +294,7 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
         }
         List<T> out = new ArrayList<>(saves.size());
         for (int i = 0; i < saves.size(); i++) {
-            out.add(saves.get(i).unchanged ? given.get(i) : model.fromDocument(saves.get(i).doc));
+            out.add(saves.get(i).plan.result(model, given.get(i)));
         }
         return out;
     }
@@ -393,17 +388,13 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
     public boolean delete(T entity) {
         ensureSchema();
         requireEntity(entity);
-        Map<String, Object> doc = model.toDocument(entity);
-        Object id = model.idFromDocument(doc);
-        if (id == null) {
-            throw new IllegalArgumentException(model.name() + ": cannot delete an entity without id");
-        }
-        String idText = model.idToString(id);
+        WritePlan.Deletion deletion = WritePlan.Deletion.of(model, entity);
+        String idText = model.idToString(deletion.id());
         if (!versioned) {
             String cypher = "MATCH " + node + " WHERE n._id = $id AND n._doc IS NOT NULL" + removeMatched();
             return store.write("delete", q -> q.run(cypher, params("id", idText)).single().get("c").asLong() > 0);
         }
-        long expected = model.versionFromDocument(doc);
+        long expected = deletion.expected();
         String lock = "MATCH " + node + " WHERE n._id = $id AND n._doc IS NOT NULL SET n._lock = true"
                 + " RETURN " + (expiring ? "(n._exp IS NULL OR n._exp > $now)" : "true") + " AS live, n._v AS stored";
         String remove = "MATCH " + node + " WHERE n._id = $id" + removeMatched();
@@ -416,8 +407,7 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
             long stored = rows.get(0).get("stored").asLong(0);
             if (live && stored != expected) {
                 q.run("MATCH " + node + " WHERE n._id = $id REMOVE n._lock", Map.of("id", idText)).consume();
-                throw new OptimisticLockException(model.name() + " " + idText + ": cannot delete version " + expected
-                        + "; stored version is " + stored);
+                throw Conflicts.onDelete(model, idText, expected, stored);
             }
             q.run(remove, params("id", idText)).consume();
             return live;
@@ -482,25 +472,27 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
      * and reads only the documents it returns; without, Cypher narrows the candidates and this
      * repository checks, orders and limits them with the API's rules.
      */
-    private record Plan(CypherCriteria.Where where, Predicate<Map<String, Object>> filter,
+    private record Plan(LoweredQuery lowered, CypherCriteria.Where where, Predicate<Map<String, Object>> filter,
                         List<CypherCriteria.OrderKey> order) {
     }
 
     private Plan plan(Query query) {
+        // lowered first, so that errors read the same on every back end
+        LoweredQuery lowered = LoweredQuery.of(model, query);
         if (query.criteria().isEmpty()) {
-            return new Plan(CypherCriteria.Where.ALL, d -> true, criteria.order(query.sort()));
+            return new Plan(lowered, CypherCriteria.Where.ALL, d -> true, criteria.order(lowered.order()));
         }
         Criteria c = query.criteria().get();
         Map<Criteria.Related, Set<String>> related = new HashMap<>();
-        // compiled first, so that errors read the same on every back end; the related ids it reads are
-        // fetched only if the filter is needed (when Cypher matches the criteria exactly, it is not)
+        // the related ids the exact check reads are fetched only if it is needed (when Cypher matches
+        // the criteria exactly, it is not)
         Predicate<Map<String, Object>> filter = DocumentQueries.compile(model, c, (self, r) -> related.get(r).contains(self.id()));
-        CypherCriteria.Where where = criteria.where(c);
+        CypherCriteria.Where where = criteria.where(lowered.where());
         if (where.exact()) {
-            return new Plan(where, d -> true, criteria.order(query.sort()));
+            return new Plan(lowered, where, d -> true, criteria.order(lowered.order()));
         }
         collectRelated(c, related);
-        return new Plan(where, filter, null);
+        return new Plan(lowered, where, filter, null);
     }
 
     private static String and(String condition) {
@@ -515,9 +507,8 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
      */
     private List<Map<String, Object>> select(Query query, int limit) {
         Plan plan = plan(query);
-        List<Object> cursor = query.cursor().map(cur -> DocumentQueries.cursorValues(model, query.sort(), cur)).orElse(null);
         if (plan.order != null) {
-            return pushedDown(plan, cursor, limit);
+            return pushedDown(plan, plan.lowered.after(), limit);
         }
         Comparator<Map<String, Object>> order = DocumentQueries.comparator(model, query.sort());
         Predicate<Map<String, Object>> after = query.cursor()
@@ -553,15 +544,15 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
     }
 
     /** The whole query in Cypher: condition, keyset cursor, ORDER BY in the API's order, LIMIT. */
-    private List<Map<String, Object>> pushedDown(Plan plan, List<Object> cursor, int limit) {
+    private List<Map<String, Object>> pushedDown(Plan plan, Lowered after, int limit) {
         Map<String, Object> p = params();
         p.putAll(plan.where.params());
-        String after = cursor == null ? "" : criteria.after(plan.order, cursor, p);
+        String afterText = after == null ? "" : criteria.after(after, p);
         StringBuilder orderBy = new StringBuilder();
         for (CypherCriteria.OrderKey k : plan.order) {
             orderBy.append(orderBy.length() == 0 ? "" : ", ").append(k.expr()).append(k.ascending() ? "" : " DESC");
         }
-        String cypher = "MATCH " + node + " WHERE " + live("n") + and(plan.where.text()) + and(after)
+        String cypher = "MATCH " + node + " WHERE " + live("n") + and(plan.where.text()) + and(afterText)
                 + " RETURN n._doc AS doc ORDER BY " + orderBy + (limit > 0 ? " LIMIT " + limit : "");
         return store.read("find", q -> {
             List<Map<String, Object>> out = new ArrayList<>();
@@ -576,11 +567,11 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
     private void collectRelated(Criteria c, Map<Criteria.Related, Set<String>> out) {
         if (c instanceof Criteria.Related r) {
             if (!out.containsKey(r)) {
-                CypherCriteria.Where w = criteria.where(r);
-                String cypher = "MATCH " + node + " WHERE " + w.text() + " RETURN n._id AS id";
+                Map<String, Object> p = new HashMap<>();
+                String cypher = "MATCH " + node + " WHERE " + criteria.related(r, p) + " RETURN n._id AS id";
                 out.put(r, store.read("related", q -> {
                     Set<String> ids = new HashSet<>();
-                    for (Record rec : q.run(cypher, w.params()).list()) {
+                    for (Record rec : q.run(cypher, p).list()) {
                         ids.add(rec.get("id").asString());
                     }
                     return ids;
@@ -613,36 +604,7 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
             return select(query, 0).stream().map(model::fromDocument);
         }
         // lazily, a page of STREAM_PAGE at a time, each after the last one's final entity
-        java.util.Iterator<Map<String, Object>> pages = new java.util.Iterator<>() {
-            private List<Object> cursor = query.cursor()
-                    .map(cur -> DocumentQueries.cursorValues(model, query.sort(), cur)).orElse(null);
-            private java.util.Iterator<Map<String, Object>> page = java.util.Collections.emptyIterator();
-            private boolean more = true;
-
-            @Override
-            public boolean hasNext() {
-                if (!page.hasNext() && more) {
-                    List<Map<String, Object>> next = pushedDown(plan, cursor, STREAM_PAGE);
-                    more = next.size() == STREAM_PAGE;
-                    if (!next.isEmpty()) {
-                        cursor = DocumentQueries.cursorValues(model, query.sort(),
-                                DocumentQueries.cursorAfter(model, query.sort(), next.get(next.size() - 1)));
-                    }
-                    page = next.iterator();
-                }
-                return page.hasNext();
-            }
-
-            @Override
-            public Map<String, Object> next() {
-                if (!hasNext()) {
-                    throw new java.util.NoSuchElementException();
-                }
-                return page.next();
-            }
-        };
-        return java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(pages,
-                java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL), false).map(model::fromDocument);
+        return PagedStream.of(query, STREAM_PAGE, this::find);
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.polystore.StoreUnavailableException;
 import io.polystore.Transactional;
 import io.polystore.mapping.EntityModel;
 import io.polystore.query.Criteria.Direction;
+import io.polystore.spi.AbstractStore;
 import io.polystore.spi.StoreConfig;
 import org.neo4j.driver.AuthToken;
 import org.neo4j.driver.AuthTokens;
@@ -61,7 +62,7 @@ import java.util.function.Supplier;
  * <p>Work runs in a managed transaction of a fresh session (the driver retries it on transient
  * errors), or in the caller's transaction inside {@link #inTransaction}.
  */
-final class Neo4jStore implements Store, Transactional, GraphOperations {
+final class Neo4jStore extends AbstractStore implements Transactional, GraphOperations {
     /** how long opening a repository waits for its indexes to come online */
     static final java.time.Duration INDEX_WAIT = java.time.Duration.ofSeconds(60);
     /** the status of a {@code db.awaitIndexes} that ran out of time ("Index on ... did not come online within ...") */
@@ -69,8 +70,6 @@ final class Neo4jStore implements Store, Transactional, GraphOperations {
     private static final Set<String> OPTIONS = Set.of("user", "password", "database", "label-prefix", "timeout",
             "connect-timeout", "pool-size");
 
-    private final String name;
-    private final String uri;
     final String labelPrefix;
     private final String database;
     private final Driver driver;
@@ -78,13 +77,12 @@ final class Neo4jStore implements Store, Transactional, GraphOperations {
     private final Duration timeout;
     private final TransactionConfig txConfig;
     private final ThreadLocal<Transaction> current = new ThreadLocal<>();
-    private final io.polystore.spi.RepositoryCache repositories = new io.polystore.spi.RepositoryCache();
     private final Set<String> labelsWithConstraint = ConcurrentHashMap.newKeySet();
-    private volatile boolean closed;
 
     private Neo4jStore(StoreConfig config, String boltUri, AuthToken auth, AutoCloseable embedded) {
-        this.name = config.name();
-        this.uri = config.redactedUri();
+        super(config.name(), config.redactedUri());
+        provide(Transactional.class, this);
+        provide(GraphOperations.class, this);
         this.labelPrefix = config.stringOption("label-prefix", "");
         this.database = config.option("database").orElse(null);
         this.timeout = config.durationOption("timeout", Duration.ofSeconds(10));
@@ -252,7 +250,7 @@ final class Neo4jStore implements Store, Transactional, GraphOperations {
     }
 
     StoreException translate(String what, Neo4jException e) {
-        String prefix = "store '" + name + "' (Neo4j): " + what;
+        String prefix = "store '" + name() + "' (Neo4j): " + what;
         if (e instanceof ServiceUnavailableException || e instanceof SessionExpiredException) {
             return new StoreUnavailableException(prefix + ": " + e.getMessage(), e);
         }
@@ -282,44 +280,12 @@ final class Neo4jStore implements Store, Transactional, GraphOperations {
     // ---- Store ----------------------------------------------------------------------------------
 
     @Override
-    public String name() {
-        return name;
+    protected <T, ID> Repository<T, ID> newRepository(EntityModel<T> model) {
+        return new Neo4jRepository<T, ID>(this, model);
     }
 
     @Override
-    public String describe() {
-        return uri;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T, ID> Repository<T, ID> repository(EntityModel<T> model) {
-        checkOpen();
-        return repositories.get(model.type(), () -> new Neo4jRepository<T, ID>(this, model));
-    }
-
-    @Override
-    public Set<Class<?>> capabilities() {
-        return Set.of(Transactional.class, GraphOperations.class);
-    }
-
-    @Override
-    public <C> Optional<C> findCapability(Class<C> type) {
-        return capabilities().contains(type) ? Optional.of(type.cast(this)) : Optional.empty();
-    }
-
-    private void checkOpen() {
-        if (closed) {
-            throw new StoreUnavailableException("store '" + name + "' is closed");
-        }
-    }
-
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+    protected void closeResources() {
         driver.close();
         if (embedded != null) {
             closeQuietly(embedded);
@@ -328,7 +294,7 @@ final class Neo4jStore implements Store, Transactional, GraphOperations {
 
     @Override
     public String toString() {
-        return "Neo4jStore[" + name + ", " + uri + "]";
+        return "Neo4jStore[" + name() + ", " + describe() + "]";
     }
 
     // ---- labels and schema ----------------------------------------------------------------------
@@ -462,7 +428,7 @@ final class Neo4jStore implements Store, Transactional, GraphOperations {
                 return new EntityRef(label.substring(labelPrefix.length()), id);
             }
         }
-        throw new StoreException("store '" + name + "' (Neo4j): a node " + id + " has no label with the prefix '"
+        throw new StoreException("store '" + name() + "' (Neo4j): a node " + id + " has no label with the prefix '"
                 + labelPrefix + "': " + labels);
     }
 

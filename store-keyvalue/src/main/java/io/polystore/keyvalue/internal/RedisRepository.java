@@ -1,19 +1,19 @@
 package io.polystore.keyvalue.internal;
 
-import io.polystore.OptimisticLockException;
 import io.polystore.Repository;
 import io.polystore.Store;
-import io.polystore.StoreException;
 import io.polystore.UnsupportedQueryException;
 import io.polystore.mapping.EntityModel;
 import io.polystore.mapping.PropertyModel;
 import io.polystore.mapping.PropertyPath;
 import io.polystore.mapping.ValueKind;
 import io.polystore.query.Criteria;
-import io.polystore.query.Cursor;
 import io.polystore.query.Page;
 import io.polystore.query.Query;
+import io.polystore.spi.Conflicts;
 import io.polystore.spi.DocumentQueries;
+import io.polystore.spi.Lowered;
+import io.polystore.spi.WritePlan;
 import io.polystore.spi.FirstN;
 import io.polystore.spi.JsonDocuments;
 
@@ -95,47 +95,46 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
 
     // ---- writes -----------------------------------------------------------------------------
 
-    /** A prepared save: the document (id and version set) and the script's arguments. */
-    private record Save(Map<String, Object> doc, Object id, long expected, String[] keys, String[] args, boolean unchanged) {
+    /** A prepared save: the plan and the script's keys and arguments. */
+    private record Save(WritePlan plan, String[] keys, String[] args) {
     }
 
     private Save prepare(T entity) {
-        Map<String, Object> doc = model.toDocument(entity);
-        Object id = model.idFromDocument(doc);
-        boolean unchanged = id != null && !versioned;
-        if (id == null) {
-            id = model.idKind() == EntityModel.IdKind.LONG
-                    ? store.ops.incr(base + "seq")
-                    : model.newRandomId();
-            model.setId(doc, id);
-        }
-        long expected = model.versionFromDocument(doc);
-        if (versioned) {
-            model.setVersion(doc, expected + 1);
-        }
-        java.time.Instant expiresAt = model.expiresFromDocument(doc);
-        String idText = model.idToString(id);
+        WritePlan plan = WritePlan.of(model, entity, () -> store.ops.incr(base + "seq"));
+        Map<String, Object> doc = plan.document();
+        String idText = model.idToString(plan.id());
         String numericId = model.idKind() == EntityModel.IdKind.LONG ? "1" : "0";
         if (plain) {
-            return new Save(doc, id, expected, new String[]{entityPrefix + idText}, new String[]{base, idText, write(doc), numericId}, unchanged);
+            return new Save(plan, new String[]{entityPrefix + idText}, new String[]{base, idText, write(doc), numericId});
         }
         String entries = write(IndexEntries.of(model, base, idText, doc));
-        String[] args = {base, idText, write(doc), versioned ? Long.toString(expected) : "-1",
-                expiresAt == null ? "-1" : Long.toString(expiresAt.toEpochMilli()), Long.toString(System.currentTimeMillis()),
-                entries, numericId};
-        return new Save(doc, id, expected, new String[]{entityPrefix + idText}, args, unchanged);
+        String[] args = {base, idText, write(doc), versioned ? Long.toString(plan.expected()) : "-1",
+                plan.expiresAt() == null ? "-1" : Long.toString(plan.expiresAt().toEpochMilli()),
+                Long.toString(System.currentTimeMillis()), entries, numericId};
+        return new Save(plan, new String[]{entityPrefix + idText}, args);
     }
 
     private void check(Save s, List<Object> result) {
         long code = (Long) result.get(0);
-        if (code == -1) {
-            throw new OptimisticLockException(model.name() + " " + s.id + ": saved as new (version 0) but it already exists"
-                    + " with version " + result.get(1));
-        }
-        if (code == -2) {
+        if (code == -1 || code == -2) {
             Object current = result.size() > 1 ? result.get(1) : null;
-            throw new OptimisticLockException(model.name() + " " + s.id + ": version " + s.expected + " is stale; stored "
-                    + (current == null ? "entity was deleted" : "version is " + current));
+            throw Conflicts.onSave(model, s.plan.id(), s.plan.expected(), storedVersion(current));
+        }
+    }
+
+    /** @return the version a script read (a number or its text), or what Conflicts says for none */
+    private static long storedVersion(Object current) {
+        if (current == null) {
+            return Conflicts.ABSENT;
+        }
+        if (current instanceof Number n) {
+            return n.longValue();
+        }
+        String text = current instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : current.toString();
+        try {
+            return Long.parseLong(text.trim());
+        } catch (NumberFormatException e) {
+            return Conflicts.UNKNOWN;
         }
     }
 
@@ -148,7 +147,7 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
             check(s, store.ops.evalList(saveScript, s.keys, s.args));
         }
         store.awaitReplicas(s.keys[0]);
-        return s.unchanged ? entity : model.fromDocument(s.doc);
+        return s.plan.result(model, entity);
     }
 
     @Override
@@ -178,7 +177,7 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         }
         List<T> out = new ArrayList<>(saves.size());
         for (int i = 0; i < saves.size(); i++) {
-            out.add(saves.get(i).unchanged ? given.get(i) : model.fromDocument(saves.get(i).doc));
+            out.add(saves.get(i).plan.result(model, given.get(i)));
         }
         return out;
     }
@@ -267,8 +266,7 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         long r = store.ops.evalLong(Scripts.DELETE, new String[]{entityPrefix + idText}, base, idText, Long.toString(expected));
         store.awaitReplicas(entityPrefix + idText);
         if (r == -2) {
-            throw new OptimisticLockException(model.name() + " " + id + ": cannot delete version " + expected
-                    + "; it was changed by someone else");
+            throw Conflicts.onDelete(model, id, expected, Conflicts.UNKNOWN);
         }
         return r;
     }
@@ -280,12 +278,8 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public boolean delete(T entity) {
-        Map<String, Object> doc = model.toDocument(entity);
-        Object id = model.idFromDocument(doc);
-        if (id == null) {
-            throw new IllegalArgumentException(model.name() + ": cannot delete an entity without id");
-        }
-        return delete(id, versioned ? model.versionFromDocument(doc) : -1) == 1;
+        WritePlan.Deletion deletion = WritePlan.Deletion.of(model, entity);
+        return delete(deletion.id(), deletion.versioned() ? deletion.expected() : -1) == 1;
     }
 
     @Override
@@ -663,8 +657,7 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
             PropertyModel p = indexed(cmp.field(), "comparisons");
             PropertyPath path = model.path(cmp.field());
             if (!path.leafKind().isScalar()) {
-                // let the reference evaluator word the refusal (use contains, ...)
-                DocumentQueries.compile(model, c, null);
+                Lowered.of(model, c); // the lowering words the refusal (use contains, ...)
             }
             Object operand = model.storedOperand(path, path.leafType(), cmp.value());
             return switch (cmp.op()) {
@@ -693,7 +686,7 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         if (c instanceof Criteria.StartsWith s) {
             PropertyModel p = indexed(s.field(), "startsWith");
             if (!IndexEntries.isText(p.kind())) {
-                DocumentQueries.compile(model, c, null); // the reference refusal: startsWith needs text
+                Lowered.of(model, c); // the lowering's refusal: startsWith needs text
             }
             String key = IndexEntries.textKey(base, p.name());
             return ids(store.ops.zrangeByLex(key, "[" + s.prefix(), "[" + s.prefix() + MAX_TEXT));
@@ -706,13 +699,13 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
             PropertyModel p = indexed(ct.field(), "contains");
             PropertyPath path = model.path(ct.field());
             if (p.kind() != ValueKind.LIST) {
-                DocumentQueries.compile(model, c, null); // contains needs a collection field
+                Lowered.of(model, c); // the lowering's refusal: contains needs a collection field
             }
             Object operand = model.storedOperand(path, path.elementType(), ct.value());
             return range(p, operand, true, operand, true);
         }
-        if (c instanceof Criteria.Related) {
-            DocumentQueries.compile(model, c, null); // refused: no graph here
+        if (c instanceof Criteria.Related r) {
+            throw Lowered.unsupported(model, r); // no graph here
         }
         throw new UnsupportedQueryException(model.name() + ": unsupported criterion " + c);
     }

@@ -4,28 +4,25 @@ import io.lettuce.core.RedisURI;
 import io.polystore.IndexMaintenance;
 import io.polystore.KeyValueOperations;
 import io.polystore.Repository;
-import io.polystore.Store;
 import io.polystore.StoreUnavailableException;
 import io.polystore.ValueCodec;
 import io.polystore.mapping.EntityModel;
+import io.polystore.spi.AbstractStore;
 import io.polystore.spi.StoreConfig;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
  * A Redis store over one client library ({@link RedisOps}: Lettuce by default, or Jedis). Holds the
  * repositories of the entity types routed to it, the key-value capability and index maintenance.
  */
-final class RedisStore implements Store {
+final class RedisStore extends AbstractStore {
     private static final Set<String> OPTIONS = Set.of("client", "key-prefix", "timeout", "connect-timeout", "database",
             "user", "password", "pool-size", "replica-acks", "id-set");
 
-    private final String name;
-    private final String uri;
     final String prefix;
     final RedisOps ops;
     /** Replicas that must confirm each write before it is acknowledged (0: the primary's answer suffices). */
@@ -38,8 +35,6 @@ final class RedisStore implements Store {
      * type's keys. Other types always keep their id set.
      */
     final boolean idSet;
-    private final io.polystore.spi.RepositoryCache repositories = new io.polystore.spi.RepositoryCache();
-    private final RedisKeyValue keyValue;
 
     /** The options read before connecting, so that a bad value is a configuration error and no client is left open. */
     private record Options(int replicaAcks, boolean idSet, long timeoutMillis) {
@@ -50,14 +45,15 @@ final class RedisStore implements Store {
     }
 
     private RedisStore(StoreConfig config, String prefix, RedisOps ops, Options options) {
+        super(config.name(), config.redactedUri());
         this.replicaAcks = options.replicaAcks();
         this.idSet = options.idSet();
         this.timeoutMillis = options.timeoutMillis();
-        this.name = config.name();
-        this.uri = config.redactedUri();
         this.prefix = prefix;
         this.ops = ops;
-        this.keyValue = new RedisKeyValue(ops, prefix + ":kv:", ValueCodec.json());
+        provide(KeyValueOperations.class, new RedisKeyValue(ops, prefix + ":kv:", ValueCodec.json()));
+        provide(IndexMaintenance.class, (entity, repair) ->
+                ((RedisRepository<?, ?>) repository(EntityModel.of(entity))).verify(repair));
     }
 
     /** The client libraries the {@code client} option may name. */
@@ -215,38 +211,8 @@ final class RedisStore implements Store {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String describe() {
-        return uri;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T, ID> Repository<T, ID> repository(EntityModel<T> model) {
-        checkOpen();
-        return repositories.get(model.type(), () -> new RedisRepository<T, ID>(this, model));
-    }
-
-    @Override
-    public Set<Class<?>> capabilities() {
-        return Set.of(KeyValueOperations.class, IndexMaintenance.class);
-    }
-
-    @Override
-    public <C> Optional<C> findCapability(Class<C> type) {
-        if (type == KeyValueOperations.class) {
-            return Optional.of(type.cast(keyValue));
-        }
-        if (type == IndexMaintenance.class) {
-            IndexMaintenance maintenance = (entity, repair) ->
-                    ((RedisRepository<?, ?>) repository(EntityModel.of(entity))).verify(repair);
-            return Optional.of(type.cast(maintenance));
-        }
-        return Optional.empty();
+    protected <T, ID> Repository<T, ID> newRepository(EntityModel<T> model) {
+        return new RedisRepository<T, ID>(this, model);
     }
 
     /**
@@ -257,26 +223,28 @@ final class RedisStore implements Store {
         if (replicaAcks > 0) {
             long confirmed = ops.waitForReplicas(key, replicaAcks, timeoutMillis);
             if (confirmed < replicaAcks) {
-                throw new io.polystore.StoreTimeoutException("store '" + name + "' (Redis): the write to " + key
+                throw new io.polystore.StoreTimeoutException("store '" + name() + "' (Redis): the write to " + key
                         + " reached " + confirmed + " of " + replicaAcks + " replicas within " + timeoutMillis
                         + " ms; it may or may not survive a failover");
             }
         }
     }
 
-    private void checkOpen() {
-        if (!ops.isOpen()) {
-            throw new StoreUnavailableException("store '" + name + "' (" + uri + ") is closed");
+    @Override
+    protected void checkOpen() {
+        super.checkOpen();
+        if (!ops.isOpen()) { // a client the application owns may have been closed
+            throw closedException();
         }
     }
 
     @Override
-    public void close() {
+    protected void closeResources() {
         ops.close();
     }
 
     @Override
     public String toString() {
-        return "RedisStore[" + name + ", " + ops.client() + "]";
+        return "RedisStore[" + name() + ", " + ops.client() + "]";
     }
 }

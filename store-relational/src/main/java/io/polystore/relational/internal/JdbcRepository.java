@@ -1,14 +1,16 @@
 package io.polystore.relational.internal;
 
-import io.polystore.OptimisticLockException;
 import io.polystore.Repository;
 import io.polystore.Store;
 import io.polystore.mapping.EntityModel;
 import io.polystore.mapping.ValueKind;
-import io.polystore.query.Cursor;
 import io.polystore.query.Page;
 import io.polystore.query.Query;
+import io.polystore.spi.Conflicts;
 import io.polystore.spi.DocumentQueries;
+import io.polystore.spi.LoweredQuery;
+import io.polystore.spi.PagedStream;
+import io.polystore.spi.WritePlan;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,16 +20,11 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.Spliterator;
-import java.util.Spliterators;
 import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 
 /**
  * Repository over one table. Statements are built once per repository; every value is a bound
@@ -177,16 +174,12 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
     }
 
     private void saveOne(Connection c, Map<String, Object> doc) throws SQLException {
-        Object id = model.idFromDocument(doc);
-        long expected = model.versionFromDocument(doc);
-        model.setVersion(doc, expected + 1);
-        if (id == null && m.generatedIds()) {
+        WritePlan plan = WritePlan.of(model, doc, null);
+        Object id = plan.id();
+        long expected = plan.expected();
+        if (id == null) { // a whole-number id, assigned by the database
             insertGenerated(c, List.of(doc));
             return;
-        }
-        if (id == null) {
-            id = model.newRandomId();
-            model.setId(doc, id);
         }
         if (!versioned) {
             try (PreparedStatement ps = c.prepareStatement(upsert)) {
@@ -213,7 +206,7 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
                 n = 0;
             }
             if (n == 0) {
-                throw new OptimisticLockException(model.name() + " " + id + ": saved as new (version 0) but it already exists");
+                throw Conflicts.onSave(model, id, 0, Conflicts.UNKNOWN);
             }
             return;
         }
@@ -226,8 +219,7 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
             p.addAll(live.params());
         }
         if (execute(c, sql, p) == 0) {
-            throw new OptimisticLockException(model.name() + " " + id + ": version " + expected
-                    + " is stale (changed or deleted by someone else)");
+            throw Conflicts.onSave(model, id, expected, Conflicts.UNKNOWN);
         }
     }
 
@@ -444,17 +436,14 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public boolean delete(T entity) {
-        Map<String, Object> doc = model.toDocument(entity);
-        Object id = model.idFromDocument(doc);
-        if (id == null) {
-            throw new IllegalArgumentException(model.name() + ": cannot delete an entity without id");
-        }
-        if (!versioned) {
+        WritePlan.Deletion deletion = WritePlan.Deletion.of(model, entity);
+        Object id = deletion.id();
+        if (!deletion.versioned()) {
             @SuppressWarnings("unchecked")
             ID typed = (ID) id;
             return deleteById(typed);
         }
-        long expected = model.versionFromDocument(doc);
+        long expected = deletion.expected();
         List<Param> params = new ArrayList<>();
         String sql = "DELETE FROM " + table + where(params, idIs(id),
                 new SqlCriteria.Expr(dialect.quote(m.version.name()) + " = ?", List.of(dialect.storeParam(ValueKind.LONG, expected))),
@@ -469,8 +458,7 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
                 bind(ps, p);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
-                        throw new OptimisticLockException(model.name() + " " + id + ": cannot delete version " + expected
-                                + "; it was changed by someone else");
+                        throw Conflicts.onDelete(model, id, expected, Conflicts.UNKNOWN);
                     }
                 }
             }
@@ -532,9 +520,11 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
 
     private List<Map<String, Object>> select(Query query, int limit) {
         List<Param> params = new ArrayList<>();
-        SqlCriteria.Expr after = query.cursor().map(cur -> criteria.after(query.sort(), cur)).orElse(null);
-        String sql = select + where(params, query.criteria().map(criteria::where).orElse(null), after, live());
-        SqlCriteria.Expr order = criteria.orderBy(query.sort());
+        LoweredQuery lowered = LoweredQuery.of(model, query);
+        SqlCriteria.Expr where = lowered.where() == null ? null : criteria.where(lowered.where());
+        SqlCriteria.Expr after = lowered.after() == null ? null : criteria.where(lowered.after());
+        String sql = select + where(params, where, after, live());
+        SqlCriteria.Expr order = criteria.orderBy(lowered.order());
         params.addAll(order.params());
         // the limit is written into the SQL (an int, so nothing to inject): bound, PostgreSQL's generic plan
         // cannot see it and may walk the whole primary key in order instead of scanning and sorting the few
@@ -550,35 +540,7 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public Stream<T> stream(Query query) {
-        Query paged = query.limit(STREAM_PAGE);
-        // validate now, so that a bad query fails at the call, not at the first element
-        criteria.orderBy(query.sort());
-        query.criteria().ifPresent(criteria::where);
-        Iterator<T> it = new Iterator<>() {
-            private Page<T> page = find(paged);
-            private int i;
-
-            @Override
-            public boolean hasNext() {
-                while (i >= page.size()) {
-                    if (!page.hasNext()) {
-                        return false;
-                    }
-                    page = find(paged.after(page.next().orElseThrow()));
-                    i = 0;
-                }
-                return true;
-            }
-
-            @Override
-            public T next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                return page.content().get(i++);
-            }
-        };
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL), false);
+        return PagedStream.of(query, STREAM_PAGE, this::find);
     }
 
     @Override

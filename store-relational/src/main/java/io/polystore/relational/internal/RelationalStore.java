@@ -5,12 +5,12 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.polystore.ConfigurationException;
 import io.polystore.Repository;
-import io.polystore.Store;
 import io.polystore.StoreException;
 import io.polystore.StoreTimeoutException;
 import io.polystore.StoreUnavailableException;
 import io.polystore.Transactional;
 import io.polystore.mapping.EntityModel;
+import io.polystore.spi.AbstractStore;
 import io.polystore.spi.StoreConfig;
 
 import java.io.IOException;
@@ -25,7 +25,6 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -39,7 +38,7 @@ import java.util.function.Supplier;
  * transaction holds one lock per store, so writers queue in the JVM instead of failing with
  * {@code SQLITE_BUSY}; readers run concurrently thanks to WAL mode.
  */
-final class RelationalStore implements Store, Transactional {
+final class RelationalStore extends AbstractStore implements Transactional {
     /** What to do with tables at startup. */
     enum SchemaMode {
         /** create missing tables, columns and indexes */
@@ -61,8 +60,6 @@ final class RelationalStore implements Store, Transactional {
     private static final Set<String> OPTIONS = Set.of("schema", "pool-size", "connection-timeout", "table-prefix",
             "user", "password", "busy-timeout", "layout");
 
-    private final String name;
-    private final String uri;
     private final HikariDataSource pool;
     final Dialect dialect;
     final SchemaMode schema;
@@ -72,13 +69,12 @@ final class RelationalStore implements Store, Transactional {
     private final ThreadLocal<Connection> transaction = new ThreadLocal<>();
     /** Schema work to redo if the thread's transaction rolls back (SQLite DDL made inside it). */
     private final ThreadLocal<List<Runnable>> redoAfterRollback = new ThreadLocal<>();
-    private final io.polystore.spi.RepositoryCache repositories = new io.polystore.spi.RepositoryCache();
 
     private RelationalStore(StoreConfig config, HikariDataSource pool, Dialect dialect, SchemaMode schema, String prefix,
             Layout layout) {
+        super(config.name(), config.redactedUri());
+        provide(Transactional.class, this);
         this.layout = layout;
-        this.name = config.name();
-        this.uri = config.redactedUri();
         this.pool = pool;
         this.dialect = dialect;
         this.schema = schema;
@@ -192,34 +188,10 @@ final class RelationalStore implements Store, Transactional {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String describe() {
-        return uri;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T, ID> Repository<T, ID> repository(EntityModel<T> model) {
-        checkOpen();
-        return repositories.get(model.type(), () -> {
-            TableMapping mapping = new TableMapping(model, tablePrefix, layout == Layout.DOCUMENT ? dialect::supportsNested : null);
-            Schema.prepare(this, mapping);
-            return new JdbcRepository<T, ID>(this, model, mapping);
-        });
-    }
-
-    @Override
-    public Set<Class<?>> capabilities() {
-        return Set.of(Transactional.class);
-    }
-
-    @Override
-    public <C> Optional<C> findCapability(Class<C> type) {
-        return type == Transactional.class ? Optional.of(type.cast(this)) : Optional.empty();
+    protected <T, ID> Repository<T, ID> newRepository(EntityModel<T> model) {
+        TableMapping mapping = new TableMapping(model, tablePrefix, layout == Layout.DOCUMENT ? dialect::supportsNested : null);
+        Schema.prepare(this, mapping);
+        return new JdbcRepository<T, ID>(this, model, mapping);
     }
 
     // ---- connections and transactions ----------------------------------------------------------
@@ -401,7 +373,7 @@ final class RelationalStore implements Store, Transactional {
 
     StoreException translate(String what, SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        String message = "store '" + name + "' (" + dialect.name() + "): " + what + " failed: " + e.getMessage() + hint(e, state);
+        String message = "store '" + name() + "' (" + dialect.name() + "): " + what + " failed: " + e.getMessage() + hint(e, state);
         if (e instanceof SQLTimeoutException || state.equals("57014") || (dialect instanceof SqliteDialect && e.getErrorCode() == 5)) {
             return new StoreTimeoutException(message, e);
         }
@@ -426,19 +398,13 @@ final class RelationalStore implements Store, Transactional {
         return "";
     }
 
-    private void checkOpen() {
-        if (pool.isClosed()) {
-            throw new StoreUnavailableException("store '" + name + "' (" + uri + ") is closed");
-        }
-    }
-
     @Override
-    public void close() {
+    protected void closeResources() {
         pool.close();
     }
 
     @Override
     public String toString() {
-        return "RelationalStore[" + name + ", " + dialect.name() + "]";
+        return "RelationalStore[" + name() + ", " + dialect.name() + "]";
     }
 }

@@ -5,20 +5,19 @@ import io.polystore.mapping.EntityModel;
 import io.polystore.mapping.PropertyPath;
 import io.polystore.mapping.ValueKind;
 import io.polystore.query.Criteria;
-import io.polystore.query.Cursor;
-import io.polystore.query.Sort;
-import io.polystore.spi.DocumentQueries;
+import io.polystore.spi.Lowered;
+import io.polystore.spi.LoweredQuery;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Translates {@link Criteria}, sort orders and cursors to SQL with bound parameters, keeping the
- * API's semantics: under a {@code NOT} (and in {@code ne}) a leaf predicate is
- * {@code (x IS NOT NULL AND x op ?)}, so it is never SQL NULL and {@code NOT} is plain negation;
- * elsewhere it is the bare {@code x op ?}, because under AND and OR alone an SQL NULL selects a row
- * exactly when FALSE would (never), and the bare form computes {@code x}, which may be a JSON
- * extraction per row, once instead of twice. Nulls sort first ascending; ties are broken by id.
+ * Prints a {@link Lowered} query as SQL with bound parameters. The semantics are decided by the
+ * lowering: a guarded leaf (one under a {@code NOT}) is {@code (x IS NOT NULL AND x op ?)}, so it is
+ * never SQL NULL and {@code NOT} is plain negation; an unguarded one is the bare {@code x op ?},
+ * which computes {@code x}, maybe a JSON extraction per row, once instead of twice. What is left here
+ * is where a path lives (a column, a generated column, inside a JSON column) and what each dialect
+ * can compare there. Nulls sort first ascending; the id tie-break is the primary key.
  */
 final class SqlCriteria {
     /** An SQL expression and the parameters of its {@code ?}s, in order. */
@@ -40,111 +39,106 @@ final class SqlCriteria {
     }
 
     Expr where(Criteria criteria) {
+        return where(Lowered.of(model, criteria));
+    }
+
+    /** @return the condition printed as SQL, with its parameters */
+    Expr where(Lowered lowered) {
         List<Param> params = new ArrayList<>();
-        String sql = predicate(criteria, params, false);
+        String sql = print(lowered, params);
         return new Expr(sql, params);
     }
 
-    /**
-     * @param negated whether the criterion sits under a {@code NOT}, where a leaf must be FALSE
-     *                rather than SQL NULL when its field is null
-     */
-    private String predicate(Criteria criteria, List<Param> params, boolean negated) {
-        if (criteria instanceof Criteria.Compare c) {
-            PropertyPath path = scalarPath(c.field(), c.op().name().toLowerCase(java.util.Locale.ROOT));
-            if (c.op() != Criteria.Op.EQ && c.op() != Criteria.Op.NE && !path.leafKind().isOrdered()) {
-                throw new UnsupportedQueryException(model.name() + "." + path + ": " + path.leafKind()
-                        + " values are not ordered; " + c.op().symbol() + " is not defined on them");
+    private String print(Lowered lowered, List<Param> params) {
+        if (lowered instanceof Lowered.Compare c) {
+            if (c.field().tieBreak()) {
+                params.add(dialect.compareParam(table.id.kind(), c.operand()));
+                return "(" + dialect.quote(table.id.name()) + " " + c.op().symbol() + " ?)";
             }
-            Object operand = model.storedOperand(path, path.leafType(), c.value());
-            dialect.checkOperand(model.name() + "." + path, path.leafKind(), operand);
+            PropertyPath path = c.field().path();
+            dialect.checkOperand(model.name() + "." + path, path.leafKind(), c.operand());
             Target t = target(path);
-            boolean ne = c.op() == Criteria.Op.NE;
-            String op = ne ? "=" : c.op().symbol();
-            String guard = guard(t, params, negated || ne);
+            String guard = guard(t, params, c.guarded());
             params.addAll(t.params);
-            params.add(dialect.compareParam(t.kind, operand));
-            String eq = "(" + guard + t.sql + " " + op + " ?)";
-            return ne ? "NOT " + eq : eq;
+            params.add(dialect.compareParam(t.kind, c.operand()));
+            return "(" + guard + t.sql + " " + c.op().symbol() + " ?)";
         }
-        if (criteria instanceof Criteria.In in) {
-            PropertyPath path = scalarPath(in.field(), "in");
-            if (in.values().isEmpty()) {
-                return "1=0";
-            }
+        if (lowered instanceof Lowered.In in) {
+            PropertyPath path = in.field().path();
             Target t = target(path);
-            String guard = guard(t, params, negated);
+            String guard = guard(t, params, in.guarded());
             params.addAll(t.params);
             StringBuilder sb = new StringBuilder("(" + guard + t.sql + " IN (");
-            for (int i = 0; i < in.values().size(); i++) {
+            for (int i = 0; i < in.operands().size(); i++) {
                 sb.append(i == 0 ? "?" : ", ?");
-                Object operand = model.storedOperand(path, path.leafType(), in.values().get(i));
+                Object operand = in.operands().get(i);
                 dialect.checkOperand(model.name() + "." + path, path.leafKind(), operand);
                 params.add(dialect.compareParam(t.kind, operand));
             }
             return sb.append("))").toString();
         }
-        if (criteria instanceof Criteria.StartsWith s) {
-            PropertyPath path = model.path(s.field());
-            if (path.leafKind() != ValueKind.STRING) {
-                throw new UnsupportedQueryException(model.name() + "." + path + ": startsWith needs a text field, but it is "
-                        + path.leafKind());
-            }
+        if (lowered instanceof Lowered.StartsWith s) {
+            PropertyPath path = s.field().path();
             dialect.checkOperand(model.name() + "." + path, ValueKind.STRING, s.prefix());
             Target t = target(path);
-            String guard = guard(t, params, negated);
+            String guard = guard(t, params, s.guarded());
             return "(" + guard + dialect.startsWith(t.sql, t.params, s.prefix(), params) + ")";
         }
-        if (criteria instanceof Criteria.IsNull n) {
-            PropertyPath path = model.path(n.field());
-            Column root = table.column(path.root().name());
-            if (path.isTopLevel() && root != null) {
-                return column(path).sql + " IS NULL";
-            }
+        if (lowered instanceof Lowered.IsNull n) {
+            return isNull(n.field().path(), params);
+        }
+        if (lowered instanceof Lowered.NotNull n) {
+            Target t = target(n.field().path());
+            params.addAll(t.params);
+            return t.sql + " IS NOT NULL";
+        }
+        if (lowered instanceof Lowered.Contains c) {
+            PropertyPath path = c.field().path();
             if (path.multiValued()) {
                 throw collectionPath(path);
             }
-            if (path.isTopLevel() && table.generated(path.root().name()) != null
-                    || path.leafKind().isScalar() && dialect.supportsNested(path.leafKind())) {
-                Target t = target(path);
-                params.addAll(t.params);
-                return t.sql + " IS NULL";
-            }
-            // a whole record, list or map inside JSON (or a kind not compared there): missing or JSON null
-            String col = dialect.quote(root == null ? table.document.name() : root.name());
-            List<String> inner = root == null ? path.segments() : path.segments().subList(1, path.segments().size());
-            return "(" + dialect.jsonIsNull(col, inner, params) + ")";
-        }
-        if (criteria instanceof Criteria.Contains c) {
-            PropertyPath path = model.path(c.field());
-            if (path.leafKind() != ValueKind.LIST) {
-                throw new UnsupportedQueryException(model.name() + "." + path + ": contains needs a collection field, but it is "
-                        + path.leafKind() + "; use eq");
-            }
-            if (path.multiValued()) {
-                throw collectionPath(path);
-            }
-            Object element = model.storedOperand(path, path.elementType(), c.value());
-            dialect.checkOperand(model.name() + "." + path, path.elementKind(), element);
+            dialect.checkOperand(model.name() + "." + path, c.elementKind(), c.element());
             Column root = table.column(path.root().name());
             String col = dialect.quote(root == null ? table.document.name() : root.name());
             List<String> inner = root == null ? path.segments() : path.segments().subList(1, path.segments().size());
-            return "(" + col + " IS NOT NULL AND " + dialect.jsonContains(col, inner, nestedKind(path.elementKind()), element, params) + ")";
+            return "(" + col + " IS NOT NULL AND " + dialect.jsonContains(col, inner, nestedKind(c.elementKind()), c.element(), params) + ")";
         }
-        if (criteria instanceof Criteria.And and) {
-            return join(and.parts(), " AND ", "1=1", params, negated);
+        if (lowered instanceof Lowered.And and) {
+            return join(and.parts(), " AND ", params);
         }
-        if (criteria instanceof Criteria.Or or) {
-            return join(or.parts(), " OR ", "1=0", params, negated);
+        if (lowered instanceof Lowered.Or or) {
+            return join(or.parts(), " OR ", params);
         }
-        if (criteria instanceof Criteria.Not not) {
-            return "NOT (" + predicate(not.part(), params, true) + ")";
+        if (lowered instanceof Lowered.Not not) {
+            return "NOT (" + print(not.part(), params) + ")";
         }
-        if (criteria instanceof Criteria.Related r) {
-            // the same refusal as every store without a graph
-            DocumentQueries.compile(model, r, null);
+        if (lowered instanceof Lowered.Related r) {
+            throw Lowered.unsupported(model, r.criterion());
         }
-        throw new UnsupportedQueryException("unknown criterion " + criteria);
+        if (lowered instanceof Lowered.Constant c) {
+            return c == Lowered.Constant.TRUE ? "1=1" : "1=0";
+        }
+        throw new UnsupportedQueryException("unknown criterion " + lowered);
+    }
+
+    private String isNull(PropertyPath path, List<Param> params) {
+        Column root = table.column(path.root().name());
+        if (path.isTopLevel() && root != null) {
+            return column(path).sql + " IS NULL";
+        }
+        if (path.multiValued()) {
+            throw collectionPath(path);
+        }
+        if (path.isTopLevel() && table.generated(path.root().name()) != null
+                || path.leafKind().isScalar() && dialect.supportsNested(path.leafKind())) {
+            Target t = target(path);
+            params.addAll(t.params);
+            return t.sql + " IS NULL";
+        }
+        // a whole record, list or map inside JSON (or a kind not compared there): missing or JSON null
+        String col = dialect.quote(root == null ? table.document.name() : root.name());
+        List<String> inner = root == null ? path.segments() : path.segments().subList(1, path.segments().size());
+        return "(" + dialect.jsonIsNull(col, inner, params) + ")";
     }
 
     /** @return {@code "x IS NOT NULL AND "} (its parameters added) where a null field must give FALSE, else nothing */
@@ -156,27 +150,15 @@ final class SqlCriteria {
         return t.sql + " IS NOT NULL AND ";
     }
 
-    private String join(List<Criteria> parts, String op, String empty, List<Param> params, boolean negated) {
-        if (parts.isEmpty()) {
-            return empty;
-        }
+    private String join(List<Lowered> parts, String op, List<Param> params) {
         StringBuilder sb = new StringBuilder("(");
         for (int i = 0; i < parts.size(); i++) {
             if (i > 0) {
                 sb.append(op);
             }
-            sb.append(predicate(parts.get(i), params, negated));
+            sb.append(print(parts.get(i), params));
         }
         return sb.append(')').toString();
-    }
-
-    private PropertyPath scalarPath(String field, String op) {
-        PropertyPath path = model.path(field);
-        if (!path.leafKind().isScalar()) {
-            throw new UnsupportedQueryException(model.name() + "." + path + ": '" + op + "' compares single values, but the field is a "
-                    + path.leafKind() + (path.leafKind() == ValueKind.LIST ? "; use contains" : "; compare its nested fields by path"));
-        }
-        return path;
     }
 
     private UnsupportedQueryException collectionPath(PropertyPath path) {
@@ -231,77 +213,22 @@ final class SqlCriteria {
 
     // ---- order and keyset ----------------------------------------------------------------------
 
-    private List<Target> sortTargets(List<Sort> sort) {
-        List<Target> out = new ArrayList<>();
-        for (PropertyPath p : DocumentQueries.sortPaths(model, sort)) {
-            out.add(target(p));
-        }
-        return out;
-    }
-
-    /** {@code ORDER BY} with the id tie-breaker. */
-    Expr orderBy(List<Sort> sort) {
+    /** {@code ORDER BY}: the sort keys, then the id tie-break. */
+    Expr orderBy(List<LoweredQuery.SortKey> order) {
         List<Param> params = new ArrayList<>();
         StringBuilder sb = new StringBuilder(" ORDER BY ");
-        List<Target> targets = sortTargets(sort);
-        for (int i = 0; i < targets.size(); i++) {
-            boolean asc = sort.get(i).ascending();
-            for (String item : dialect.orderKey(targets.get(i).sql, targets.get(i).kind, asc)) {
-                params.addAll(targets.get(i).params);
+        for (LoweredQuery.SortKey k : order) {
+            if (k.field().tieBreak()) {
+                sb.append(dialect.quote(table.id.name())).append(" ASC, ");
+                continue;
+            }
+            Target t = target(k.field().path());
+            for (String item : dialect.orderKey(t.sql, t.kind, k.ascending())) {
+                params.addAll(t.params);
                 sb.append(item).append(", ");
             }
         }
-        sb.append(dialect.quote(table.id.name())).append(" ASC");
+        sb.setLength(sb.length() - 2);
         return new Expr(sb.toString(), params);
-    }
-
-    /** The keyset predicate: rows after the cursor in the query's order. */
-    Expr after(List<Sort> sort, Cursor cursor) {
-        List<Object> values = DocumentQueries.cursorValues(model, sort, cursor);
-        List<Target> targets = sortTargets(sort);
-        List<Param> params = new ArrayList<>();
-        StringBuilder sb = new StringBuilder("(");
-        for (int i = 0; i <= targets.size(); i++) {
-            if (i > 0) {
-                sb.append(" OR ");
-            }
-            sb.append('(');
-            for (int j = 0; j < i; j++) {
-                Target t = targets.get(j);
-                Object v = values.get(j);
-                params.addAll(t.params);
-                if (v == null) {
-                    sb.append(t.sql).append(" IS NULL AND ");
-                } else {
-                    sb.append(t.sql).append(" = ? AND ");
-                    params.add(dialect.compareParam(t.kind, v));
-                }
-            }
-            if (i == targets.size()) {
-                sb.append(dialect.quote(table.id.name())).append(" > ?");
-                params.add(dialect.compareParam(table.id.kind(), values.get(i)));
-            } else {
-                Target t = targets.get(i);
-                Object v = values.get(i);
-                boolean asc = sort.get(i).ascending();
-                if (asc && v == null) {
-                    sb.append(t.sql).append(" IS NOT NULL");
-                    params.addAll(t.params);
-                } else if (asc) {
-                    sb.append(t.sql).append(" > ?");
-                    params.addAll(t.params);
-                    params.add(dialect.compareParam(t.kind, v));
-                } else if (v == null) {
-                    sb.append("1=0"); // nulls come last in descending order: nothing follows them on this key
-                } else {
-                    sb.append('(').append(t.sql).append(" < ? OR ").append(t.sql).append(" IS NULL)");
-                    params.addAll(t.params);
-                    params.add(dialect.compareParam(t.kind, v));
-                    params.addAll(t.params);
-                }
-            }
-            sb.append(')');
-        }
-        return new Expr(sb.append(')').toString(), params);
     }
 }
