@@ -1,0 +1,261 @@
+package io.polystore.document;
+
+import io.polystore.ConfigurationException;
+import io.polystore.OptimisticLockException;
+import io.polystore.Polystore;
+import io.polystore.Repository;
+import io.polystore.StoreException;
+import io.polystore.StoreTimeoutException;
+import io.polystore.StoreUnavailableException;
+import io.polystore.annotation.Expires;
+import io.polystore.annotation.Id;
+import io.polystore.annotation.Version;
+import io.polystore.query.Criteria;
+import io.polystore.query.Query;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The Couchbase back end's key-value work against CouchbaseMock in this JVM: CRUD, generated ids,
+ * CAS-guarded versions, expiry, batches, errors and an outage. Queries need a real server (see
+ * CouchbaseConformanceIT).
+ */
+class CouchbaseMockIT {
+    record Note(@Id String id, String title, String body, List<String> tags, BigDecimal price, Instant at,
+                Map<String, Integer> counts, @Version long version) {
+    }
+
+    record Numbered(@Id Long id, String name) {
+    }
+
+    record Session(@Id String id, String user, @Expires Instant expiresAt) {
+    }
+
+    record Tally(@Id String id, long count, @Version long version) {
+    }
+
+    static final List<String> HOSTILE = List.of("'; DROP TABLE notes; --", "$1 ${x} {}", "\"quoted\" `back`", "\uD83D\uDE00 emoji",
+            "tab\tnew\nline", "back\\slash", "::colons::", "a".repeat(1 << 20));
+
+    private static CouchbaseMockServer mock;
+    private static Polystore polystore;
+
+    @BeforeAll
+    static void start() {
+        mock = CouchbaseMockServer.start();
+        polystore = open(mock);
+    }
+
+    static Polystore open(CouchbaseMockServer server) {
+        return Polystore.builder().store("cb", server.uri(), server.options()).defaultStore("cb").build();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (polystore != null) {
+            polystore.close();
+        }
+        if (mock != null) {
+            mock.close();
+        }
+    }
+
+    @Test
+    void hostileValuesRoundTripAndDeletesSayWhatTheyDid() {
+        Repository<Note, String> notes = polystore.repository(Note.class);
+        for (String s : HOSTILE) {
+            Note n = notes.save(new Note(null, s, s + s, List.of(s, ""), new BigDecimal("-0.10"), Instant.parse("2024-02-29T12:00:00.123456789Z"),
+                    Map.of(s.length() > 100 ? "long" : s, 1), 0));
+            assertThat(n.id()).isNotBlank();
+            assertThat(n.version()).isEqualTo(1);
+            Note back = notes.findById(n.id()).orElseThrow();
+            assertThat(back).isEqualTo(n);
+            assertThat(back.price().scale()).as("the decimal keeps its scale").isEqualTo(2);
+            assertThat(notes.existsById(n.id())).isTrue();
+            assertThat(notes.deleteById(n.id())).isTrue();
+            assertThat(notes.deleteById(n.id())).isFalse();
+            assertThat(notes.findById(n.id())).isEmpty();
+        }
+        // an id that is hostile too
+        Note odd = notes.save(new Note("id ' \" :: \uD83D\uDE00", "t", null, null, null, null, null, 0));
+        assertThat(notes.findById(odd.id())).contains(odd);
+        assertThat(notes.delete(odd)).isTrue();
+    }
+
+    @Test
+    void wholeNumberIdsAreGeneratedInOrderAndSkipThoseGivenByHand() {
+        Repository<Numbered, Long> numbered = polystore.repository(Numbered.class);
+        Numbered a = numbered.save(new Numbered(null, "a"));
+        numbered.save(new Numbered(a.id() + 1, "by hand"));
+        Numbered b = numbered.save(new Numbered(null, "b"));
+        assertThat(b.id()).isEqualTo(a.id() + 2);
+        assertThat(numbered.findById(a.id() + 1).map(Numbered::name)).contains("by hand");
+    }
+
+    @Test
+    void versionsAreCheckedAndAStaleWriteChangesNothing() {
+        Repository<Note, String> notes = polystore.repository(Note.class);
+        Note v1 = notes.save(new Note(null, "one", null, null, null, null, null, 0));
+        assertThatThrownBy(() -> notes.save(new Note(v1.id(), "again new", null, null, null, null, null, 0)))
+                .isInstanceOf(OptimisticLockException.class).hasMessageContaining("already exists");
+        Note v2 = notes.save(new Note(v1.id(), "two", null, null, null, null, null, v1.version()));
+        assertThat(v2.version()).isEqualTo(2);
+        assertThatThrownBy(() -> notes.save(new Note(v1.id(), "stale", null, null, null, null, null, v1.version())))
+                .isInstanceOf(OptimisticLockException.class).hasMessageContaining("version 1 is stale; stored version is 2");
+        assertThatThrownBy(() -> notes.delete(v1)).isInstanceOf(OptimisticLockException.class)
+                .hasMessageContaining("cannot delete version 1; stored version is 2");
+        assertThat(notes.findById(v1.id()).map(Note::title)).contains("two");
+        assertThat(notes.delete(v2)).isTrue();
+        assertThat(notes.delete(v2)).isFalse();
+        assertThatThrownBy(() -> notes.save(v2)).isInstanceOf(OptimisticLockException.class)
+                .hasMessageContaining("stored entity was deleted");
+    }
+
+    @Test
+    void concurrentReadModifyWriteLosesNoUpdate() throws Exception {
+        Repository<Tally, String> tallies = polystore.repository(Tally.class);
+        tallies.save(new Tally("t", 0, 0));
+        int threads = 4;
+        int each = 25;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Integer>> conflicts = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                conflicts.add(pool.submit(() -> {
+                    int lost = 0;
+                    for (int i = 0; i < each; i++) {
+                        while (true) {
+                            Tally current = tallies.findById("t").orElseThrow();
+                            try {
+                                tallies.save(new Tally("t", current.count() + 1, current.version()));
+                                break;
+                            } catch (OptimisticLockException e) {
+                                lost++;
+                            }
+                        }
+                    }
+                    return lost;
+                }));
+            }
+            for (Future<Integer> f : conflicts) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        Tally end = tallies.findById("t").orElseThrow();
+        assertThat(end.count()).as("every increment counted once").isEqualTo(threads * each);
+        assertThat(end.version()).isEqualTo(threads * each + 1);
+    }
+
+    @Test
+    void expiredEntitiesAreNeverReturned() throws InterruptedException {
+        Repository<Session, String> sessions = polystore.repository(Session.class);
+        Instant soon = Instant.now().plusMillis(1200);
+        sessions.save(new Session("soon", "ada", soon));
+        sessions.save(new Session("later", "ada", Instant.now().plus(Duration.ofMinutes(10))));
+        sessions.save(new Session("past", "ada", Instant.now().minusSeconds(1)));
+        assertThat(sessions.findById("past")).as("saved already expired").isEmpty();
+        assertThat(sessions.findById("later")).isPresent();
+        while (!Instant.now().isAfter(soon.plusMillis(50))) {
+            Thread.sleep(100);
+        }
+        assertThat(sessions.findById("soon")).isEmpty();
+        assertThat(sessions.existsById("soon")).isFalse();
+        assertThat(sessions.findAllById(List.of("soon", "later", "past"))).extracting(Session::id).containsExactly("later");
+        assertThat(sessions.deleteById("soon")).as("an expired entity was not there to delete").isFalse();
+        // saved again after expiry as a new entity, with no expiry: it stays
+        sessions.save(new Session("soon", "bob", null));
+        assertThat(sessions.findById("soon").map(Session::user)).contains("bob");
+    }
+
+    @Test
+    void batchesKeepOrderSkipMissingAndCountDeletes() {
+        Repository<Note, String> notes = polystore.repository(Note.class);
+        List<Note> fresh = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            fresh.add(new Note("batch-" + i, "n" + i, null, List.of("t" + (i % 3)), BigDecimal.valueOf(i, 2), null, null, 0));
+        }
+        List<Note> saved = notes.saveAll(fresh);
+        assertThat(saved).extracting(Note::id).containsExactlyElementsOf(fresh.stream().map(Note::id).toList());
+        assertThat(saved).allMatch(n -> n.version() == 1);
+        List<Note> found = notes.findAllById(Arrays.asList("batch-5", "missing", "batch-1", "batch-5", "batch-199"));
+        assertThat(found).extracting(Note::id).containsExactly("batch-5", "batch-1", "batch-199");
+        // a stale version in a batch raises, and the others with good versions are written (no transactions here)
+        List<Note> update = new ArrayList<>(List.of(new Note("batch-0", "changed", null, null, null, null, null, 1),
+                new Note("batch-1", "stale", null, null, null, null, null, 7)));
+        assertThatThrownBy(() -> notes.saveAll(update)).isInstanceOf(OptimisticLockException.class);
+        assertThat(notes.findById("batch-1").map(Note::title)).contains("n1");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            ids.add("batch-" + i);
+        }
+        ids.add("missing");
+        assertThat(notes.deleteAllById(ids)).isEqualTo(200);
+        assertThat(notes.findAllById(ids)).isEmpty();
+        assertThatThrownBy(() -> notes.saveAll(List.of(new Note("neg", "x", null, null, null, null, null, -1))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(notes.findById("neg")).isEmpty();
+    }
+
+    @Test
+    void queriesOnAServerWithoutSqlPlusPlusFailAsStoreErrorsNamingTheStore() {
+        Repository<Note, String> notes = polystore.repository(Note.class);
+        assertThatThrownBy(() -> notes.find(Query.where(Criteria.eq("title", "x")))).isInstanceOf(StoreException.class)
+                .hasMessageContaining("store 'cb'");
+    }
+
+    @Test
+    void configurationErrorsNameTheKey() {
+        assertThatThrownBy(() -> Polystore.builder().store("cb", "couchbase://127.0.0.1", mock.options()).build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("stores.cb.uri").hasMessageContaining("no bucket");
+        Map<String, String> noUser = new java.util.HashMap<>(mock.options());
+        noUser.remove("user");
+        assertThatThrownBy(() -> Polystore.builder().store("cb", mock.uri(), noUser).build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("stores.cb.options.user");
+        Map<String, String> typo = new java.util.HashMap<>(mock.options());
+        typo.put("colection-prefix", "x");
+        assertThatThrownBy(() -> Polystore.builder().store("cb", mock.uri(), typo).build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("colection-prefix");
+        Map<String, String> badLayout = new java.util.HashMap<>(mock.options());
+        badLayout.put("layout", "tables");
+        assertThatThrownBy(() -> Polystore.builder().store("cb", mock.uri(), badLayout).build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("default-collection");
+        Map<String, String> wrongPassword = new java.util.HashMap<>(mock.options());
+        wrongPassword.put("password", "wrong");
+        wrongPassword.put("connect-timeout", "3s");
+        assertThatThrownBy(() -> Polystore.builder().store("cb", mock.uri(), wrongPassword).build())
+                .isInstanceOfAny(StoreUnavailableException.class, StoreTimeoutException.class)
+                .hasMessageNotContaining("wrong");
+    }
+
+    @Test
+    void aStoppedServerIsAnOutageNotAHang() {
+        CouchbaseMockServer own = CouchbaseMockServer.start();
+        try (Polystore p = open(own)) {
+            Repository<Note, String> notes = p.repository(Note.class);
+            notes.save(new Note("here", "x", null, null, null, null, null, 0));
+            own.close();
+            assertThatThrownBy(() -> notes.findById("here"))
+                    .isInstanceOfAny(StoreUnavailableException.class, StoreTimeoutException.class)
+                    .hasMessageContaining("store 'cb'");
+            assertThatThrownBy(() -> notes.save(new Note("gone", "x", null, null, null, null, null, 0)))
+                    .isInstanceOfAny(StoreUnavailableException.class, StoreTimeoutException.class);
+        }
+    }
+}
