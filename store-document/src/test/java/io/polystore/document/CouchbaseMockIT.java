@@ -245,6 +245,30 @@ class CouchbaseMockIT {
     }
 
     @Test
+    void aClusterTheApplicationOwnsIsSharedAndLeftOpen() {
+        String hosts = mock.uri().substring("couchbase://".length(), mock.uri().lastIndexOf('/'));
+        com.couchbase.client.java.Cluster cluster = com.couchbase.client.java.Cluster.connect("couchbase://" + hosts,
+                com.couchbase.client.java.ClusterOptions.clusterOptions(com.couchbase.client.core.env.PasswordAuthenticator
+                        .builder(CouchbaseMockServer.BUCKET, CouchbaseMockServer.PASSWORD)
+                        .allowedSaslMechanisms(java.util.EnumSet.of(com.couchbase.client.core.env.SaslMechanism.PLAIN)).build()));
+        try {
+            Map<String, String> options = Map.of("layout", "default-collection", "schema", "none");
+            try (Polystore p = Polystore.builder().store(CouchbaseStores.store("owned", cluster, CouchbaseMockServer.BUCKET, options))
+                    .defaultStore("owned").build()) {
+                p.repository(Numbered.class).save(new Numbered(424242L, "shared"));
+                assertThat(polystore.repository(Numbered.class).findById(424242L).map(Numbered::name))
+                        .as("the same bucket, through the other store").contains("shared");
+            }
+            // closing the store left the cluster connected
+            assertThat(cluster.bucket(CouchbaseMockServer.BUCKET).defaultCollection().get("Numbered::424242").cas()).isNotZero();
+            assertThatThrownBy(() -> CouchbaseStores.store("owned", cluster, CouchbaseMockServer.BUCKET,
+                    Map.of("password", "x"))).isInstanceOf(ConfigurationException.class).hasMessageContaining("password");
+        } finally {
+            cluster.disconnect();
+        }
+    }
+
+    @Test
     void aStoppedServerIsAnOutageNotAHang() {
         CouchbaseMockServer own = CouchbaseMockServer.start();
         try (Polystore p = open(own)) {

@@ -34,6 +34,9 @@ import java.util.Set;
 final class CouchbaseStore extends AbstractStore {
     private static final Set<String> OPTIONS = Set.of("user", "password", "scope", "collection-prefix", "layout", "schema",
             "scan-consistency", "timeout", "connect-timeout", "batch-concurrency", "sasl");
+    /** The options of a store on a cluster the application owns: credentials and connecting are the cluster's. */
+    private static final Set<String> CLUSTER_OWNED_OPTIONS = Set.of("scope", "collection-prefix", "layout", "schema",
+            "scan-consistency", "timeout", "batch-concurrency");
 
     /** Where an entity type's documents live. */
     enum Layout {
@@ -157,6 +160,7 @@ final class CouchbaseStore extends AbstractStore {
      * @return the store
      */
     static CouchbaseStore on(StoreConfig config, Cluster cluster, String bucketName) {
+        config.requireKnownOptions(CLUSTER_OWNED_OPTIONS);
         return new CouchbaseStore(config, cluster, false, bucketName);
     }
 

@@ -18,4 +18,20 @@ public final class CouchbaseStoreProvider implements StoreProvider {
     public Store open(StoreConfig config) {
         return CouchbaseStore.open(config);
     }
+
+    /**
+     * A store on a cluster the application owns (see {@code io.polystore.document.CouchbaseStores}).
+     *
+     * @param name    the store's name
+     * @param cluster the connected cluster
+     * @param bucket  the bucket
+     * @param options store options (no credentials: they belong to the cluster)
+     * @return the store
+     */
+    public static Store onCluster(String name, com.couchbase.client.java.Cluster cluster, String bucket,
+                                  java.util.Map<String, String> options) {
+        StoreConfig config = new StoreConfig(name, "couchbase://application-cluster/" + bucket, options,
+                "CouchbaseStores.store(\"" + name + "\", ...)");
+        return CouchbaseStore.on(config, cluster, bucket);
+    }
 }
