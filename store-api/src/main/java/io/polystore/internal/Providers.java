@@ -21,6 +21,8 @@ public final class Providers {
             Map.entry("redis-cluster", "store-keyvalue"),
             Map.entry("couchbase", "store-document"),
             Map.entry("couchbases", "store-document"),
+            Map.entry("couchdb", "store-document"),
+            Map.entry("couchdbs", "store-document"),
             Map.entry("neo4j", "store-graph"),
             Map.entry("neo4j+s", "store-graph"),
             Map.entry("bolt", "store-graph"),

@@ -36,6 +36,8 @@ public final class TestServers {
     public static final String REDIS = "redis";
     /** Names used in {@code POLYSTORE_REQUIRE}. */
     public static final String COUCHBASE = "couchbase";
+    /** Names used in {@code POLYSTORE_REQUIRE}. */
+    public static final String COUCHDB = "couchdb";
 
     private TestServers() {
     }
@@ -108,6 +110,29 @@ public final class TestServers {
             unavailable(service, variable + " points at " + host + ":" + port + ", which " + problem);
         }
         return url;
+    }
+
+    /**
+     * @return the CouchDB to test against, as {@code couchdb://host:port} without a database prefix:
+     *         {@code POLYSTORE_COUCHDB_URL}, else a pouchdb-server started (and installed with npm) here
+     */
+    public static String couchDbUrl() {
+        String url = variable("POLYSTORE_COUCHDB_URL");
+        if (url != null) {
+            URI uri = URI.create(url);
+            int port = uri.getPort() < 0 ? 5984 : uri.getPort();
+            String problem = probe(uri.getHost(), port);
+            if (problem != null) {
+                unavailable(COUCHDB, "POLYSTORE_COUCHDB_URL points at " + uri.getHost() + ":" + port + ", which " + problem);
+            }
+            return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        }
+        try {
+            return "couchdb://127.0.0.1:" + CouchDbServer.shared().port();
+        } catch (IllegalStateException e) {
+            unavailable(COUCHDB, "POLYSTORE_COUCHDB_URL is not set and no pouchdb-server could be started: " + e.getMessage());
+            throw e;
+        }
     }
 
     /**

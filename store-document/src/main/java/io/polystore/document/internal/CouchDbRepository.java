@@ -1,0 +1,589 @@
+package io.polystore.document.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.polystore.MappingException;
+import io.polystore.Repository;
+import io.polystore.Store;
+import io.polystore.StoreException;
+import io.polystore.mapping.EntityModel;
+import io.polystore.mapping.PropertyModel;
+import io.polystore.query.Page;
+import io.polystore.query.Query;
+import io.polystore.spi.Conflicts;
+import io.polystore.spi.DocumentQueries;
+import io.polystore.spi.FirstN;
+import io.polystore.spi.JsonDocuments;
+import io.polystore.spi.LoweredQuery;
+import io.polystore.spi.WritePlan;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * Repository of a CouchDB store. Each entity is one CouchDB document:
+ * <pre>{"_id": "e:&lt;id&gt;", "_rev": ..., "src": "&lt;the entity's document as exact JSON text&gt;",
+ *  "doc": &lt;the same document as JSON, for selectors and indexes&gt;, "exp": &lt;expiry millis, when it expires&gt;}</pre>
+ * {@code src} is what is read back: CouchDB re-writes numbers (dropping the scale of decimals, and
+ * the precision of whole numbers beyond 2<sup>53</sup> on some servers), so the exact text travels as
+ * a string. The {@code e:} prefix keeps ids clear of CouchDB's reserved {@code _} ids.
+ *
+ * <p>{@code _rev} never reaches the API: every write first reads the document (its revision and,
+ * with {@code @Version}, its version), checks the version, and writes with that revision through
+ * {@code _bulk_docs}; a conflict there means someone wrote in between, and the write is decided again
+ * from a fresh read (at most {@value #ATTEMPTS} times).
+ */
+final class CouchDbRepository<T, ID> implements Repository<T, ID> {
+    private static final int ATTEMPTS = 10;
+    private static final String ID_PREFIX = "e:";
+    /** The first id after every {@code e:} id, for range selectors. */
+    private static final String ID_END = "e;";
+
+    private final CouchDbStore store;
+    private final EntityModel<T> model;
+    private final JsonDocuments<T> json;
+    private final String db;
+    private final boolean versioned;
+
+    CouchDbRepository(CouchDbStore store, EntityModel<T> model) {
+        this.store = store;
+        this.model = model;
+        this.json = new JsonDocuments<>(model);
+        this.db = "/" + CouchDbHttp.segment(store.database(model));
+        this.versioned = model.version().isPresent();
+        if (store.schema == CouchDbStore.SchemaMode.CREATE) {
+            createSchema();
+        }
+    }
+
+    @Override
+    public EntityModel<T> model() {
+        return model;
+    }
+
+    @Override
+    public Store store() {
+        return store;
+    }
+
+    private void createSchema() {
+        CouchDbHttp.Response r = store.http.send("PUT", db, null, "creating database " + store.database(model));
+        if (!r.ok() && r.status() != 412) {
+            throw store.http.unexpected("creating database " + store.database(model), r);
+        }
+        for (PropertyModel p : model.indexed()) {
+            Map<String, Object> index = Map.of("index", Map.of("fields", List.of("doc." + p.name())), "name", "ix-" + p.name(),
+                    "type", "json");
+            CouchDbHttp.Response ir = store.http.send("POST", db + "/_index", json.write(index), "creating the index of " + p.name());
+            if (!ir.ok()) {
+                throw store.http.unexpected("creating the index of " + model.name() + "." + p.name(), ir);
+            }
+        }
+    }
+
+    // ---- stored form ----------------------------------------------------------------------------
+
+    private String docId(Object id) {
+        return ID_PREFIX + model.idToString(id);
+    }
+
+    /** A stored document as read: its revision and the entity's document (null when it has expired). */
+    private record Current(String id, String rev, Map<String, Object> doc) {
+    }
+
+    private Current current(JsonNode stored) {
+        String id = stored.path("_id").asText();
+        String rev = stored.path("_rev").asText(null);
+        JsonNode exp = stored.get("exp");
+        if (exp != null && exp.isNumber() && exp.asLong() <= System.currentTimeMillis()) {
+            return new Current(id, rev, null);
+        }
+        JsonNode src = stored.get("src");
+        if (src == null && !stored.has("doc")) {
+            return new Current(id, rev, Map.of()); // read for its liveness only (a query that did not ask for src)
+        }
+        if (src == null || !src.isTextual()) {
+            throw new MappingException(model.type().getName() + ": stored CouchDB document " + id + " has no 'src' text");
+        }
+        return new Current(id, rev, json.document(src.asText()));
+    }
+
+    private Map<String, Object> body(WritePlan plan, String rev) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("_id", docId(plan.id()));
+        if (rev != null) {
+            out.put("_rev", rev);
+        }
+        out.put("src", json.write(plan.document()));
+        out.put("doc", plan.document());
+        if (plan.expiresAt() != null) {
+            out.put("exp", plan.expiresAt().toEpochMilli());
+        }
+        return out;
+    }
+
+    private static Map<String, Object> tombstone(String id, String rev) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("_id", id);
+        out.put("_rev", rev);
+        out.put("_deleted", true);
+        return out;
+    }
+
+    // ---- reads ----------------------------------------------------------------------------------
+
+    /** @return the stored document of an id, or null when there is none */
+    private Current read(String id) {
+        CouchDbHttp.Response r = store.http.send("GET", db + "/" + CouchDbHttp.segment(id), null, "read " + model.name());
+        if (r.status() == 404) {
+            return null;
+        }
+        if (!r.ok()) {
+            throw store.http.unexpected("read " + model.name() + " " + id, r);
+        }
+        return current(r.body());
+    }
+
+    /** @return the stored documents of ids, by id (missing and deleted ones left out), in one request */
+    private Map<String, Current> readAll(List<String> ids) {
+        Map<String, Current> out = new LinkedHashMap<>();
+        if (ids.isEmpty()) {
+            return out;
+        }
+        CouchDbHttp.Response r = store.http.send("POST", db + "/_all_docs?include_docs=true", json.write(Map.of("keys", ids)),
+                "read " + model.name() + " by ids");
+        if (r.status() == 404) {
+            return out;
+        }
+        if (!r.ok()) {
+            throw store.http.unexpected("read " + model.name() + " by ids", r);
+        }
+        for (JsonNode row : r.body().path("rows")) {
+            JsonNode doc = row.get("doc");
+            if (doc != null && doc.isObject() && !row.path("value").path("deleted").asBoolean(false)) {
+                out.put(row.path("key").asText(), current(doc));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<T> findById(ID id) {
+        Current c = read(docId(model.normalizeId(id)));
+        return c == null || c.doc == null ? Optional.empty() : Optional.of(model.fromDocument(c.doc));
+    }
+
+    @Override
+    public List<T> findAllById(Iterable<? extends ID> ids) {
+        List<String> keys = keys(ids);
+        Map<String, Current> found = readAll(keys);
+        List<T> out = new ArrayList<>();
+        for (String k : keys) {
+            Current c = found.get(k);
+            if (c != null && c.doc != null) {
+                out.add(model.fromDocument(c.doc));
+            }
+        }
+        return out;
+    }
+
+    private List<String> keys(Iterable<? extends ID> ids) {
+        LinkedHashSet<String> out = new LinkedHashSet<>();
+        for (ID id : ids) {
+            if (id == null) {
+                throw new IllegalArgumentException("null id");
+            }
+            out.add(docId(model.normalizeId(id)));
+        }
+        return new ArrayList<>(out);
+    }
+
+    @Override
+    public boolean existsById(ID id) {
+        return findById(id).isPresent();
+    }
+
+    // ---- writes ---------------------------------------------------------------------------------
+
+    /** Writes documents in one {@code _bulk_docs} request; @return per document, whether it conflicted */
+    private List<Boolean> bulk(List<Map<String, Object>> docs, String what) {
+        if (docs.isEmpty()) {
+            return List.of();
+        }
+        CouchDbHttp.Response r = store.http.send("POST", db + "/_bulk_docs", json.write(Map.of("docs", docs)), what);
+        if (!r.ok()) {
+            throw store.http.unexpected(what, r);
+        }
+        List<Boolean> conflicts = new ArrayList<>(docs.size());
+        int i = 0;
+        for (JsonNode result : r.body()) {
+            String error = result.path("error").asText(null);
+            if (error != null && !error.equals("conflict")) {
+                throw new StoreException("store '" + store.name() + "' (CouchDB): " + what + ": document "
+                        + docs.get(i).get("_id") + " was refused: " + error + " " + result.path("reason").asText(""));
+            }
+            conflicts.add(error != null);
+            i++;
+        }
+        if (conflicts.size() != docs.size()) {
+            throw new StoreException("store '" + store.name() + "' (CouchDB): " + what + ": " + docs.size()
+                    + " documents sent, " + conflicts.size() + " results");
+        }
+        return conflicts;
+    }
+
+    /**
+     * The write a plan asks for, given what is stored: the document (or tombstone) to send, or null
+     * when nothing is to be written.
+     *
+     * @throws io.polystore.OptimisticLockException if the version does not match
+     */
+    private Map<String, Object> decide(WritePlan plan, Current current) {
+        Map<String, Object> live = current == null ? null : current.doc;
+        if (plan.versioned()) {
+            if (plan.expected() == 0 && live != null) {
+                throw Conflicts.onSave(model, plan.id(), 0, model.versionFromDocument(live));
+            }
+            if (plan.expected() != 0) {
+                long stored = live == null ? Conflicts.ABSENT : model.versionFromDocument(live);
+                if (stored != plan.expected()) {
+                    throw Conflicts.onSave(model, plan.id(), plan.expected(), stored);
+                }
+            }
+        }
+        if (plan.expiresAt() != null && !plan.expiresAt().isAfter(Instant.now())) {
+            return current == null ? null : tombstone(current.id, current.rev); // saved already expired: gone
+        }
+        return body(plan, current == null ? null : current.rev);
+    }
+
+    private void write(WritePlan plan) {
+        String id = docId(plan.id());
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Map<String, Object> doc = decide(plan, read(id));
+            if (doc == null || !bulk(List.of(doc), "save " + model.name()).get(0)) {
+                return;
+            }
+        }
+        throw Conflicts.onSave(model, plan.id(), plan.expected(), Conflicts.UNKNOWN);
+    }
+
+    @Override
+    public T save(T entity) {
+        WritePlan plan = WritePlan.of(model, entity, this::nextId);
+        write(plan);
+        return plan.result(model, entity);
+    }
+
+    @Override
+    public List<T> saveAll(Iterable<? extends T> entities) {
+        List<T> given = new ArrayList<>();
+        List<WritePlan> plans = new ArrayList<>();
+        for (T e : entities) {
+            given.add(e);
+            plans.add(WritePlan.of(model, e, this::nextId)); // every version checked for sign before anything is written
+        }
+        // segments of distinct ids, at most batch-size long, written in order: a later save of the same id
+        // is decided after the earlier one was written
+        List<WritePlan> segment = new ArrayList<>();
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (WritePlan p : plans) {
+            if (!ids.add(docId(p.id())) || segment.size() == store.batchSize) {
+                writeSegment(segment);
+                segment.clear();
+                ids.clear();
+                ids.add(docId(p.id()));
+            }
+            segment.add(p);
+        }
+        writeSegment(segment);
+        List<T> out = new ArrayList<>(given.size());
+        for (int i = 0; i < given.size(); i++) {
+            out.add(plans.get(i).result(model, given.get(i)));
+        }
+        return out;
+    }
+
+    /**
+     * Writes saves of distinct ids: one request reads what is stored, every version is checked (a
+     * stale one stops the segment before anything in it is written), one {@code _bulk_docs} writes;
+     * a document someone changed in between is decided again on its own.
+     */
+    private void writeSegment(List<WritePlan> segment) {
+        if (segment.isEmpty()) {
+            return;
+        }
+        List<String> ids = new ArrayList<>();
+        for (WritePlan p : segment) {
+            ids.add(docId(p.id()));
+        }
+        Map<String, Current> stored = readAll(ids);
+        List<Map<String, Object>> docs = new ArrayList<>();
+        List<WritePlan> sent = new ArrayList<>();
+        for (WritePlan p : segment) {
+            Map<String, Object> doc = decide(p, stored.get(docId(p.id())));
+            if (doc != null) {
+                docs.add(doc);
+                sent.add(p);
+            }
+        }
+        List<Boolean> conflicts = bulk(docs, "saveAll " + model.name());
+        for (int i = 0; i < conflicts.size(); i++) {
+            if (conflicts.get(i)) {
+                write(sent.get(i));
+            }
+        }
+    }
+
+    /** The next whole-number id: a counter document per database, skipping ids already taken. */
+    private long nextId() {
+        String counterPath = db + "/" + CouchDbHttp.segment("_local/polystore-sequence");
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            CouchDbHttp.Response r = store.http.send("GET", counterPath, null, "generate an id for " + model.name());
+            long next = r.status() == 404 ? 1 : r.body().path("value").asLong() + 1;
+            Map<String, Object> counter = new LinkedHashMap<>();
+            counter.put("value", next);
+            if (r.ok()) {
+                counter.put("_rev", r.body().path("_rev").asText());
+            }
+            CouchDbHttp.Response w = store.http.send("PUT", counterPath, json.write(counter), "generate an id for " + model.name());
+            if (w.status() == 409) {
+                continue; // another writer took this number
+            }
+            if (!w.ok()) {
+                throw store.http.unexpected("generate an id for " + model.name(), w);
+            }
+            if (read(docId(next)) == null) {
+                return next;
+            }
+        }
+        throw new StoreException("store '" + store.name() + "' (CouchDB): no free id for " + model.name() + " after 1000 tries");
+    }
+
+    // ---- deletes --------------------------------------------------------------------------------
+
+    @Override
+    public boolean deleteById(ID id) {
+        return deleteId(docId(model.normalizeId(id)));
+    }
+
+    /** @return whether a live entity was deleted (an expired one is removed too, but was not there) */
+    private boolean deleteId(String id) {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Current c = read(id);
+            if (c == null) {
+                return false;
+            }
+            if (!bulk(List.of(tombstone(c.id, c.rev)), "delete " + model.name()).get(0)) {
+                return c.doc != null;
+            }
+        }
+        throw new StoreException("store '" + store.name() + "' (CouchDB): delete " + model.name() + " " + id
+                + ": the document kept changing; tried " + ATTEMPTS + " times");
+    }
+
+    @Override
+    public boolean delete(T entity) {
+        WritePlan.Deletion deletion = WritePlan.Deletion.of(model, entity);
+        String id = docId(deletion.id());
+        if (!deletion.versioned()) {
+            return deleteId(id);
+        }
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            Current c = read(id);
+            if (c == null) {
+                return false;
+            }
+            if (c.doc != null) {
+                long stored = model.versionFromDocument(c.doc);
+                if (stored != deletion.expected()) {
+                    throw Conflicts.onDelete(model, deletion.id(), deletion.expected(), stored);
+                }
+            }
+            if (!bulk(List.of(tombstone(c.id, c.rev)), "delete " + model.name()).get(0)) {
+                return c.doc != null;
+            }
+        }
+        throw Conflicts.onDelete(model, deletion.id(), deletion.expected(), Conflicts.UNKNOWN);
+    }
+
+    @Override
+    public long deleteAllById(Iterable<? extends ID> ids) {
+        List<String> keys = keys(ids);
+        long n = 0;
+        for (int from = 0; from < keys.size(); from += store.batchSize) {
+            Map<String, Current> stored = readAll(keys.subList(from, Math.min(keys.size(), from + store.batchSize)));
+            n += deleteStored(new ArrayList<>(stored.values()));
+        }
+        return n;
+    }
+
+    /** Deletes read documents in one request (conflicting ones one by one); @return how many were live */
+    private long deleteStored(List<Current> docs) {
+        List<Map<String, Object>> tombstones = new ArrayList<>();
+        for (Current c : docs) {
+            tombstones.add(tombstone(c.id, c.rev));
+        }
+        List<Boolean> conflicts = bulk(tombstones, "delete " + model.name());
+        long n = 0;
+        for (int i = 0; i < docs.size(); i++) {
+            if (conflicts.get(i)) {
+                n += deleteId(docs.get(i).id) ? 1 : 0;
+            } else if (docs.get(i).doc != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public long deleteAll() {
+        long[] n = {0};
+        scan(null, List.of("_id", "_rev", "exp"), page -> n[0] += deleteStored(page));
+        return n[0];
+    }
+
+    /** Removes entities whose expiry has passed (the store's periodic sweep). */
+    void sweepExpired() {
+        Map<String, Object> selector = Map.of("exp", Map.of("$lte", System.currentTimeMillis()));
+        scan(selector, List.of("_id", "_rev", "exp"), this::deleteStored);
+    }
+
+    // ---- queries (Mango) ------------------------------------------------------------------------
+
+    /**
+     * Reads every document a selector matches, a page of {@code batch-size} at a time in {@code _id}
+     * order, each page after the last one's final id (a keyset on {@code _id}, with an explicit
+     * limit: no bookmarks, no server default).
+     */
+    private void scan(Map<String, Object> narrowing, List<String> fields, Consumer<List<Current>> sink) {
+        String after = null;
+        while (true) {
+            // $gte the last id seen (dropped below) rather than $gt: pouchdb-server answers a $gt page one short
+            Map<String, Object> range = new LinkedHashMap<>();
+            range.put("$gte", after == null ? ID_PREFIX : after);
+            range.put("$lt", ID_END);
+            List<Object> and = new ArrayList<>();
+            and.add(Map.of("_id", range));
+            if (narrowing != null) {
+                Mango.conjuncts(narrowing, and);
+            }
+            Map<String, Object> find = new LinkedHashMap<>();
+            find.put("selector", Map.of("$and", and));
+            find.put("fields", fields);
+            find.put("sort", List.of(Map.of("_id", "asc")));
+            find.put("limit", store.batchSize);
+            CouchDbHttp.Response r = store.http.send("POST", db + "/_find", json.write(find), "query " + model.name());
+            if (r.status() == 404) {
+                return; // no database: no entities
+            }
+            if (!r.ok()) {
+                throw store.http.unexpected("query " + model.name(), r);
+            }
+            List<Current> page = new ArrayList<>();
+            int rows = 0;
+            for (JsonNode d : r.body().path("docs")) {
+                rows++;
+                if (!d.path("_id").asText().equals(after)) {
+                    page.add(current(d));
+                }
+            }
+            if (!page.isEmpty()) {
+                sink.accept(page);
+                after = page.get(page.size() - 1).id;
+            }
+            if (rows < store.batchSize || page.isEmpty()) {
+                return;
+            }
+        }
+    }
+
+    /** Hands on the live documents a query's criteria may match (a superset: {@link Mango}). */
+    private void candidates(Query query, Consumer<Map<String, Object>> sink) {
+        LoweredQuery lowered = LoweredQuery.of(model, query);
+        if (lowered.where() != null) {
+            io.polystore.spi.Lowered.requireNoRelated(model, lowered.where());
+        }
+        Map<String, Object> selector = lowered.where() == null ? null : Mango.selector(lowered.where());
+        scan(selector, List.of("_id", "exp", "src"), page -> {
+            for (Current c : page) {
+                if (c.doc != null) {
+                    sink.accept(c.doc);
+                }
+            }
+        });
+    }
+
+    private Predicate<Map<String, Object>> exact(Query query) {
+        return query.criteria().map(c -> DocumentQueries.compile(model, c, null)).orElse(d -> true);
+    }
+
+    @Override
+    public long count() {
+        long[] n = {0};
+        scan(null, List.of("_id", "exp"), page -> {
+            for (Current c : page) {
+                n[0] += c.doc != null ? 1 : 0;
+            }
+        });
+        return n[0];
+    }
+
+    @Override
+    public long count(Query query) {
+        Predicate<Map<String, Object>> test = exact(query);
+        long[] n = {0};
+        candidates(query, d -> n[0] += test.test(d) ? 1 : 0);
+        return n[0];
+    }
+
+    /** Matches in query order after the cursor; the first {@code limit}, or all when 0. */
+    private List<Map<String, Object>> select(Query query, int limit) {
+        Predicate<Map<String, Object>> test = exact(query);
+        if (query.cursor().isPresent()) {
+            test = test.and(DocumentQueries.after(model, query.sort(), query.cursor().get()));
+        }
+        Comparator<Map<String, Object>> order = DocumentQueries.comparator(model, query.sort());
+        Predicate<Map<String, Object>> matches = test;
+        if (limit <= 0) {
+            List<Map<String, Object>> all = new ArrayList<>();
+            candidates(query, d -> {
+                if (matches.test(d)) {
+                    all.add(d);
+                }
+            });
+            all.sort(order);
+            return all;
+        }
+        FirstN first = new FirstN(order, limit);
+        candidates(query, d -> {
+            if (matches.test(d)) {
+                first.accept(d);
+            }
+        });
+        return first.sorted();
+    }
+
+    @Override
+    public Page<T> find(Query query) {
+        return DocumentQueries.page(model, query, select(query, query.limit() > 0 ? query.limit() + 1 : 0));
+    }
+
+    @Override
+    public Stream<T> stream(Query query) {
+        return select(query, 0).stream().map(model::fromDocument);
+    }
+
+    @Override
+    public String toString() {
+        return "CouchDbRepository[" + model.name() + " in " + store.name() + " " + store.database(model) + "]";
+    }
+}
