@@ -385,6 +385,47 @@ public final class DocumentQueries {
     }
 
     /**
+     * The matches of a query among candidates a store narrowed to (a superset of the matches), each
+     * checked with the reference semantics, in query order after the query's cursor: the first
+     * {@code limit} (in a bounded heap, so memory holds the page, not the candidates), or all of
+     * them when {@code limit} is 0. For back ends whose query language cannot answer exactly.
+     *
+     * @param model      the entity's mapping
+     * @param query      the query
+     * @param limit      how many to keep ({@code query.limit() + 1} for a page), 0 for all
+     * @param related    answers relationship criteria, or null when the store has no graph
+     * @param candidates hands every candidate document to the sink it is given
+     * @return the matches in query order
+     * @throws UnsupportedQueryException for criteria, sorts or cursors that do not fit the entity
+     */
+    public static List<Map<String, Object>> select(EntityModel<?> model, Query query, int limit, RelationResolver related,
+                                                   java.util.function.Consumer<java.util.function.Consumer<Map<String, Object>>> candidates) {
+        Predicate<Map<String, Object>> test = query.criteria().map(c -> compile(model, c, related)).orElse(d -> true);
+        if (query.cursor().isPresent()) {
+            test = test.and(after(model, query.sort(), query.cursor().get()));
+        }
+        Comparator<Map<String, Object>> order = comparator(model, query.sort());
+        Predicate<Map<String, Object>> matches = test;
+        if (limit <= 0) {
+            List<Map<String, Object>> all = new ArrayList<>();
+            candidates.accept(d -> {
+                if (matches.test(d)) {
+                    all.add(d);
+                }
+            });
+            all.sort(order);
+            return all;
+        }
+        FirstN first = new FirstN(order, limit);
+        candidates.accept(d -> {
+            if (matches.test(d)) {
+                first.accept(d);
+            }
+        });
+        return first.sorted();
+    }
+
+    /**
      * Builds a page from the matching documents of a query, in query order, fetched with one more
      * than the limit (a store fetches {@code limit + 1} to know whether a next page exists).
      *

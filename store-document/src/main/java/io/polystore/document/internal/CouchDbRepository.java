@@ -11,14 +11,12 @@ import io.polystore.query.Page;
 import io.polystore.query.Query;
 import io.polystore.spi.Conflicts;
 import io.polystore.spi.DocumentQueries;
-import io.polystore.spi.FirstN;
 import io.polystore.spi.JsonDocuments;
 import io.polystore.spi.LoweredQuery;
 import io.polystore.spi.WritePlan;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -218,7 +216,13 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
         if (docs.isEmpty()) {
             return List.of();
         }
-        CouchDbHttp.Response r = store.http.send("POST", db + "/_bulk_docs", json.write(Map.of("docs", docs)), what);
+        String body = json.write(Map.of("docs", docs));
+        CouchDbHttp.Response r = store.http.send("POST", db + "/_bulk_docs", body, what);
+        if (r.status() == 404 && store.schema == CouchDbStore.SchemaMode.CREATE) {
+            // the database went away (deleted, or an in-memory server restarted): make it again, as at first use
+            createSchema();
+            r = store.http.send("POST", db + "/_bulk_docs", body, what);
+        }
         if (!r.ok()) {
             throw store.http.unexpected(what, r);
         }
@@ -545,41 +549,15 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
         return n[0];
     }
 
-    /** Matches in query order after the cursor; the first {@code limit}, or all when 0. */
-    private List<Map<String, Object>> select(Query query, int limit) {
-        Predicate<Map<String, Object>> test = exact(query);
-        if (query.cursor().isPresent()) {
-            test = test.and(DocumentQueries.after(model, query.sort(), query.cursor().get()));
-        }
-        Comparator<Map<String, Object>> order = DocumentQueries.comparator(model, query.sort());
-        Predicate<Map<String, Object>> matches = test;
-        if (limit <= 0) {
-            List<Map<String, Object>> all = new ArrayList<>();
-            candidates(query, d -> {
-                if (matches.test(d)) {
-                    all.add(d);
-                }
-            });
-            all.sort(order);
-            return all;
-        }
-        FirstN first = new FirstN(order, limit);
-        candidates(query, d -> {
-            if (matches.test(d)) {
-                first.accept(d);
-            }
-        });
-        return first.sorted();
-    }
-
     @Override
     public Page<T> find(Query query) {
-        return DocumentQueries.page(model, query, select(query, query.limit() > 0 ? query.limit() + 1 : 0));
+        return DocumentQueries.page(model, query,
+                DocumentQueries.select(model, query, query.limit() > 0 ? query.limit() + 1 : 0, null, sink -> candidates(query, sink)));
     }
 
     @Override
     public Stream<T> stream(Query query) {
-        return select(query, 0).stream().map(model::fromDocument);
+        return DocumentQueries.select(model, query, 0, null, sink -> candidates(query, sink)).stream().map(model::fromDocument);
     }
 
     @Override

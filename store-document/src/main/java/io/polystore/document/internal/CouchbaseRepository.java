@@ -28,7 +28,6 @@ import io.polystore.query.Page;
 import io.polystore.query.Query;
 import io.polystore.spi.Conflicts;
 import io.polystore.spi.DocumentQueries;
-import io.polystore.spi.FirstN;
 import io.polystore.spi.JsonDocuments;
 import io.polystore.spi.LoweredQuery;
 import io.polystore.spi.WritePlan;
@@ -39,7 +38,6 @@ import reactor.core.scheduler.Schedulers;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -526,34 +524,6 @@ final class CouchbaseRepository<T, ID> implements Repository<T, ID> {
         return query.criteria().map(c -> DocumentQueries.compile(model, c, null)).orElse(d -> true);
     }
 
-    /** Matches in query order after the cursor; the first {@code limit} of them, or all when 0. */
-    private List<Map<String, Object>> select(Query query, int limit) {
-        LoweredQuery lowered = LoweredQuery.of(model, query);
-        Predicate<Map<String, Object>> test = exact(query);
-        if (query.cursor().isPresent()) {
-            test = test.and(DocumentQueries.after(model, query.sort(), query.cursor().get()));
-        }
-        Comparator<Map<String, Object>> order = DocumentQueries.comparator(model, query.sort());
-        List<Map<String, Object>> docs = candidates(lowered).docs();
-        if (limit <= 0) {
-            List<Map<String, Object>> all = new ArrayList<>();
-            for (Map<String, Object> d : docs) {
-                if (test.test(d)) {
-                    all.add(d);
-                }
-            }
-            all.sort(order);
-            return all;
-        }
-        FirstN first = new FirstN(order, limit);
-        for (Map<String, Object> d : docs) {
-            if (test.test(d)) {
-                first.accept(d);
-            }
-        }
-        return first.sorted();
-    }
-
     @Override
     public long count(Query query) {
         LoweredQuery lowered = LoweredQuery.of(model, query);
@@ -570,12 +540,16 @@ final class CouchbaseRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public Page<T> find(Query query) {
-        return DocumentQueries.page(model, query, select(query, query.limit() > 0 ? query.limit() + 1 : 0));
+        LoweredQuery lowered = LoweredQuery.of(model, query);
+        return DocumentQueries.page(model, query, DocumentQueries.select(model, query, query.limit() > 0 ? query.limit() + 1 : 0,
+                null, sink -> candidates(lowered).docs().forEach(sink)));
     }
 
     @Override
     public Stream<T> stream(Query query) {
-        return select(query, 0).stream().map(model::fromDocument);
+        LoweredQuery lowered = LoweredQuery.of(model, query);
+        return DocumentQueries.select(model, query, 0, null, sink -> candidates(lowered).docs().forEach(sink)).stream()
+                .map(model::fromDocument);
     }
 
     @Override
