@@ -86,7 +86,7 @@ class CouchDbBehaviourIT {
     }
 
     @Test
-    void decimalsKeepTheirScaleAndWholeNumbersTheirDigits() {
+    void decimalsKeepTheirScaleAndWholeNumbersTheirDigits() throws Exception {
         Repository<Note, String> notes = polystore.repository(Note.class);
         Note n = notes.save(new Note("exact", "t", null, new BigDecimal("-0.10"), 9007199254740993L, null, 0));
         Note back = notes.findById("exact").orElseThrow();
@@ -95,6 +95,12 @@ class CouchDbBehaviourIT {
         assertThat(back.big()).isEqualTo(9007199254740993L);
         assertThat(notes.find(Query.where(Criteria.eq("big", 9007199254740993L))).content()).containsExactly(n);
         assertThat(notes.find(Query.where(Criteria.eq("big", 9007199254740992L))).content()).isEmpty();
+        // the exact text is kept beside the projection only where CouchDB would change a value
+        assertThat(raw("GET", "/behaviour_note/e:exact", null).body()).contains("\"src\"");
+        Repository<Plain, String> plains = polystore.repository(Plain.class);
+        plains.save(new Plain("plain", "-0.10 as text"));
+        assertThat(raw("GET", "/behaviour_plain/e:plain", null).body()).doesNotContain("\"src\"").contains("\"doc\"");
+        assertThat(plains.findById("plain").map(Plain::value)).contains("-0.10 as text");
     }
 
     @Test

@@ -28,14 +28,32 @@ import java.util.concurrent.TimeUnit;
  * never exposing the credentials. Thread-safe.
  */
 final class CouchDbHttp {
-    /** A response: its status and JSON body (null when empty). */
-    record Response(int status, JsonNode body) {
+    /** A response: its status and its JSON text (empty when it had no body). */
+    record Response(int status, String text) {
         boolean ok() {
             return status >= 200 && status < 300;
         }
 
+        /** @return the body as a tree (for status answers and errors), or null when empty */
+        JsonNode body() {
+            if (text.isEmpty()) {
+                return null;
+            }
+            try {
+                return JSON.readTree(text);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new StoreException("the server answered with JSON that cannot be read: " + e.getOriginalMessage(), e);
+            }
+        }
+
+        /** @return the body in the document form (maps, lists, exact numbers: {@link io.polystore.spi.JsonDocuments#parse}) */
+        Object value() {
+            return text.isEmpty() ? null : io.polystore.spi.JsonDocuments.parse(text);
+        }
+
         String error() {
-            return body == null ? "" : body.path("error").asText("") + (body.has("reason") ? ": " + body.path("reason").asText() : "");
+            JsonNode b = text.isEmpty() || !text.startsWith("{") ? null : body();
+            return b == null ? "" : b.path("error").asText("") + (b.has("reason") ? ": " + b.path("reason").asText() : "");
         }
     }
 
@@ -89,25 +107,22 @@ final class CouchDbHttp {
             if (!acquired) {
                 throw new StoreTimeoutException(prefix(what) + "no connection became free within " + timeout.toMillis() + " ms");
             }
-            HttpResponse<byte[]> r = client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            JsonNode json = r.body().length == 0 ? null : JSON.readTree(r.body());
+            HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            Response response = new Response(r.statusCode(), r.body() == null ? "" : r.body());
             if (r.statusCode() == 401 || r.statusCode() == 403) {
                 throw new StoreUnavailableException(prefix(what) + "the server refused the credentials (HTTP " + r.statusCode()
                         + "); check the options user and password");
             }
             if (r.statusCode() >= 500) {
-                throw new StoreUnavailableException(prefix(what) + "HTTP " + r.statusCode() + " "
-                        + new Response(r.statusCode(), json).error());
+                throw new StoreUnavailableException(prefix(what) + "HTTP " + r.statusCode() + " " + response.error());
             }
-            return new Response(r.statusCode(), json);
+            return response;
         } catch (HttpConnectTimeoutException e) {
             throw new StoreTimeoutException(prefix(what) + "connecting timed out", e);
         } catch (HttpTimeoutException e) {
             throw new StoreTimeoutException(prefix(what) + "no answer within " + timeout.toMillis() + " ms", e);
         } catch (ConnectException e) {
             throw new StoreUnavailableException(prefix(what) + "cannot connect: " + e.getMessage(), e);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new StoreException(prefix(what) + "the server answered with JSON that cannot be read: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new StoreUnavailableException(prefix(what) + "the connection failed: " + e, e);
         } catch (InterruptedException e) {

@@ -28,11 +28,12 @@ import java.util.stream.Stream;
 
 /**
  * Repository of a CouchDB store. Each entity is one CouchDB document:
- * <pre>{"_id": "e:&lt;id&gt;", "_rev": ..., "src": "&lt;the entity's document as exact JSON text&gt;",
- *  "doc": &lt;the same document as JSON, for selectors and indexes&gt;, "exp": &lt;expiry millis, when it expires&gt;}</pre>
- * {@code src} is what is read back: CouchDB re-writes numbers (dropping the scale of decimals, and
- * the precision of whole numbers beyond 2<sup>53</sup> on some servers), so the exact text travels as
- * a string. The {@code e:} prefix keeps ids clear of CouchDB's reserved {@code _} ids.
+ * <pre>{"_id": "e:&lt;id&gt;", "_rev": ..., "doc": &lt;the entity's document, for reads, selectors and indexes&gt;,
+ *  "src": "&lt;the same as exact JSON text, when needed&gt;", "exp": &lt;expiry millis, when it expires&gt;}</pre>
+ * {@code src} exists only when the document holds a value CouchDB would not give back exactly
+ * ({@link #needsSource}: it re-writes numbers, dropping the scale of decimals and, on JavaScript
+ * servers, digits of whole numbers beyond 2<sup>53</sup>); then it is what is read back. Otherwise
+ * {@code doc} is. The {@code e:} prefix keeps ids clear of CouchDB's reserved {@code _} ids.
  *
  * <p>{@code _rev} never reaches the API: every write first reads the document (its revision and,
  * with {@code @Version}, its version), checks the version, and writes with that revision through
@@ -97,21 +98,59 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
     private record Current(String id, String rev, Map<String, Object> doc) {
     }
 
-    private Current current(JsonNode stored) {
-        String id = stored.path("_id").asText();
-        String rev = stored.path("_rev").asText(null);
-        JsonNode exp = stored.get("exp");
-        if (exp != null && exp.isNumber() && exp.asLong() <= System.currentTimeMillis()) {
+    @SuppressWarnings("unchecked")
+    private Current current(Object value) {
+        if (!(value instanceof Map<?, ?> stored)) {
+            throw new MappingException(model.type().getName() + ": a stored CouchDB document is not a JSON object");
+        }
+        String id = String.valueOf(stored.get("_id"));
+        String rev = stored.get("_rev") instanceof String r ? r : null;
+        if (stored.get("exp") instanceof Number exp && exp.longValue() <= System.currentTimeMillis()) {
             return new Current(id, rev, null);
         }
-        JsonNode src = stored.get("src");
-        if (src == null && !stored.has("doc")) {
-            return new Current(id, rev, Map.of()); // read for its liveness only (a query that did not ask for src)
+        if (stored.get("src") instanceof String src) {
+            return new Current(id, rev, json.document(src));
         }
-        if (src == null || !src.isTextual()) {
-            throw new MappingException(model.type().getName() + ": stored CouchDB document " + id + " has no 'src' text");
+        if (stored.get("doc") instanceof Map<?, ?> doc) {
+            return new Current(id, rev, (Map<String, Object>) doc);
         }
-        return new Current(id, rev, json.document(src.asText()));
+        if (!stored.containsKey("src") && !stored.containsKey("doc")) {
+            return new Current(id, rev, Map.of()); // read for its liveness only (a query that did not ask for the document)
+        }
+        throw new MappingException(model.type().getName() + ": stored CouchDB document " + id + " has neither 'src' text nor a 'doc'");
+    }
+
+    /**
+     * Whether a document holds a value CouchDB would not give back exactly as JSON: a decimal (its
+     * scale), a whole number beyond 2<sup>53</sup> (JavaScript servers keep doubles), a negative zero.
+     */
+    private static boolean needsSource(Object v) {
+        if (v instanceof java.math.BigDecimal || v instanceof java.math.BigInteger) {
+            return true;
+        }
+        if (v instanceof Long l) {
+            return l > 1L << 53 || l < -(1L << 53); // (not Math.abs: it overflows on Long.MIN_VALUE)
+        }
+        if (v instanceof Double d) {
+            return d == 0 && 1 / d < 0 || d.isNaN() || d.isInfinite();
+        }
+        if (v instanceof Float f) {
+            return f == 0 && 1 / f < 0 || f.isNaN() || f.isInfinite();
+        }
+        if (v instanceof Map<?, ?> m) {
+            for (Object e : m.values()) {
+                if (needsSource(e)) {
+                    return true;
+                }
+            }
+        } else if (v instanceof java.util.Collection<?> c) {
+            for (Object e : c) {
+                if (needsSource(e)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private Map<String, Object> body(WritePlan plan, String rev) {
@@ -120,7 +159,9 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
         if (rev != null) {
             out.put("_rev", rev);
         }
-        out.put("src", json.write(plan.document()));
+        if (needsSource(plan.document())) {
+            out.put("src", json.write(plan.document()));
+        }
         out.put("doc", plan.document());
         if (plan.expiresAt() != null) {
             out.put("exp", plan.expiresAt().toEpochMilli());
@@ -138,6 +179,10 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
 
     // ---- reads ----------------------------------------------------------------------------------
 
+    private static List<?> list(Object value) {
+        return value instanceof List<?> l ? l : List.of();
+    }
+
     /** @return the stored document of an id, or null when there is none */
     private Current read(String id) {
         CouchDbHttp.Response r = store.http.send("GET", db + "/" + CouchDbHttp.segment(id), null, "read " + model.name());
@@ -147,7 +192,7 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
         if (!r.ok()) {
             throw store.http.unexpected("read " + model.name() + " " + id, r);
         }
-        return current(r.body());
+        return current(r.value());
     }
 
     /** @return the stored documents of ids, by id (missing and deleted ones left out), in one request */
@@ -164,10 +209,10 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
         if (!r.ok()) {
             throw store.http.unexpected("read " + model.name() + " by ids", r);
         }
-        for (JsonNode row : r.body().path("rows")) {
-            JsonNode doc = row.get("doc");
-            if (doc != null && doc.isObject() && !row.path("value").path("deleted").asBoolean(false)) {
-                out.put(row.path("key").asText(), current(doc));
+        for (Object row : list(((Map<?, ?>) r.value()).get("rows"))) {
+            Map<?, ?> fields = (Map<?, ?>) row;
+            if (fields.get("doc") instanceof Map<?, ?> doc && !(fields.get("value") instanceof Map<?, ?> v && Boolean.TRUE.equals(v.get("deleted")))) {
+                out.put(String.valueOf(fields.get("key")), current(doc));
             }
         }
         return out;
@@ -494,9 +539,9 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
             }
             List<Current> page = new ArrayList<>();
             int rows = 0;
-            for (JsonNode d : r.body().path("docs")) {
+            for (Object d : list(((Map<?, ?>) r.value()).get("docs"))) {
                 rows++;
-                if (!d.path("_id").asText().equals(after)) {
+                if (!(d instanceof Map<?, ?> m && String.valueOf(m.get("_id")).equals(after))) {
                     page.add(current(d));
                 }
             }
@@ -517,7 +562,7 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
             io.polystore.spi.Lowered.requireNoRelated(model, lowered.where());
         }
         Map<String, Object> selector = lowered.where() == null ? null : Mango.selector(lowered.where());
-        scan(selector, List.of("_id", "exp", "src"), page -> {
+        scan(selector, List.of("_id", "exp", "src", "doc"), page -> {
             for (Current c : page) {
                 if (c.doc != null) {
                     sink.accept(c.doc);
