@@ -52,6 +52,7 @@ public final class BenchMain {
                                   (a stale page through the proxy: the origin's 304 against a full refetch)
               --store URI         store to benchmark (default mem:); jdbc:sqlite:, jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql:,
                                   redis:// (-o client=lettuce|jedis picks the client of both api and raw), bolt://, neo4j://,
+                                  couchdb://host:5984/prefix_ (raw: hand-written HTTP with the JDK's HttpClient),
                                   neo4j-embedded:[dir] (the bench starts it; api and raw share it)
               --workload NAME     a, b, c, d, e, f (YCSB core), w (write-only), q (queries by content), qi (q with
                                   the field indexed on both sides), or a properties file (default a)
@@ -223,7 +224,8 @@ public final class BenchMain {
             boolean jdbc = scheme.startsWith("jdbc:");
             boolean redis = RedisTarget.supports(options.store());
             boolean neo4j = Neo4jTarget.supports(uri);
-            if (options.targets().contains("raw") && !JdbcTarget.supports(options.store()) && !redis && !neo4j) {
+            boolean couchdb = CouchDbTarget.supports(options.store());
+            if (options.targets().contains("raw") && !JdbcTarget.supports(options.store()) && !redis && !neo4j && !couchdb) {
                 throw new BenchException("no raw-driver baseline for '" + scheme + "' stores yet; use --compare api");
             }
             Map<String, String> storeOptions = new LinkedHashMap<>();
@@ -249,6 +251,8 @@ public final class BenchMain {
                         targets.add(api);
                     } else if (neo4j) {
                         targets.add(new Neo4jTarget(uri, storeOptions.get("user"), storeOptions.get("password"), w.queryIndexed()));
+                    } else if (couchdb) {
+                        targets.add(new CouchDbTarget(options.store(), storeOptions.get("user"), storeOptions.get("password")));
                     } else if (redis) {
                         targets.add(RedisTarget.of(options.store(), storeOptions.getOrDefault("client", "lettuce"),
                                 Integer.parseInt(storeOptions.getOrDefault("pool-size", "16"))));
