@@ -210,7 +210,34 @@ class CouchDbBehaviourIT {
                 Map.of("timeout", "2s", "connect-timeout", "1s")).defaultStore("couch").build()) {
             Repository<Plain, String> plains = p.repository(Plain.class);
             plains.save(new Plain("a", "1"));
+            // four writers keep saving while the server stops: every call ends, with an answer or an outage
+            ExecutorService load = Executors.newFixedThreadPool(4);
+            List<Future<Integer>> outages = new ArrayList<>();
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                outages.add(load.submit(() -> {
+                    int failed = 0;
+                    for (int i = 0; !stop.get(); i++) {
+                        try {
+                            plains.save(new Plain("load-" + thread + "-" + i, "x"));
+                        } catch (StoreUnavailableException | StoreTimeoutException e) {
+                            failed++;
+                        }
+                    }
+                    return failed;
+                }));
+            }
+            Thread.sleep(300);
             own.close();
+            Thread.sleep(500);
+            stop.set(true);
+            load.shutdown();
+            int failures = 0;
+            for (Future<Integer> f : outages) {
+                failures += f.get(30, java.util.concurrent.TimeUnit.SECONDS); // no writer hangs
+            }
+            assertThat(failures).as("writers saw the outage as StoreUnavailable/StoreTimeout").isPositive();
             assertThatThrownBy(() -> plains.findById("a")).isInstanceOfAny(StoreUnavailableException.class, StoreTimeoutException.class)
                     .hasMessageContaining("store 'couch'");
             assertThatThrownBy(() -> plains.save(new Plain("b", "2")))
