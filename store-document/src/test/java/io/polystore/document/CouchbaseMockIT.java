@@ -221,6 +221,49 @@ class CouchbaseMockIT {
     }
 
     @Test
+    void keyValueOperationsKeepValuesCountersAndTimesToLive() throws InterruptedException {
+        io.polystore.KeyValueOperations kv = polystore.store("cb").capability(io.polystore.KeyValueOperations.class);
+        kv.set("greeting", Map.of("text", "'; DROP TABLE x; -- \uD83D\uDE00", "n", 3));
+        assertThat(kv.get("greeting", Map.class)).hasValueSatisfying(m -> {
+            assertThat(m.get("text")).isEqualTo("'; DROP TABLE x; -- \uD83D\uDE00");
+            assertThat(((Number) m.get("n")).intValue()).isEqualTo(3);
+        });
+        assertThat(kv.ttl("greeting")).isEmpty();
+        io.polystore.KeyValueOperations bytes = kv.withCodec(io.polystore.ValueCodec.bytes());
+        byte[] binary = {0, (byte) 0xff, (byte) 0xc3, 0x28, 10};
+        bytes.set("binary", binary);
+        assertThat(bytes.get("binary", byte[].class)).hasValueSatisfying(b -> assertThat(b).isEqualTo(binary));
+        assertThat(kv.setIfAbsent("lock", "me", Duration.ofMinutes(5))).isTrue();
+        assertThat(kv.setIfAbsent("lock", "you", Duration.ofMinutes(5))).isFalse();
+        assertThat(kv.get("lock", String.class)).contains("me");
+        assertThat(kv.ttl("lock")).hasValueSatisfying(t -> assertThat(t).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(5)));
+        assertThat(kv.increment("hits", 2)).isEqualTo(2);
+        assertThat(kv.increment("hits", -5)).isEqualTo(-3);
+        assertThat(kv.expire("hits", Duration.ofMinutes(1))).isTrue();
+        assertThat(kv.increment("hits", 1)).isEqualTo(-2);
+        assertThat(kv.ttl("hits")).as("an increment keeps the time to live").isPresent();
+        assertThatThrownBy(() -> kv.increment("greeting", 1)).isInstanceOf(io.polystore.MappingException.class);
+        kv.set("short", "x", Duration.ofMillis(700));
+        Instant until = Instant.now().plusMillis(700);
+        while (!Instant.now().isAfter(until.plusMillis(50))) {
+            Thread.sleep(50);
+        }
+        assertThat(kv.get("short", String.class)).as("gone the moment it expires").isEmpty();
+        assertThat(kv.setIfAbsent("short", "again", null)).isTrue();
+        kv.setAll(Map.of("m1", 1, "m2", 2));
+        assertThat(kv.getAll(List.of("m1", "missing", "m2"), Integer.class)).containsExactly(Map.entry("m1", 1), Map.entry("m2", 2));
+        assertThat(kv.get("m2", Long.class)).contains(2L);
+        assertThat(kv.delete("m1")).isTrue();
+        assertThat(kv.delete("m1")).isFalse();
+        assertThatThrownBy(() -> kv.set("k".repeat(300), 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bytes");
+        // key-value keys do not collide with entities' keys
+        polystore.repository(Numbered.class).save(new Numbered(777L, "entity"));
+        kv.set("Numbered::777", "value");
+        assertThat(polystore.repository(Numbered.class).findById(777L).map(Numbered::name)).contains("entity");
+    }
+
+    @Test
     void configurationErrorsNameTheKey() {
         assertThatThrownBy(() -> Polystore.builder().store("cb", "couchbase://127.0.0.1", mock.options()).build())
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("stores.cb.uri").hasMessageContaining("no bucket");

@@ -12,10 +12,12 @@ import com.couchbase.client.java.ClusterOptions;
 import com.couchbase.client.java.Collection;
 import com.couchbase.client.java.env.ClusterEnvironment;
 import com.couchbase.client.java.query.QueryScanConsistency;
+import io.polystore.KeyValueOperations;
 import io.polystore.Repository;
 import io.polystore.StoreException;
 import io.polystore.StoreTimeoutException;
 import io.polystore.StoreUnavailableException;
+import io.polystore.ValueCodec;
 import io.polystore.mapping.EntityModel;
 import io.polystore.spi.AbstractStore;
 import io.polystore.spi.StoreConfig;
@@ -96,6 +98,9 @@ final class CouchbaseStore extends AbstractStore {
         } catch (RuntimeException e) {
             throw unavailable(config, "the bucket '" + bucketName + "' did not become ready", e);
         }
+        provide(KeyValueOperations.class, layout == Layout.DEFAULT_COLLECTION
+                ? new CouchbaseKeyValue(this, bucket.defaultCollection(), "kv::", ValueCodec.json())
+                : new CouchbaseKeyValue(this, keyValueCollection(), "", ValueCodec.json()));
     }
 
     /**
@@ -173,6 +178,21 @@ final class CouchbaseStore extends AbstractStore {
             return new StoreUnavailableException(message + " (create the bucket, or correct its name in the URI)", e);
         }
         return e instanceof TimeoutException ? new StoreTimeoutException(message, e) : new StoreUnavailableException(message, e);
+    }
+
+    /** @return the key-value capability's collection ({@code <prefix>kv}), created with {@code schema: create} */
+    private Collection keyValueCollection() {
+        String name = collectionPrefix + "kv";
+        if (schema == SchemaMode.CREATE) {
+            try {
+                bucket.collections().createCollection(scope, name);
+            } catch (com.couchbase.client.core.error.CollectionExistsException e) {
+                // made before
+            } catch (CouchbaseException e) {
+                throw error("creating the key-value collection " + scope + "." + name, e);
+            }
+        }
+        return bucket.scope(scope).collection(name);
     }
 
     /** @return the cluster, for queries and management */
