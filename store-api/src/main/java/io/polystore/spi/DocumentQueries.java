@@ -385,6 +385,20 @@ public final class DocumentQueries {
     }
 
     /**
+     * A query's criteria as a predicate ({@link #compile}), or one that accepts every document when
+     * the query has none. The query's sort and cursor play no part.
+     *
+     * @param model   the entity's mapping
+     * @param query   the query
+     * @param related answers relationship criteria, or null when the store has no graph
+     * @return the predicate
+     * @throws UnsupportedQueryException as {@link #compile}
+     */
+    public static Predicate<Map<String, Object>> filter(EntityModel<?> model, Query query, RelationResolver related) {
+        return query.criteria().map(c -> compile(model, c, related)).orElse(d -> true);
+    }
+
+    /**
      * The matches of a query among candidates a store narrowed to (a superset of the matches), each
      * checked with the reference semantics, in query order after the query's cursor: the first
      * {@code limit} (in a bounded heap, so memory holds the page, not the candidates), or all of
@@ -400,7 +414,7 @@ public final class DocumentQueries {
      */
     public static List<Map<String, Object>> select(EntityModel<?> model, Query query, int limit, RelationResolver related,
                                                    java.util.function.Consumer<java.util.function.Consumer<Map<String, Object>>> candidates) {
-        Predicate<Map<String, Object>> test = query.criteria().map(c -> compile(model, c, related)).orElse(d -> true);
+        Predicate<Map<String, Object>> test = filter(model, query, related);
         if (query.cursor().isPresent()) {
             test = test.and(after(model, query.sort(), query.cursor().get()));
         }

@@ -260,9 +260,7 @@ final class MemRepository<T, ID> implements Repository<T, ID> {
     }
 
     private Predicate<Map<String, Object>> filter(Query query) {
-        return query.criteria()
-                .map(c -> DocumentQueries.compile(model, c, (self, r) -> store.graph().isRelated(self, r)))
-                .orElse(d -> true);
+        return DocumentQueries.filter(model, query, (self, r) -> store.graph().isRelated(self, r));
     }
 
     /** Matching documents in query order, after the cursor; all of them when limit is 0. */

@@ -12,7 +12,7 @@ import io.polystore.query.Query;
 import io.polystore.spi.Conflicts;
 import io.polystore.spi.DocumentQueries;
 import io.polystore.spi.JsonDocuments;
-import io.polystore.spi.LoweredQuery;
+import io.polystore.spi.Lowered;
 import io.polystore.spi.WritePlan;
 
 import java.time.Instant;
@@ -555,13 +555,12 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
         }
     }
 
-    /** Hands on the live documents a query's criteria may match (a superset: {@link Mango}). */
+    /**
+     * Hands on the live documents a query's criteria may match (a superset: {@link Mango}). Callers
+     * have checked the criteria with {@link DocumentQueries} first, which also refuses {@code related}.
+     */
     private void candidates(Query query, Consumer<Map<String, Object>> sink) {
-        LoweredQuery lowered = LoweredQuery.of(model, query);
-        if (lowered.where() != null) {
-            io.polystore.spi.Lowered.requireNoRelated(model, lowered.where());
-        }
-        Map<String, Object> selector = lowered.where() == null ? null : Mango.selector(lowered.where());
+        Map<String, Object> selector = query.criteria().map(c -> Mango.selector(Lowered.of(model, c))).orElse(null);
         scan(selector, List.of("_id", "exp", "src", "doc"), page -> {
             for (Current c : page) {
                 if (c.doc != null) {
@@ -569,10 +568,6 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
                 }
             }
         });
-    }
-
-    private Predicate<Map<String, Object>> exact(Query query) {
-        return query.criteria().map(c -> DocumentQueries.compile(model, c, null)).orElse(d -> true);
     }
 
     @Override
@@ -588,7 +583,7 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public long count(Query query) {
-        Predicate<Map<String, Object>> test = exact(query);
+        Predicate<Map<String, Object>> test = DocumentQueries.filter(model, query, null);
         long[] n = {0};
         candidates(query, d -> n[0] += test.test(d) ? 1 : 0);
         return n[0];

@@ -29,7 +29,7 @@ import io.polystore.query.Query;
 import io.polystore.spi.Conflicts;
 import io.polystore.spi.DocumentQueries;
 import io.polystore.spi.JsonDocuments;
-import io.polystore.spi.LoweredQuery;
+import io.polystore.spi.Lowered;
 import io.polystore.spi.WritePlan;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -128,13 +128,12 @@ final class CouchbaseRepository<T, ID> implements Repository<T, ID> {
                     // made before
                 }
             }
-            String on = keyspace;
             String suffix = store.collectionName(model);
-            run("CREATE PRIMARY INDEX IF NOT EXISTS ON " + on, Map.of());
-            run("CREATE INDEX " + SqlPlusPlus.quote("polystore_type") + " IF NOT EXISTS ON " + on + "(`_type`)", Map.of());
+            run("CREATE PRIMARY INDEX IF NOT EXISTS ON " + keyspace, Map.of());
+            run("CREATE INDEX " + SqlPlusPlus.quote("polystore_type") + " IF NOT EXISTS ON " + keyspace + "(`_type`)", Map.of());
             for (PropertyModel p : model.indexed()) {
                 String index = SqlPlusPlus.quote(("ix_" + suffix + "_" + p.name()).replaceAll("[^A-Za-z0-9_#-]", "_"));
-                run("CREATE INDEX " + index + " IF NOT EXISTS ON " + on + "(`doc`." + SqlPlusPlus.quote(p.name())
+                run("CREATE INDEX " + index + " IF NOT EXISTS ON " + keyspace + "(`doc`." + SqlPlusPlus.quote(p.name())
                         + ") WHERE `_type` = " + json.write(model.name()), Map.of());
             }
         } catch (CouchbaseException e) {
@@ -504,51 +503,44 @@ final class CouchbaseRepository<T, ID> implements Repository<T, ID> {
         return rows.stream().filter(r -> r.trim().equals("true")).count();
     }
 
-    /** The candidates of a query's condition (a superset, see {@link SqlPlusPlus}), with what narrowed them. */
-    private record Candidates(List<Map<String, Object>> docs, boolean exact) {
-    }
-
-    private Candidates candidates(LoweredQuery lowered) {
+    /** A query's condition printed as SQL++ (null text: it narrows nothing), with its parameters and the base ones. */
+    private SqlPlusPlus.Where where(Query query) {
         Map<String, Object> params = baseParams();
-        SqlPlusPlus.Where where = lowered.where() == null ? null : sql.where(lowered.where(), params);
-        String condition = where == null || where.text() == null ? "" : " AND " + where.text();
-        List<String> rows = run("SELECT RAW c.doc FROM " + keyspace + " AS c WHERE " + LIVE + condition, params);
-        List<Map<String, Object>> docs = new ArrayList<>(rows.size());
-        for (String r : rows) {
-            docs.add(json.document(r));
-        }
-        return new Candidates(docs, where == null || where.exact());
+        return query.criteria().map(c -> sql.where(Lowered.of(model, c), params))
+                .orElse(new SqlPlusPlus.Where(null, params, true));
     }
 
-    private Predicate<Map<String, Object>> exact(Query query) {
-        return query.criteria().map(c -> DocumentQueries.compile(model, c, null)).orElse(d -> true);
+    /** Hands on the documents a printed condition selects (a superset of the matches, see {@link SqlPlusPlus}). */
+    private void candidates(SqlPlusPlus.Where where, java.util.function.Consumer<Map<String, Object>> sink) {
+        String condition = where.text() == null ? "" : " AND " + where.text();
+        for (String r : run("SELECT RAW c.doc FROM " + keyspace + " AS c WHERE " + LIVE + condition, where.params())) {
+            sink.accept(json.document(r));
+        }
     }
 
     @Override
     public long count(Query query) {
-        LoweredQuery lowered = LoweredQuery.of(model, query);
-        Map<String, Object> params = baseParams();
-        SqlPlusPlus.Where where = lowered.where() == null ? null : sql.where(lowered.where(), params);
-        if (where == null || where.exact()) {
-            String condition = where == null ? "" : " AND " + where.text();
-            return Long.parseLong(run("SELECT RAW COUNT(*) FROM " + keyspace + " AS c WHERE " + LIVE + condition, params)
+        Predicate<Map<String, Object>> test = DocumentQueries.filter(model, query, null);
+        SqlPlusPlus.Where where = where(query);
+        if (where.exact()) {
+            String condition = where.text() == null ? "" : " AND " + where.text();
+            return Long.parseLong(run("SELECT RAW COUNT(*) FROM " + keyspace + " AS c WHERE " + LIVE + condition, where.params())
                     .get(0).trim());
         }
-        Predicate<Map<String, Object>> test = exact(query);
-        return candidates(lowered).docs().stream().filter(test).count();
+        long[] n = {0};
+        candidates(where, d -> n[0] += test.test(d) ? 1 : 0);
+        return n[0];
     }
 
     @Override
     public Page<T> find(Query query) {
-        LoweredQuery lowered = LoweredQuery.of(model, query);
         return DocumentQueries.page(model, query, DocumentQueries.select(model, query, query.limit() > 0 ? query.limit() + 1 : 0,
-                null, sink -> candidates(lowered).docs().forEach(sink)));
+                null, sink -> candidates(where(query), sink)));
     }
 
     @Override
     public Stream<T> stream(Query query) {
-        LoweredQuery lowered = LoweredQuery.of(model, query);
-        return DocumentQueries.select(model, query, 0, null, sink -> candidates(lowered).docs().forEach(sink)).stream()
+        return DocumentQueries.select(model, query, 0, null, sink -> candidates(where(query), sink)).stream()
                 .map(model::fromDocument);
     }
 

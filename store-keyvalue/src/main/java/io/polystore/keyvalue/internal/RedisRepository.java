@@ -371,7 +371,7 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
 
     private Candidates candidatesOf(Query query) {
         purge();
-        Predicate<Map<String, Object>> exact = query.criteria().map(c -> DocumentQueries.compile(model, c, null)).orElse(d -> true);
+        Predicate<Map<String, Object>> exact = DocumentQueries.filter(model, query, null);
         return new Candidates(exact, query.criteria().map(this::candidates).orElse(null));
     }
 
@@ -652,13 +652,11 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         return p;
     }
 
+    // criteria reach here checked: candidatesOf compiles them (with every refusal of the reference) first
     private Set<String> leaf(Criteria c) {
         if (c instanceof Criteria.Compare cmp) {
             PropertyModel p = indexed(cmp.field(), "comparisons");
             PropertyPath path = model.path(cmp.field());
-            if (!path.leafKind().isScalar()) {
-                Lowered.of(model, c); // the lowering words the refusal (use contains, ...)
-            }
             Object operand = model.storedOperand(path, path.leafType(), cmp.value());
             return switch (cmp.op()) {
                 case EQ -> range(p, operand, true, operand, true);
@@ -685,9 +683,6 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         }
         if (c instanceof Criteria.StartsWith s) {
             PropertyModel p = indexed(s.field(), "startsWith");
-            if (!IndexEntries.isText(p.kind())) {
-                Lowered.of(model, c); // the lowering's refusal: startsWith needs text
-            }
             String key = IndexEntries.textKey(base, p.name());
             return ids(store.ops.zrangeByLex(key, "[" + s.prefix(), "[" + s.prefix() + MAX_TEXT));
         }
@@ -698,9 +693,6 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         if (c instanceof Criteria.Contains ct) {
             PropertyModel p = indexed(ct.field(), "contains");
             PropertyPath path = model.path(ct.field());
-            if (p.kind() != ValueKind.LIST) {
-                Lowered.of(model, c); // the lowering's refusal: contains needs a collection field
-            }
             Object operand = model.storedOperand(path, path.elementType(), ct.value());
             return range(p, operand, true, operand, true);
         }
