@@ -506,7 +506,11 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
      * is a limit, so memory holds the page, not the candidates.
      */
     private List<Map<String, Object>> select(Query query, int limit) {
-        Plan plan = plan(query);
+        return select(plan(query), query, limit);
+    }
+
+    /** As {@link #select(Query, int)}, with the query's plan already made (planning may read related ids). */
+    private List<Map<String, Object>> select(Plan plan, Query query, int limit) {
         if (plan.order != null) {
             return pushedDown(plan, plan.lowered.after(), limit);
         }
@@ -601,7 +605,7 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
         Plan plan = plan(query);
         if (plan.order == null) {
             // every match must be seen before the first is known: the matches (not the candidates) are held
-            return select(query, 0).stream().map(model::fromDocument);
+            return select(plan, query, 0).stream().map(model::fromDocument);
         }
         // lazily, a page of STREAM_PAGE at a time, each after the last one's final entity
         return PagedStream.of(query, STREAM_PAGE, this::find);
