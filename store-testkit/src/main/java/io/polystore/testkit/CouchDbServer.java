@@ -2,8 +2,6 @@ package io.polystore.testkit;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -57,7 +55,7 @@ public final class CouchDbServer implements AutoCloseable {
      * @throws IllegalStateException if it cannot be installed or started
      */
     public static CouchDbServer start() {
-        return start(freePort());
+        return start(RedisServer.freePort());
     }
 
     /**
@@ -184,16 +182,6 @@ public final class CouchDbServer implements AutoCloseable {
     /** @return whether the process runs */
     public boolean isAlive() {
         return process.isAlive();
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress("127.0.0.1", 0));
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
-        }
     }
 
     /** Stops the server (and its child processes). */

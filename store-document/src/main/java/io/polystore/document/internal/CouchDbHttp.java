@@ -145,9 +145,4 @@ final class CouchDbHttp {
     private String prefix(String what) {
         return "store '" + storeName + "' (CouchDB): " + what + ": ";
     }
-
-    /** Closes idle connections (the JDK client has no close before Java 21; it is left to be collected). */
-    void close() {
-        // nothing to release explicitly on Java 17
-    }
 }

@@ -140,7 +140,7 @@ final class CouchDbStore extends AbstractStore {
         if (sweeper != null) {
             sweeper.shutdownNow();
         }
-        http.close();
+        // the JDK's HttpClient has no close before Java 21: its idle connections go with it
     }
 
     @Override

@@ -229,7 +229,7 @@ final class CouchbaseKeyValue implements KeyValueOperations {
     public boolean expire(String key, Duration ttl) {
         Long exp = deadline(Objects.requireNonNull(ttl, "ttl"));
         String k = key(key);
-        return run("expire " + key, () -> rewrite(k, s -> s.bytes, exp) != null);
+        return run("expire " + key, () -> rewrite(k, exp));
     }
 
     @Override
@@ -280,18 +280,17 @@ final class CouchbaseKeyValue implements KeyValueOperations {
         });
     }
 
-    /** Replaces a live value by CAS; @return the new stored value, or null when the key is absent. */
-    private Stored rewrite(String k, java.util.function.Function<Stored, byte[]> change, Long exp) {
+    /** Gives a live value a new expiry by CAS; @return whether the key was there. */
+    private boolean rewrite(String k, Long exp) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             Stored s = live(k);
             if (s == null) {
-                return null;
+                return false;
             }
-            byte[] bytes = change.apply(s);
             try {
                 ReplaceOptions o = ReplaceOptions.replaceOptions().transcoder(RAW).cas(s.cas);
-                collection.replace(k, wrap(bytes, exp), exp == null ? o : o.expiry(serverExpiry(exp)));
-                return new Stored(bytes, exp, 0);
+                collection.replace(k, wrap(s.bytes, exp), exp == null ? o : o.expiry(serverExpiry(exp)));
+                return true;
             } catch (CasMismatchException | DocumentNotFoundException e) {
                 // changed since the read: look again
             }
@@ -321,8 +320,7 @@ final class CouchbaseKeyValue implements KeyValueOperations {
     @Override
     public List<String> keys(String prefix) {
         String like = (this.prefix + prefix).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-        String ks = store.layout == CouchbaseStore.Layout.DEFAULT_COLLECTION ? SqlPlusPlus.quote(store.bucket.name())
-                : SqlPlusPlus.quote(store.bucket.name()) + "." + SqlPlusPlus.quote(store.scope) + "." + SqlPlusPlus.quote(collection.name());
+        String ks = store.keyspace(collection.name());
         return run("keys " + prefix, () -> {
             List<String> out = new ArrayList<>();
             for (Object row : store.cluster().query("SELECT RAW META(c).id FROM " + ks + " AS c WHERE META(c).id LIKE $p"

@@ -216,11 +216,16 @@ final class CouchbaseStore extends AbstractStore {
 
     /** @return the SQL++ keyspace of an entity type */
     String keyspace(EntityModel<?> model) {
+        return keyspace(collectionName(model));
+    }
+
+    /** @return the SQL++ keyspace of a collection in the store's scope (the bucket, with layout default-collection) */
+    String keyspace(String collection) {
         String b = SqlPlusPlus.quote(bucket.name());
         if (layout == Layout.DEFAULT_COLLECTION) {
             return b;
         }
-        return b + "." + SqlPlusPlus.quote(scope) + "." + SqlPlusPlus.quote(collectionName(model));
+        return b + "." + SqlPlusPlus.quote(scope) + "." + SqlPlusPlus.quote(collection);
     }
 
     /**
