@@ -16,7 +16,8 @@ import java.util.Map;
  *         .build();
  * }</pre>
  * Options: those of a {@code couchbase://} store in docs/DOCUMENT.md except {@code user},
- * {@code password}, {@code sasl} and {@code connect-timeout}, which belong to the cluster. Closing
+ * {@code password}, {@code sasl}, {@code timeout} and {@code connect-timeout}, which belong to the
+ * cluster (its environment sets the timeouts). Closing
  * the store does not disconnect the cluster.
  */
 public final class CouchbaseStores {

@@ -306,6 +306,9 @@ class CouchbaseMockIT {
             assertThat(cluster.bucket(CouchbaseMockServer.BUCKET).defaultCollection().get("Numbered::424242").cas()).isNotZero();
             assertThatThrownBy(() -> CouchbaseStores.store("owned", cluster, CouchbaseMockServer.BUCKET,
                     Map.of("password", "x"))).isInstanceOf(ConfigurationException.class).hasMessageContaining("password");
+            assertThatThrownBy(() -> CouchbaseStores.store("owned", cluster, CouchbaseMockServer.BUCKET,
+                    Map.of("timeout", "1s"))).as("the cluster's environment sets timeouts").isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("timeout");
         } finally {
             cluster.disconnect();
         }

@@ -38,7 +38,7 @@ final class CouchbaseStore extends AbstractStore {
             "scan-consistency", "timeout", "connect-timeout", "batch-concurrency", "sasl");
     /** The options of a store on a cluster the application owns: credentials and connecting are the cluster's. */
     private static final Set<String> CLUSTER_OWNED_OPTIONS = Set.of("scope", "collection-prefix", "layout", "schema",
-            "scan-consistency", "timeout", "batch-concurrency");
+            "scan-consistency", "batch-concurrency");
 
     /** Where an entity type's documents live. */
     enum Layout {
@@ -72,7 +72,6 @@ final class CouchbaseStore extends AbstractStore {
     final Layout layout;
     final SchemaMode schema;
     final QueryScanConsistency consistency;
-    final Duration timeout;
     final int batchConcurrency;
 
     private CouchbaseStore(StoreConfig config, Cluster cluster, boolean ownsCluster, String bucketName) {
@@ -84,7 +83,6 @@ final class CouchbaseStore extends AbstractStore {
         this.collectionPrefix = config.stringOption("collection-prefix", "");
         this.schema = config.enumOption("schema", SchemaMode.class, SchemaMode.CREATE);
         this.consistency = config.enumOption("scan-consistency", QueryScanConsistency.class, QueryScanConsistency.REQUEST_PLUS);
-        this.timeout = config.durationOption("timeout", Duration.ofSeconds(10));
         this.batchConcurrency = config.intOption("batch-concurrency", 16, 1, 1024);
         if (!collectionPrefix.matches("[A-Za-z0-9_%-]*")) {
             throw config.invalid("collection-prefix", "may hold only letters, digits, '_', '-' and '%'");
