@@ -260,6 +260,8 @@ final class Responses {
         if (s.statusHeaders()) {
             res.setHeader("X-Cache", outcome.header());
             res.setHeader("Cache-Status", "Polystore; " + cacheStatus);
+            // the one response header a page's own script can read (PerformanceResourceTiming.serverTiming)
+            res.addHeader("Server-Timing", "cache;desc=\"" + outcome.header() + "\"");
         }
     }
 
