@@ -23,6 +23,35 @@ public interface GraphOperations {
     void relate(EntityRef from, String type, EntityRef to);
 
     /**
+     * A relationship {@code from -[type]-> to}, for {@link #relateAll}.
+     *
+     * @param from the start
+     * @param type the relationship type
+     * @param to   the end
+     */
+    record Relationship(EntityRef from, String type, EntityRef to) {
+        public Relationship {
+            java.util.Objects.requireNonNull(from, "from");
+            java.util.Objects.requireNonNull(type, "type");
+            java.util.Objects.requireNonNull(to, "to");
+        }
+    }
+
+    /**
+     * Creates each relationship that does not exist yet, as {@link #relate} does one: for bulk
+     * loads. Neo4j sends them in batches of 1 000, one transaction and round trip per batch (and
+     * per pair of entity types), instead of one per relationship. Not atomic as a whole unless
+     * run inside a {@link Transactional} transaction: a failure leaves the batches before it.
+     *
+     * @param relationships the relationships
+     */
+    default void relateAll(java.util.Collection<Relationship> relationships) {
+        for (Relationship r : relationships) {
+            relate(r.from(), r.type(), r.to());
+        }
+    }
+
+    /**
      * @param from the start
      * @param type the relationship type
      * @param to   the end

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.logging.LogManager;
 
 /**
  * The command line: {@code java -jar demo/target/polystore-demo.jar [options]}.
@@ -34,9 +35,13 @@ public final class DemoApp {
      * @param args the options above
      */
     public static void main(String[] args) {
-        // one SLF4J provider (java.util.logging), chosen explicitly: embedded Neo4j brings a second
-        System.setProperty("slf4j.provider", "org.slf4j.jul.JULServiceProvider");
-        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tF %1$tT %4$s %3$s: %5$s%6$s%n");
+        try (InputStream logging = DemoApp.class.getResourceAsStream("/polynotes-logging.properties")) {
+            if (logging != null && System.getProperty("java.util.logging.config.file") == null) {
+                LogManager.getLogManager().readConfiguration(logging);
+            }
+        } catch (IOException e) {
+            System.err.println("polystore-demo: logging configuration: " + e);
+        }
         Demo.Settings settings;
         try {
             settings = parse(args);

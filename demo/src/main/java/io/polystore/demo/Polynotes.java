@@ -384,6 +384,21 @@ public final class Polynotes {
     }
 
     /**
+     * Adds many follows at once (the graph store's bulk path).
+     *
+     * @param pairs follower and followee ids
+     */
+    public void followAll(List<String[]> pairs) {
+        List<GraphOperations.Relationship> rels = new ArrayList<>(pairs.size());
+        for (String[] p : pairs) {
+            if (!p[0].equals(p[1])) {
+                rels.add(new GraphOperations.Relationship(ref(p[0]), Follow.TYPE, ref(p[1])));
+            }
+        }
+        graph.relateAll(rels);
+    }
+
+    /**
      * @param follower who follows
      * @param followee whom
      * @return whether they did

@@ -13,10 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Fills an empty app with made-up people, notes and a follow graph in which a few people are
@@ -146,29 +142,10 @@ public final class Seeder {
             }
             chosen.forEach(j -> edges.add(new String[]{u.id(), saved.get(j).id()}));
         }
-        AtomicInteger done = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (String[] e : edges) {
-                futures.add(pool.submit(() -> {
-                    app.follow(e[0], e[1]);
-                    int d = done.incrementAndGet();
-                    if (d % 250 == 0 || d == edges.size()) {
-                        progress("people %d/%d, notes %d/%d, follows %d/%d", saved.size(), users, notes, notes, d, edges.size());
-                    }
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while seeding", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("seeding the follow graph failed: " + e.getCause(), e.getCause());
-        } finally {
-            pool.shutdownNow();
+        for (int i = 0; i < edges.size(); i += 500) {
+            app.followAll(edges.subList(i, Math.min(edges.size(), i + 500)));
+            progress("people %d/%d, notes %d/%d, follows %d/%d", saved.size(), users, notes, notes,
+                    Math.min(edges.size(), i + 500), edges.size());
         }
         out.printf("%nseeded %d people, %d notes and %d follows in %.1f s%n", saved.size(), notes, edges.size(),
                 (System.nanoTime() - start) / 1e9);

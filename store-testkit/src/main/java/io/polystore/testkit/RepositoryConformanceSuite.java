@@ -997,6 +997,36 @@ public abstract class RepositoryConformanceSuite {
     }
 
     @Test
+    void graphOperationsRelateAllInBulk() {
+        GraphOperations graph = requireCapability(GraphOperations.class);
+        String r = "BULK_" + UUID.randomUUID().toString().replace("-", "");
+        List<GraphOperations.Relationship> rels = new ArrayList<>();
+        // more than one Neo4j batch, two pairs of entity types, and duplicates that must stay one relationship
+        for (int i = 0; i < 1_050; i++) {
+            rels.add(new GraphOperations.Relationship(EntityRef.of(Person.class, "bulk0"), r, EntityRef.of(Person.class, "bulk" + (i + 1))));
+        }
+        rels.add(new GraphOperations.Relationship(EntityRef.of(Person.class, "bulk1"), r, EntityRef.of(Article.class, "bulk-a")));
+        rels.add(new GraphOperations.Relationship(EntityRef.of(Person.class, "bulk0"), r, EntityRef.of(Person.class, "bulk1")));
+        graph.relateAll(rels);
+        graph.relateAll(List.of());
+        EntityRef root = EntityRef.of(Person.class, "bulk0");
+        assertThat(graph.neighbours(root, r, Direction.OUTGOING, 1)).hasSize(1_050)
+                .contains(EntityRef.of(Person.class, "bulk1"), EntityRef.of(Person.class, "bulk1050"));
+        assertThat(graph.neighbours(root, r, Direction.OUTGOING, 2)).hasSize(1_051).contains(EntityRef.of(Article.class, "bulk-a"));
+        assertThat(graph.neighbours(EntityRef.of(Person.class, "bulk1"), r, Direction.INCOMING, 1)).containsExactly(root);
+        assertThat(graph.unrelate(root, r, EntityRef.of(Person.class, "bulk1"))).isTrue();
+        assertThat(graph.unrelate(root, r, EntityRef.of(Person.class, "bulk1"))).isFalse();   // there was one, not two
+        Runnable cleanUp = () -> rels.forEach(rel -> graph.unrelate(rel.from(), rel.type(), rel.to()));
+        Optional<Transactional> tx = store().findCapability(Transactional.class);
+        if (tx.isPresent()) {
+            tx.get().runInTransaction(cleanUp);   // one commit instead of a thousand
+        } else {
+            cleanUp.run();
+        }
+        assertThat(graph.neighbours(root, r, Direction.BOTH, 2)).isEmpty();
+    }
+
+    @Test
     void graphOperationsRelateAndTraverse() {
         GraphOperations graph = requireCapability(GraphOperations.class);
         String r = "KNOWS_" + UUID.randomUUID().toString().replace("-", "");

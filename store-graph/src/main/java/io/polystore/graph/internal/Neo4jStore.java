@@ -379,12 +379,37 @@ final class Neo4jStore extends AbstractStore implements Transactional, GraphOper
         }
     }
 
+    /** Relationships per statement in {@link #relateAll}. */
+    private static final int RELATE_BATCH = 1_000;
+
     @Override
     public void relate(EntityRef from, String type, EntityRef to) {
         checkRefs(from, type, to);
         String cypher = "MERGE " + node("a", from, "a") + " MERGE " + node("b", to, "b")
                 + " MERGE (a)" + arrow(type, Direction.OUTGOING, "") + "(b)";
         write("relate", q -> q.run(cypher, Map.of("a", from.id(), "b", to.id())).consume());
+    }
+
+    @Override
+    public void relateAll(java.util.Collection<Relationship> relationships) {
+        // one statement per (start label, type, end label): labels and types cannot be parameters
+        Map<List<String>, List<Map<String, Object>>> groups = new java.util.LinkedHashMap<>();
+        for (Relationship r : relationships) {
+            checkRefs(r.from(), r.type(), r.to());
+            groups.computeIfAbsent(List.of(r.from().entity(), r.type(), r.to().entity()), k -> new ArrayList<>())
+                    .add(Map.of("a", r.from().id(), "b", r.to().id()));
+        }
+        for (Map.Entry<List<String>, List<Map<String, Object>>> g : groups.entrySet()) {
+            String cypher = "UNWIND $rows AS row"
+                    + " MERGE (a:" + Cypher.quote(label(g.getKey().get(0))) + " {_id: row.a})"
+                    + " MERGE (b:" + Cypher.quote(label(g.getKey().get(2))) + " {_id: row.b})"
+                    + " MERGE (a)" + arrow(g.getKey().get(1), Direction.OUTGOING, "") + "(b)";
+            List<Map<String, Object>> rows = g.getValue();
+            for (int i = 0; i < rows.size(); i += RELATE_BATCH) {
+                List<Map<String, Object>> batch = rows.subList(i, Math.min(rows.size(), i + RELATE_BATCH));
+                write("relateAll", q -> q.run(cypher, Map.of("rows", batch)).consume());
+            }
+        }
     }
 
     @Override
