@@ -110,6 +110,12 @@ public final class Web extends HttpServlet {
             log.warn("store failure on {} {}: {}", req.getMethod(), req.getRequestURI(), e.toString());
             res.setHeader("Retry-After", "5");
             error(req, res, 503, "A store did not answer. Try again in a moment; /health shows which one.");
+        } catch (RuntimeException e) {
+            log.error("failed on {} {}", req.getMethod(), req.getRequestURI(), e);
+            if (!res.isCommitted()) {
+                res.reset();
+                error(req, res, 500, "Something broke on our side; it has been logged.");
+            }
         }
     }
 
@@ -236,7 +242,7 @@ public final class Web extends HttpServlet {
                 .limit(10).map(Map.Entry::getKey).toList();
         Set<String> keys = cardKeys(cards);
         keys.add("home");
-        page(req, res, keys, "home.jte", Map.of("cards", cards, "more", more("/", page), "tags", popular));
+        page(req, res, keys, "home.jte", model("cards", cards, "more", more("/", page), "tags", popular));
     }
 
     private void tagPage(HttpServletRequest req, HttpServletResponse res, String tag) throws IOException {
@@ -248,7 +254,7 @@ public final class Web extends HttpServlet {
         List<Card> cards = cards(page.content());
         Set<String> keys = cardKeys(cards);
         keys.add("tag-" + tag);
-        page(req, res, keys, "tag.jte", Map.of("tag", tag, "cards", cards, "more", more(Chrome.tag(tag), page)));
+        page(req, res, keys, "tag.jte", model("tag", tag, "cards", cards, "more", more(Chrome.tag(tag), page)));
     }
 
     private void userPage(HttpServletRequest req, HttpServletResponse res, String handle) throws IOException {
@@ -621,6 +627,15 @@ public final class Web extends HttpServlet {
 
     private static boolean readable(Note note, Optional<Sessions.Visitor> me) {
         return note.shared() || me.map(v -> v.user().id().equals(note.authorId())).orElse(false);
+    }
+
+    /** A template model from name, value pairs; values may be null (templates test for it). */
+    private static Map<String, Object> model(Object... pairs) {
+        Map<String, Object> m = new HashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put((String) pairs[i], pairs[i + 1]);
+        }
+        return m;
     }
 
     private Map<String, Object> editModel(NoteForm form, String error) {

@@ -1,0 +1,169 @@
+package io.polystore.demo;
+
+import io.polystore.demo.model.User;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The app on its embedded defaults (the bundled {@code polystore.yaml}): SQLite files, embedded
+ * Neo4j, and a {@code redis-server} it starts itself (in memory when there is none).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EmbeddedDemoIT extends DemoContract {
+
+    static TestOidcProvider provider;
+
+    @BeforeAll
+    static void start() throws Exception {
+        provider = new TestOidcProvider();
+        started(Demo.start(DemoTesting.settings("polystore.yaml", Map.of(), provider.issuer(), TestOidcProvider.CLIENT_ID,
+                TestOidcProvider.CLIENT_SECRET), System.out));
+    }
+
+    @AfterAll
+    static void stopProvider() throws Exception {
+        provider.close();
+    }
+
+    /** Runs the sign-in flow in a browser: to the provider and back. */
+    private static Browser.Page oidcSignIn(Browser b) {
+        assertThat(b.get("/login").body()).contains("Sign in with Test ID");
+        Browser.Page toProvider = b.get("/login/oidc");
+        assertThat(toProvider.status()).isEqualTo(303);
+        assertThat(toProvider.header("Location")).startsWith(provider.issuer() + "/authorize?")
+                .contains("code_challenge_method=S256").contains("nonce=").contains("state=");
+        Browser.Page back = b.getElsewhere(toProvider.header("Location"));
+        assertThat(back.status()).as(back.body()).isEqualTo(302);
+        return b.follow(back.header("Location"));
+    }
+
+    @Test
+    void openIdConnectSignInCreatesAnAccountAndThenReusesIt() {
+        String sub = "sub-" + UUID.randomUUID();
+        provider.nextUser = Map.of("sub", sub, "name", "Olive Idp", "preferred_username", "Olive.Idp",
+                "email", sub + "@example.com", "email_verified", true);
+        long users = demo.app().users().count();
+        Browser olive = new Browser(base);
+        Browser.Page in = oidcSignIn(olive);
+        assertThat(in.status()).as(in.body()).isEqualTo(303);
+        assertThat(olive.cookies).containsKey("SESSION").doesNotContainKey("oidc_state");
+        User created = demo.app().userByOidc(provider.issuer() + " " + sub).orElseThrow();
+        assertThat(created.passwordHash()).isNull();
+        assertThat(created.displayName()).isEqualTo("Olive Idp");
+        assertThat(created.handle()).startsWith("oliveidp");
+        assertThat(in.header("Location")).isEqualTo("/u/" + created.handle());
+        assertThat(olive.get("/notes/new").status()).isEqualTo(200);
+        assertThat(demo.app().users().count()).isEqualTo(users + 1);
+
+        Browser again = new Browser(base);
+        assertThat(oidcSignIn(again).header("Location")).isEqualTo("/u/" + created.handle());
+        assertThat(demo.app().users().count()).isEqualTo(users + 1);
+        // a password sign-in to that account is refused: it has no password
+        assertThat(new Browser(base).submit("/login", "/login", "handle", created.handle(), "password", "").status())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void aSignedInUserLinksAnIdentityToTheirAccount() {
+        String h = handle("gina");
+        Browser gina = signUp(h);
+        String sub = "sub-" + UUID.randomUUID();
+        provider.nextUser = Map.of("sub", sub, "name", "Someone Else");
+        long users = demo.app().users().count();
+        assertThat(oidcSignIn(gina).header("Location")).isEqualTo("/u/" + h);
+        assertThat(demo.app().userByOidc(provider.issuer() + " " + sub).orElseThrow().handle()).isEqualTo(h);
+        assertThat(demo.app().users().count()).isEqualTo(users);
+        // and signing in with that identity later reaches the same account
+        assertThat(oidcSignIn(new Browser(base)).header("Location")).isEqualTo("/u/" + h);
+    }
+
+    @Test
+    void aForgedOrTamperedSignInIsRefused() {
+        provider.nextUser = Map.of("sub", "sub-" + UUID.randomUUID());
+        long users = demo.app().users().count();
+        // the answer arrives in a browser that did not start the flow (login CSRF)
+        Browser starter = new Browser(base);
+        String authorize = starter.get("/login/oidc").header("Location");
+        String callback = starter.getElsewhere(authorize).header("Location");
+        Browser victim = new Browser(base);
+        Browser.Page forged = victim.follow(callback);
+        assertThat(forged.status()).isEqualTo(401);
+        assertThat(victim.cookies).doesNotContainKey("SESSION");
+        // a state that was changed
+        Browser b = new Browser(base);
+        String auth2 = b.get("/login/oidc").header("Location");
+        String cb2 = b.getElsewhere(auth2).header("Location");
+        assertThat(b.follow(cb2.replaceAll("state=[^&]+", "state=other")).status()).isEqualTo(401);
+        // an ID token signed with a key the provider does not publish
+        provider.signWithOtherKey = true;
+        try {
+            Browser.Page badKey = oidcSignIn(new Browser(base));
+            assertThat(badKey.status()).isEqualTo(401);
+            assertThat(badKey.body()).contains("did not verify");
+        } finally {
+            provider.signWithOtherKey = false;
+        }
+        // an ID token for another sign-in (its nonce differs)
+        provider.nonceOverride = "replayed";
+        try {
+            assertThat(oidcSignIn(new Browser(base)).status()).isEqualTo(401);
+        } finally {
+            provider.nonceOverride = null;
+        }
+        // the same answer replayed
+        Browser c = new Browser(base);
+        String auth3 = c.get("/login/oidc").header("Location");
+        String cb3 = c.getElsewhere(auth3).header("Location");
+        assertThat(c.follow(cb3).status()).isEqualTo(303);
+        assertThat(c.follow(cb3).status()).isEqualTo(401);
+        assertThat(demo.app().users().count()).isEqualTo(users + 1);
+    }
+
+    @Test
+    void theEmbeddedDefaultsAreTheOnesConfigured() {
+        assertThat(demo.app().users().store().describe()).startsWith("jdbc:sqlite:");
+        assertThat(demo.app().notes().store().describe()).startsWith("jdbc:sqlite:");
+        assertThat(demo.app().polystore().storeFor(io.polystore.demo.model.Follow.class).describe()).startsWith("neo4j-embedded:");
+        String kv = demo.app().sessions().store().describe();
+        assertThat(kv).isEqualTo(demo.redis().map(EmbeddedRedis::url).orElse("mem:kv"));
+        // the seed ran: people, notes, and a follow graph in which someone is followed
+        assertThat(demo.app().users().count()).isGreaterThanOrEqualTo(30);
+        assertThat(demo.app().notes().count()).isGreaterThanOrEqualTo(200);
+        assertThat(demo.app().userByHandle(Seeder.DEMO_HANDLE)).isPresent();
+        Browser demoUser = new Browser(base);
+        assertThat(demoUser.submit("/login", "/login", "handle", Seeder.DEMO_HANDLE, "password", Seeder.DEMO_PASSWORD).status())
+                .isEqualTo(303);
+    }
+
+    /** Last: it stops the key-value store. */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void healthTurns503WhenAStoreStops() throws Exception {
+        assumeTrue(demo.redis().isPresent(), "SKIPPED: no redis-server on this machine, so the key-value store is in memory");
+        assertThat(new Browser(base).get("/health").status()).isEqualTo(200);
+        demo.redis().get().process().destroyForcibly().waitFor();
+        Browser.Page health = new Browser(base).get("/health");
+        assertThat(health.status()).isEqualTo(503);
+        assertThat(health.body()).contains("\"status\" : \"DOWN\"");
+        String kv = health.body().substring(health.body().indexOf("\"kv\""));
+        assertThat(kv.substring(0, kv.indexOf('}'))).contains("DOWN");
+        String accounts = health.body().substring(health.body().indexOf("\"accounts\""));
+        assertThat(accounts.substring(0, accounts.indexOf('}'))).contains("\"UP\"");
+        // pages that need no session still render (the page cache serves from memory without Redis)
+        assertThat(new Browser(base).get("/").status()).isEqualTo(200);
+        // a signed-in request, whose session lives in the stopped store, gets a clear 503
+        Browser.Page page = alice.get("/notes/new");
+        assertThat(page.status()).isEqualTo(503);
+        assertThat(page.body()).contains("/health");
+    }
+}
