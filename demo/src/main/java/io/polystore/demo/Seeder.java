@@ -39,7 +39,7 @@ public final class Seeder {
         "São Paulo", "Toronto", "Nairobi", "Bengaluru", "Melbourne", "Reykjavík", "Montréal", null};
     private static final String[] TAGS = {"java", "databases", "recipes", "travel", "reading", "garden", "music", "running",
         "ideas", "work", "redis", "postgres", "graphs", "cycling", "photography", "coffee", "books", "films", "chess", "hiking",
-        "café", "日本", "baking", "climbing", "design", "writing", "kids", "science", "history", "lists"};
+        "café", "été", "baking", "climbing", "design", "writing", "kids", "science", "history", "lists"};
     private static final String[] WORDS = ("the a of and to in is it that for on with as was at by this be from or an are "
             + "note idea list plan weekend morning coffee queue index cache page store graph edge node bread flour oven "
             + "trail mountain river city train book chapter draft sketch garden tomato basil pepper chord song tempo "

@@ -2,12 +2,17 @@ package io.polystore.demo;
 
 import io.polystore.demo.model.User;
 import org.junit.jupiter.api.AfterAll;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
 
@@ -143,6 +148,61 @@ class EmbeddedDemoIT extends DemoContract {
         Browser demoUser = new Browser(base);
         assertThat(demoUser.submit("/login", "/login", "handle", Seeder.DEMO_HANDLE, "password", Seeder.DEMO_PASSWORD).status())
                 .isEqualTo(303);
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE - 1)
+    void aRealBrowserSignsUpWritesAndFollows() throws Exception {
+        ChromeDriver chrome = Chromium.start();
+        try {
+            String h = handle("hana");
+            chrome.get(base + "/signup");
+            chrome.findElement(By.name("handle")).sendKeys(h);
+            chrome.findElement(By.name("displayName")).sendKeys("Hana Browser");
+            chrome.findElement(By.name("password")).sendKeys(PASSWORD);
+            chrome.findElement(By.cssSelector("form.stack button[type=submit]")).click();
+            assertThat(chrome.getCurrentUrl()).isEqualTo(base + "/u/" + h);
+            assertThat(chrome.getPageSource()).contains("Log out");
+
+            chrome.findElement(By.cssSelector("header button.link")).click();   // log out
+            assertThat(chrome.getPageSource()).contains("Log in");
+            chrome.get(base + "/login");
+            chrome.findElement(By.name("handle")).sendKeys(h);
+            chrome.findElement(By.name("password")).sendKeys(PASSWORD);
+            chrome.findElement(By.cssSelector("form.stack button[type=submit]")).click();
+            assertThat(chrome.getCurrentUrl()).isEqualTo(base + "/u/" + h);
+
+            chrome.findElement(By.linkText("New note")).click();
+            String title = "Written in Chromium " + h;
+            chrome.findElement(By.name("title")).sendKeys(title);
+            chrome.findElement(By.name("body")).sendKeys("Typed by a real browser.\n\nSecond paragraph.");
+            chrome.findElement(By.name("checklist")).sendKeys("[x] sign up\nwrite a note");
+            chrome.findElement(By.name("tags")).sendKeys("browser demo");
+            chrome.findElement(By.cssSelector("form.stack button[type=submit]")).click();
+            assertThat(chrome.findElement(By.tagName("h1")).getText()).contains(title);
+            assertThat(chrome.findElements(By.cssSelector(".checklist li"))).hasSize(2);
+
+            chrome.get(base + "/");
+            assertThat(chrome.findElement(By.cssSelector(".cards .card h3")).getText()).contains(title);
+
+            chrome.get(base + "/u/" + aliceHandle);
+            chrome.findElement(By.xpath("//button[text()='Follow']")).click();
+            assertThat(chrome.findElement(By.xpath("//button[text()='Unfollow']")).isDisplayed()).isTrue();
+            assertThat(demo.app().following(demo.app().userByHandle(h).orElseThrow().id()))
+                    .contains(demo.app().userByHandle(aliceHandle).orElseThrow().id());
+
+            chrome.findElement(By.cssSelector("header button.link")).click();
+            chrome.get(base + "/");
+            chrome.get(base + "/");   // the second anonymous view comes from the page cache; the footer says so
+            assertThat(chrome.findElement(By.id("cache-status")).getText()).contains("HIT");
+            Path shots = Path.of("target", "screenshots");
+            Files.createDirectories(shots);
+            Files.write(shots.resolve("polynotes-home.png"), chrome.getScreenshotAs(OutputType.BYTES));
+            chrome.get(base + "/u/" + aliceHandle);
+            Files.write(shots.resolve("polynotes-user.png"), chrome.getScreenshotAs(OutputType.BYTES));
+        } finally {
+            chrome.quit();
+        }
     }
 
     /** Last: it stops the key-value store. */

@@ -36,6 +36,15 @@ public record Chrome(User me, String csrf, String node, Instant renderedAt, Stri
     }
 
     /**
+     * @param n    a count
+     * @param noun its noun, singular
+     * @return {@code "1 comment"}, {@code "2 comments"}
+     */
+    public static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
+    /**
      * @param handle a handle
      * @return the user's page
      */
