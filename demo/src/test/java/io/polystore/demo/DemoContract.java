@@ -363,8 +363,11 @@ abstract class DemoContract {
         Browser anon = new Browser(base);
         Browser.Page health = anon.get("/health");
         assertThat(health.status()).isEqualTo(200);
-        assertThat(health.body()).contains("\"status\" : \"UP\"").contains("\"accounts\"").contains("\"notes\"")
-                .contains("\"graph\"").contains("\"kv\"").doesNotContain("DOWN");
+        assertThat(health.body()).contains("\"status\" : \"UP\"").doesNotContain("DOWN");
+        for (var r : java.util.List.of(demo.app().users(), demo.app().notes(), demo.app().sessions())) {
+            assertThat(health.body()).contains("\"" + r.store().name() + "\"").contains("\"" + r.model().name() + "\"");
+        }
+        assertThat(health.body()).contains("\"follows\"");
         anon.get("/");
         Browser.Page metrics = anon.get("/metrics");
         assertThat(metrics.status()).isEqualTo(200);
