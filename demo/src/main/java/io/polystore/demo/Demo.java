@@ -17,6 +17,7 @@ import jakarta.servlet.DispatcherType;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
@@ -75,10 +76,12 @@ public final class Demo implements AutoCloseable {
      * @param oidcLabel   its name on buttons
      * @param baseUrl     the app's public URL, or null
      * @param bcryptCost  the bcrypt work factor (log2 rounds)
+     * @param forwarded   whether to trust {@code Forwarded} and {@code X-Forwarded-*} headers (only behind a
+     *                    proxy that sets them): the client's address, and TLS for {@code Secure} cookies
      */
     public record Settings(String config, String source, String host, int port, Path dataDir, String node, int seedUsers,
                            int seedNotes, Map<String, String> variables, String oidcIssuer, String oidcClient,
-                           String oidcSecret, String oidcLabel, String baseUrl, int bcryptCost) {
+                           String oidcSecret, String oidcLabel, String baseUrl, int bcryptCost, boolean forwarded) {
     }
 
     private Demo(Settings settings, PrintStream out) throws Exception {
@@ -111,6 +114,9 @@ public final class Demo implements AutoCloseable {
             Server s = new Server(threads);
             HttpConfiguration http = new HttpConfiguration();
             http.setSendServerVersion(false);
+            if (settings.forwarded()) {
+                http.addCustomizer(new ForwardedRequestCustomizer());
+            }
             ServerConnector connector = new ServerConnector(s, new HttpConnectionFactory(http));
             connector.setHost(settings.host());
             connector.setPort(settings.port());

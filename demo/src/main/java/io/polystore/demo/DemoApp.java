@@ -21,6 +21,7 @@ import java.util.logging.LogManager;
  * --host ADDRESS       default 127.0.0.1 (0.0.0.0 to listen on every interface)
  * --data DIR           where embedded stores keep their files (default ./data/demo)
  * --node NAME          this node's name in the footer and logs (default: the host name)
+ * --forwarded          trust Forwarded / X-Forwarded-* headers (behind a TLS-terminating proxy that sets them)
  * --seed-users N, --seed-notes N   what an empty app is filled with (default 300 and 3000; 0: nothing)
  * --oidc-issuer URL --oidc-client-id ID --oidc-client-secret S [--oidc-label NAME] [--base-url URL]
  *                      sign-in with an OpenID Connect provider (or DEMO_OIDC_ISSUER, DEMO_OIDC_CLIENT_ID,
@@ -48,7 +49,7 @@ public final class DemoApp {
         } catch (IllegalArgumentException | IOException e) {
             System.err.println("polystore-demo: " + e.getMessage());
             System.err.println("usage: java -jar polystore-demo.jar [--config FILE | --services] [--port N] [--host ADDRESS] "
-                    + "[--data DIR] [--node NAME] [--seed-users N] [--seed-notes N] [--oidc-issuer URL --oidc-client-id ID "
+                    + "[--data DIR] [--node NAME] [--forwarded] [--seed-users N] [--seed-notes N] [--oidc-issuer URL --oidc-client-id ID "
                     + "--oidc-client-secret SECRET] [--oidc-label NAME] [--base-url URL]");
             System.exit(2);
             return;
@@ -91,10 +92,12 @@ public final class DemoApp {
         String secret = System.getenv("DEMO_OIDC_CLIENT_SECRET");
         String label = System.getenv().getOrDefault("DEMO_OIDC_LABEL", "OpenID Connect");
         String baseUrl = System.getenv("DEMO_BASE_URL");
+        boolean forwarded = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
                 case "--services" -> services = true;
+                case "--forwarded" -> forwarded = true;
                 case "--config" -> configFile = value(args, ++i, a);
                 case "--port" -> port = number(value(args, ++i, a), a);
                 case "--host" -> host = value(args, ++i, a);
@@ -143,7 +146,7 @@ public final class DemoApp {
             }
         }
         return new Demo.Settings(text, source, host, port, data, node, users, notes, Map.of(), issuer, client, secret, label,
-                baseUrl, 10);
+                baseUrl, 10, forwarded);
     }
 
     private static String value(String[] args, int i, String option) {

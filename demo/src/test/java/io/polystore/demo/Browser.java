@@ -27,6 +27,8 @@ final class Browser {
 
     private final String base;
     final Map<String, String> cookies = new LinkedHashMap<>();
+    /** Headers sent with every request to this site. */
+    final Map<String, String> headers = new LinkedHashMap<>();
     /** The Set-Cookie lines of the last response. */
     List<String> lastSetCookies = List.of();
 
@@ -95,6 +97,7 @@ final class Browser {
     }
 
     private Page send(HttpRequest.Builder request) {
+        headers.forEach(request::header);
         if (!cookies.isEmpty()) {
             request.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("; ")));
         }

@@ -40,6 +40,16 @@ class EmbeddedDemoIT extends DemoContract {
         provider.close();
     }
 
+    @Test
+    void behindATlsProxyTheSessionCookieIsSecure() {
+        Browser b = new Browser(base);
+        b.headers.put("X-Forwarded-Proto", "https");   // the app trusts it here (--forwarded)
+        Browser.Page p = b.submit("/signup", "/signup", "handle", handle("ivy"), "password", PASSWORD);
+        assertThat(p.status()).isEqualTo(303);
+        String session = b.lastSetCookies.stream().filter(c -> c.startsWith("SESSION=")).findFirst().orElseThrow();
+        assertThat(session.toLowerCase(java.util.Locale.ROOT)).contains("; secure").contains("httponly").contains("samesite=lax");
+    }
+
     /** Runs the sign-in flow in a browser: to the provider and back. */
     private static Browser.Page oidcSignIn(Browser b) {
         assertThat(b.get("/login").body()).contains("Sign in with Test ID");
