@@ -260,9 +260,11 @@ public final class Demo implements AutoCloseable {
         private Optional<EmbeddedRedis> embedded() {
             if (!tried) {
                 tried = true;
-                Optional<Path> binary = EmbeddedRedis.find(System.getenv("DEMO_REDIS_SERVER"));
+                String explicit = settings.variables().getOrDefault("DEMO_REDIS_SERVER", System.getenv("DEMO_REDIS_SERVER"));
+                Optional<Path> binary = EmbeddedRedis.find(explicit);
                 if (binary.isEmpty()) {
-                    log.warn("redis-server is not on the PATH (nor at DEMO_REDIS_SERVER): sessions, counters and rate limits "
+                    log.warn("redis-server is not " + (explicit == null ? "on the PATH" : "at DEMO_REDIS_SERVER=" + explicit)
+                            + ": sessions, counters and rate limits "
                             + "are kept in memory (lost on restart), and the page cache has no shared tier. "
                             + "Install Redis (apt-get install redis-server, brew install redis) to use it.");
                 } else {

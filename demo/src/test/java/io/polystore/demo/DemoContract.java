@@ -53,7 +53,11 @@ abstract class DemoContract {
     }
 
     static Browser signUp(String handle) {
-        Browser b = new Browser(base);
+        return signUp(base, handle);
+    }
+
+    static Browser signUp(String site, String handle) {
+        Browser b = new Browser(site);
         Browser.Page p = b.submit("/signup", "/signup", "handle", handle, "displayName", "Test " + handle, "password", PASSWORD);
         assertThat(p.status()).as("sign-up of %s: %s", handle, p.body()).isEqualTo(303);
         assertThat(p.header("Location")).isEqualTo("/u/" + handle);
