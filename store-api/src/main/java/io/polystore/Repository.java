@@ -134,6 +134,22 @@ public interface Repository<T, ID> {
     Stream<T> stream(Query query);
 
     /**
+     * Writes entities exactly as given, for moving and restoring data ({@link Polystore#copy}), not
+     * for application writes: ids, {@code @Version} values and {@code @Expires} instants are kept, and
+     * whatever is stored under those ids is replaced without a version check. A later {@link #save}
+     * of an imported entity is checked against the imported version, as if it had been saved here.
+     * Like {@link #saveAll}, atomic where the store has transactions.
+     *
+     * @param entities the entities, every one with its id
+     * @return how many were written
+     * @throws IllegalArgumentException if an entity has no id or a negative version; checked for every
+     *                                  entity before anything is written
+     */
+    default long importAll(Iterable<? extends T> entities) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not implement importAll");
+    }
+
+    /**
      * Shortcut for {@code store().capability(type)}.
      *
      * @param type a capability interface such as {@link Transactional}

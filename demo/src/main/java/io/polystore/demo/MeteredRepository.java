@@ -73,6 +73,11 @@ public final class MeteredRepository<T, ID> implements Repository<T, ID> {
     }
 
     @Override
+    public long importAll(Iterable<? extends T> entities) {
+        return timed("importAll", () -> delegate.importAll(entities));
+    }
+
+    @Override
     public Optional<T> findById(ID id) {
         return timed("findById", () -> delegate.findById(id));
     }

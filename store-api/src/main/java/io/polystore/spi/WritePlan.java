@@ -69,6 +69,36 @@ public record WritePlan(Map<String, Object> document, Object id, boolean version
         return new WritePlan(document, id, versioned, expected, model.expiresFromDocument(document), unchanged);
     }
 
+    /**
+     * Prepares the write of an entity exactly as given, for {@link io.polystore.Repository#importAll}:
+     * its id, {@code @Version} and {@code @Expires} are kept, and nothing is checked against what is
+     * stored ({@link #versioned} is false; the document's version is {@link #storedVersion}).
+     *
+     * @param model  the entity's mapping
+     * @param entity the entity (not modified)
+     * @param <T>    the entity type
+     * @return the plan
+     * @throws IllegalArgumentException if the entity has no id or a negative version
+     */
+    public static <T> WritePlan asIs(EntityModel<T> model, T entity) {
+        Map<String, Object> document = model.toDocument(entity);
+        Object id = model.idFromDocument(document);
+        if (id == null) {
+            throw new IllegalArgumentException(model.name() + ": importAll writes entities as given, so every one needs its id");
+        }
+        model.versionFromDocument(document);
+        return new WritePlan(document, id, false, 0, model.expiresFromDocument(document), false);
+    }
+
+    /**
+     * @param model the entity's mapping
+     * @return the version the document holds (0 when the type has none): what a store keeps beside
+     *         the document, for a plan made by {@link #asIs} as for one made by {@link #of}
+     */
+    public long storedVersion(EntityModel<?> model) {
+        return model.versionFromDocument(document);
+    }
+
     /** @return the version the document carries after the save (0 when unversioned) */
     public long next() {
         return versioned ? expected + 1 : 0;

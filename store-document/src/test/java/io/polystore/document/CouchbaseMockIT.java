@@ -127,6 +127,25 @@ class CouchbaseMockIT {
     }
 
     @Test
+    void importAllWritesVersionsAndExpiryAsGivenAndLaterSavesAreCheckedAgainstThem() {
+        Repository<Tally, String> tallies = polystore.repository(Tally.class);
+        tallies.save(new Tally("imported-b", 1, 0));   // replaced unchecked by the import
+        assertThat(tallies.importAll(List.of(new Tally("imported-a", 10, 7), new Tally("imported-b", 20, 3)))).isEqualTo(2);
+        assertThat(tallies.findById("imported-a")).contains(new Tally("imported-a", 10, 7));
+        assertThat(tallies.findById("imported-b")).contains(new Tally("imported-b", 20, 3));
+        assertThat(tallies.save(new Tally("imported-a", 11, 7)).version()).isEqualTo(8);
+        assertThatThrownBy(() -> tallies.save(new Tally("imported-b", 21, 2))).isInstanceOf(OptimisticLockException.class);
+        assertThatThrownBy(() -> tallies.importAll(List.of(new Tally("imported-c", 1, 1), new Tally(null, 1, 1))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(tallies.existsById("imported-c")).isFalse();
+        Repository<Session, String> sessions = polystore.repository(Session.class);
+        Instant later = Instant.now().plus(Duration.ofHours(1)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        sessions.importAll(List.of(new Session("imported-live", "ada", later), new Session("imported-gone", "bob", Instant.now().minusSeconds(5))));
+        assertThat(sessions.findById("imported-live")).contains(new Session("imported-live", "ada", later));
+        assertThat(sessions.findById("imported-gone")).isEmpty();
+    }
+
+    @Test
     void concurrentReadModifyWriteLosesNoUpdate() throws Exception {
         Repository<Tally, String> tallies = polystore.repository(Tally.class);
         tallies.save(new Tally("t", 0, 0));

@@ -355,6 +355,66 @@ public abstract class RepositoryConformanceSuite {
         assertThat(numbered.findById(c.id())).map(Numbered::label).contains("c");
     }
 
+    // ---- importAll (what Polystore.copy writes with) ---------------------------------------------
+
+    @Test
+    void importAllKeepsIdsAndVersionsAndChecksNothing() {
+        Repository<Counter, String> counters = repo(Counter.class);
+        counters.save(new Counter("c2", 0, 1));   // stored at version 1: the import replaces it unchecked
+        assertThat(counters.importAll(List.of(new Counter("c1", 7, 70), new Counter("c2", 3, 30)))).isEqualTo(2);
+        assertThat(counters.findById("c1")).contains(new Counter("c1", 7, 70));
+        assertThat(counters.findById("c2")).contains(new Counter("c2", 3, 30));
+        assertThat(counters.importAll(List.of())).isZero();
+        // later writes are checked against the imported versions
+        assertThat(counters.save(new Counter("c1", 7, 71)).version()).isEqualTo(8);
+        assertThatThrownBy(() -> counters.save(new Counter("c2", 1, 0))).isInstanceOf(OptimisticLockException.class);
+        assertThatThrownBy(() -> counters.save(new Counter("c2", 0, 0))).isInstanceOf(OptimisticLockException.class);
+        assertThatThrownBy(() -> counters.delete(new Counter("c2", 2, 30))).isInstanceOf(OptimisticLockException.class);
+        assertThat(counters.delete(new Counter("c2", 3, 30))).isTrue();
+        // an entity without an id, or with a negative version, is refused before anything is written
+        assertThatThrownBy(() -> counters.importAll(List.of(new Counter("c3", 1, 0), new Counter(null, 1, 0))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("id");
+        assertThatThrownBy(() -> counters.importAll(List.of(new Counter("c4", 1, 0), new Counter("c5", -1, 0))))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(counters.existsById("c3")).isFalse();
+        assertThat(counters.existsById("c4")).isFalse();
+        assertThat(counters.count()).isEqualTo(1);
+    }
+
+    @Test
+    void importedEntitiesAreQueriedAndExpireLikeSavedOnes() {
+        Repository<Item, String> items = repo(Item.class);
+        List<Item> batch = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            batch.add(new Item("imp" + i, i % 5, "payload " + i));
+        }
+        items.save(new Item("imp3", 99, "before the import"));
+        assertThat(items.importAll(batch)).isEqualTo(250);
+        assertThat(items.count()).isEqualTo(250);
+        assertThat(items.count(Query.where(eq("n", 3)))).isEqualTo(50);
+        assertThat(items.count(Query.where(eq("n", 99)))).isZero();   // the replaced entity's index entry is gone
+        assertThat(items.findById("imp3")).contains(new Item("imp3", 3, "payload 3"));
+
+        Repository<Session, String> sessions = repo(Session.class);
+        Instant later = Instant.now().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.MILLIS);
+        sessions.importAll(List.of(new Session("live", "ada", later), new Session("gone", "bob", Instant.now().minusSeconds(5))));
+        assertThat(sessions.findById("live")).contains(new Session("live", "ada", later));
+        assertThat(sessions.findById("gone")).isEmpty();   // expired before it arrived
+        assertThat(sessions.count()).isEqualTo(1);
+    }
+
+    @Test
+    void importedWholeNumberIdsAreNotGeneratedAgain() {
+        Repository<Numbered, Long> numbered = repo(Numbered.class);
+        numbered.importAll(List.of(new Numbered(1L, "one"), new Numbered(2L, "two"), new Numbered(3L, "three")));
+        assertThat(numbered.findById(2L)).contains(new Numbered(2L, "two"));
+        if (supports(Feature.GENERATED_LONG_IDS)) {
+            Numbered next = numbered.save(new Numbered(null, "next"));
+            assertThat(next.id()).isNotIn(1L, 2L, 3L);
+            assertThat(numbered.count()).isEqualTo(4);
+        }
+    }
+
     @Test
     void nestedValuesListsMapsEnumsAndTimesRoundTrip() {
         Repository<Person, String> people = repo(Person.class);

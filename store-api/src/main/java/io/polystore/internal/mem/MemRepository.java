@@ -74,7 +74,7 @@ final class MemRepository<T, ID> implements Repository<T, ID> {
     }
 
     private void write(WritePlan plan) {
-        Entry fresh = new Entry(plan.document(), plan.next(), plan.expiresAt());
+        Entry fresh = new Entry(plan.document(), plan.versioned() ? plan.next() : plan.storedVersion(model), plan.expiresAt());
         Object key = plan.id();
         Entry[] previous = new Entry[1];
         data.compute(key, (k, old) -> {
@@ -125,6 +125,24 @@ final class MemRepository<T, ID> implements Repository<T, ID> {
             result.add(model.fromDocument(d));
         }
         return result;
+    }
+
+    @Override
+    public long importAll(Iterable<? extends T> entities) {
+        List<WritePlan> plans = new ArrayList<>();
+        for (T e : entities) {
+            plans.add(WritePlan.asIs(model, e));
+        }
+        store.inTransaction(() -> {
+            for (WritePlan plan : plans) {
+                if (plan.id() instanceof Long l) {
+                    sequence.accumulateAndGet(l, Math::max);
+                }
+                write(plan);
+            }
+            return null;
+        });
+        return plans.size();
     }
 
     private Entry live(Object id) {

@@ -340,8 +340,29 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
             given.add(e);
             plans.add(WritePlan.of(model, e, this::nextId)); // every version checked for sign before anything is written
         }
-        // segments of distinct ids, at most batch-size long, written in order: a later save of the same id
-        // is decided after the earlier one was written
+        writeInSegments(plans);
+        List<T> out = new ArrayList<>(given.size());
+        for (int i = 0; i < given.size(); i++) {
+            out.add(plans.get(i).result(model, given.get(i)));
+        }
+        return out;
+    }
+
+    @Override
+    public long importAll(Iterable<? extends T> entities) {
+        List<WritePlan> plans = new ArrayList<>();
+        for (T e : entities) {
+            plans.add(WritePlan.asIs(model, e)); // every entity checked before anything is written
+        }
+        writeInSegments(plans);
+        return plans.size();
+    }
+
+    /**
+     * Segments of distinct ids, at most batch-size long, written in order: a later save of the same id
+     * is decided after the earlier one was written.
+     */
+    private void writeInSegments(List<WritePlan> plans) {
         List<WritePlan> segment = new ArrayList<>();
         java.util.Set<String> ids = new java.util.HashSet<>();
         for (WritePlan p : plans) {
@@ -354,11 +375,6 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
             segment.add(p);
         }
         writeSegment(segment);
-        List<T> out = new ArrayList<>(given.size());
-        for (int i = 0; i < given.size(); i++) {
-            out.add(plans.get(i).result(model, given.get(i)));
-        }
-        return out;
     }
 
     /**

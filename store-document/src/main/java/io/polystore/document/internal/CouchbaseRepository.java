@@ -303,6 +303,19 @@ final class CouchbaseRepository<T, ID> implements Repository<T, ID> {
         return out;
     }
 
+    @Override
+    public long importAll(Iterable<? extends T> entities) {
+        List<WritePlan> plans = new ArrayList<>();
+        for (T e : entities) {
+            plans.add(WritePlan.asIs(model, e)); // every entity checked before anything is written
+        }
+        concurrently(plans, p -> {
+            write(p);   // unversioned plans: an upsert of the document as given
+            return Boolean.TRUE;
+        });
+        return plans.size();
+    }
+
     /** Runs blocking work on the items with the store's bounded concurrency; results in the items' order. */
     private <I, R> List<R> concurrently(List<I> items, java.util.function.Function<I, R> work) {
         if (items.size() <= 1) {

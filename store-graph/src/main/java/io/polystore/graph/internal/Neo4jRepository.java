@@ -178,11 +178,14 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
     }
 
     private Save prepare(T entity) {
-        WritePlan plan = WritePlan.of(model, entity, this::nextId);
+        return prepare(WritePlan.of(model, entity, this::nextId));
+    }
+
+    private Save prepare(WritePlan plan) {
         Map<String, Object> doc = plan.document();
         Map<String, Object> props = new HashMap<>();
         if (versioned) {
-            props.put("_v", plan.next());
+            props.put("_v", plan.versioned() ? plan.next() : plan.storedVersion(model));   // as is for importAll
         }
         String idText = model.idToString(plan.id());
         props.put("_id", idText);
@@ -274,7 +277,6 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
             saves.add(prepare(e));
         }
         if (!saves.isEmpty()) {
-            String merge = "UNWIND $rows AS row MERGE (n:" + Cypher.quote(label) + " {_id: row._id}) SET n = row";
             store.write("saveAll", q -> {
                 if (versioned) {
                     for (Save s : saves) {
@@ -282,13 +284,7 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
                     }
                     return null;
                 }
-                for (int from = 0; from < saves.size(); from += CHUNK) {
-                    List<Map<String, Object>> rows = new ArrayList<>();
-                    for (Save s : saves.subList(from, Math.min(saves.size(), from + CHUNK))) {
-                        rows.add(s.props);
-                    }
-                    q.run(merge, Map.of("rows", rows)).consume();
-                }
+                mergeAll(q, saves);
                 return null;
             });
         }
@@ -297,6 +293,35 @@ final class Neo4jRepository<T, ID> implements Repository<T, ID> {
             out.add(saves.get(i).plan.result(model, given.get(i)));
         }
         return out;
+    }
+
+    /** Writes the nodes as prepared, unchecked: one {@code UNWIND ... MERGE} per chunk. */
+    private void mergeAll(SimpleQueryRunner q, List<Save> saves) {
+        String merge = "UNWIND $rows AS row MERGE (n:" + Cypher.quote(label) + " {_id: row._id}) SET n = row";
+        for (int from = 0; from < saves.size(); from += CHUNK) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (Save s : saves.subList(from, Math.min(saves.size(), from + CHUNK))) {
+                rows.add(s.props);
+            }
+            q.run(merge, Map.of("rows", rows)).consume();
+        }
+    }
+
+    @Override
+    public long importAll(Iterable<? extends T> entities) {
+        ensureSchema();
+        List<Save> saves = new ArrayList<>();
+        for (T e : entities) {
+            requireEntity(e);
+            saves.add(prepare(WritePlan.asIs(model, e)));
+        }
+        if (!saves.isEmpty()) {
+            store.write("importAll", q -> {
+                mergeAll(q, saves);
+                return null;
+            });
+        }
+        return saves.size();
     }
 
     private void requireEntity(Object entity) {

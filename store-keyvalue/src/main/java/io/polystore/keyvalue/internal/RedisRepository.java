@@ -100,7 +100,11 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
     }
 
     private Save prepare(T entity) {
-        WritePlan plan = WritePlan.of(model, entity, () -> store.ops.incr(base + "seq"));
+        return prepare(WritePlan.of(model, entity, () -> store.ops.incr(base + "seq")), false);
+    }
+
+    /** @param imported whether the plan is written as is (importAll): no version check, its version stored */
+    private Save prepare(WritePlan plan, boolean imported) {
         Map<String, Object> doc = plan.document();
         String idText = model.idToString(plan.id());
         String numericId = model.idKind() == EntityModel.IdKind.LONG ? "1" : "0";
@@ -108,9 +112,10 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
             return new Save(plan, new String[]{entityPrefix + idText}, new String[]{base, idText, write(doc), numericId});
         }
         String entries = write(IndexEntries.of(model, base, idText, doc));
-        String[] args = {base, idText, write(doc), versioned ? Long.toString(plan.expected()) : "-1",
+        String[] args = {base, idText, write(doc), versioned && !imported ? Long.toString(plan.expected()) : "-1",
                 plan.expiresAt() == null ? "-1" : Long.toString(plan.expiresAt().toEpochMilli()),
-                Long.toString(System.currentTimeMillis()), entries, numericId};
+                Long.toString(System.currentTimeMillis()), entries, numericId,
+                versioned && imported ? Long.toString(plan.storedVersion(model)) : "-1"};
         return new Save(plan, new String[]{entityPrefix + idText}, args);
     }
 
@@ -158,6 +163,32 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
             given.add(e);
             saves.add(prepare(e));
         }
+        writeAll(saves);
+        if (!saves.isEmpty()) {
+            store.awaitReplicas(saves.get(0).keys[0]); // every key of the type is on one primary
+        }
+        List<T> out = new ArrayList<>(saves.size());
+        for (int i = 0; i < saves.size(); i++) {
+            out.add(saves.get(i).plan.result(model, given.get(i)));
+        }
+        return out;
+    }
+
+    @Override
+    public long importAll(Iterable<? extends T> entities) {
+        List<Save> saves = new ArrayList<>();
+        for (T e : entities) {
+            saves.add(prepare(WritePlan.asIs(model, e), true));   // every entity checked before anything is written
+        }
+        if (saves.isEmpty()) {
+            return 0;
+        }
+        writeAll(saves);
+        store.awaitReplicas(saves.get(0).keys[0]);
+        return saves.size();
+    }
+
+    private void writeAll(List<Save> saves) {
         if (plain) {
             savePlain(saves);
         } else {
@@ -172,14 +203,6 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
                 check(saves.get(i), results.get(i));
             }
         }
-        if (!saves.isEmpty()) {
-            store.awaitReplicas(saves.get(0).keys[0]); // every key of the type is on one primary
-        }
-        List<T> out = new ArrayList<>(saves.size());
-        for (int i = 0; i < saves.size(); i++) {
-            out.add(saves.get(i).plan.result(model, given.get(i)));
-        }
-        return out;
     }
 
     /** Plain entities go 500 to a script call (one MSET, one SADD): one call per chunk, the calls pipelined. */

@@ -37,12 +37,14 @@ final class Scripts {
 
     /**
      * KEYS[1] entity key. ARGV: 1 base ({@code {prefix:T}:}), 2 id, 3 JSON, 4 expected version (-1 =
-     * unversioned), 5 expires-at ms (-1 = never), 6 now ms, 7 index entries JSON, 8 numeric id (1) or not (0).
+     * unversioned), 5 expires-at ms (-1 = never), 6 now ms, 7 index entries JSON, 8 numeric id (1) or not (0),
+     * 9 (optional) the version to store as is, unchecked (importAll), or -1.
      * Returns {1} when written, {-1, version} when a new entity exists, {-2, version|false} when stale.
      */
     static final String SAVE = HELPERS + """
             local base, id = ARGV[1], ARGV[2]
             local expected, expiresAt, now = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+            local given = tonumber(ARGV[9] or '-1')
             local live = redis.call('EXISTS', KEYS[1]) == 1
             if expected >= 0 then
               local current = live and redis.call('HGET', base .. 'v', id) or false
@@ -64,7 +66,8 @@ final class Scripts {
             else
               redis.call('SET', KEYS[1], ARGV[3])
             end
-            if expected >= 0 then redis.call('HSET', base .. 'v', id, expected + 1) end
+            if given >= 0 then redis.call('HSET', base .. 'v', id, given)
+            elseif expected >= 0 then redis.call('HSET', base .. 'v', id, expected + 1) end
             redis.call('SADD', base .. 'all', id)
             redis.call('HSET', base .. 'x', id, ARGV[7])
             index(ARGV[7])

@@ -310,6 +310,42 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
         return out;
     }
 
+    @Override
+    public long importAll(Iterable<? extends T> entities) {
+        List<Map<String, Object>> docs = new ArrayList<>();
+        for (T e : entities) {
+            Map<String, Object> doc = WritePlan.asIs(model, e).document();
+            dialect.checkStorable(model, doc);
+            docs.add(doc);
+        }
+        if (docs.isEmpty()) {
+            return 0;
+        }
+        // one batched upsert of every row as given (version column included), then the id sequence past them
+        store.inTransaction(() -> store.write("importAll " + model.name(), c -> {
+            upsertAll(c, docs);
+            bumpSequence(c, docs);
+            return null;
+        }));
+        return docs.size();
+    }
+
+    private void upsertAll(Connection c, List<Map<String, Object>> docs) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(upsert)) {
+            int n = 0;
+            for (Map<String, Object> doc : docs) {
+                m.bind(dialect, ps, 1, doc, m.columns);
+                ps.addBatch();
+                if (++n % BATCH == 0) {
+                    ps.executeBatch();
+                }
+            }
+            if (n % BATCH != 0) {
+                ps.executeBatch();
+            }
+        }
+    }
+
     private void saveAll(Connection c, List<Map<String, Object>> docs) throws SQLException {
         List<Map<String, Object>> generated = new ArrayList<>();
         List<Map<String, Object>> upserts = new ArrayList<>();
@@ -330,19 +366,7 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
             insertGenerated(c, generated);
         }
         if (!upserts.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement(upsert)) {
-                int n = 0;
-                for (Map<String, Object> doc : upserts) {
-                    m.bind(dialect, ps, 1, doc, m.columns);
-                    ps.addBatch();
-                    if (++n % BATCH == 0) {
-                        ps.executeBatch();
-                    }
-                }
-                if (n % BATCH != 0) {
-                    ps.executeBatch();
-                }
-            }
+            upsertAll(c, upserts);
         }
         bumpSequence(c, upserts);
     }
