@@ -185,6 +185,23 @@ public final class Polystore implements AutoCloseable {
     }
 
     /**
+     * Copies every entity of a type from one store to another: see {@link Copy}. The routing does
+     * not change; point the type at the target in the configuration once the copy is verified.
+     *
+     * @param type    the entity type
+     * @param from    the source store's name
+     * @param to      the target store's name
+     * @param options batch size, checkpoint to resume from, verification, source deletion, progress
+     * @param <T>     the entity type
+     * @return what was copied and what the verification found
+     * @throws ConfigurationException          naming an unknown store
+     * @throws Copy.VerificationException      if the two sides differ afterwards (the source is then kept)
+     */
+    public <T> Copy.Report copy(Class<T> type, String from, String to, Copy.Options options) {
+        return Copy.run(type, store(from), store(to), options);
+    }
+
+    /**
      * The store an entity type is routed to: configuration, then {@link io.polystore.annotation.Store @Store}, then the default.
      *
      * @param type an entity class

@@ -270,6 +270,16 @@ public final class Differential {
         }
     }
 
+    private record ImportAll_(List<Ledger> entities) implements Op {
+        public Object apply(Repository<Ledger, String> r) {
+            return r.importAll(entities);
+        }
+
+        public String java() {
+            return "repo.importAll(List.of(" + String.join(", ", entities.stream().map(Java::ledger).toList()) + "));";
+        }
+    }
+
     private record FindById_(String id) implements Op {
         public Object apply(Repository<Ledger, String> r) {
             return r.findById(id);
@@ -452,7 +462,7 @@ public final class Differential {
                 for (int i = 0; i < n; i++) {
                     batch.add(entity(id()));
                 }
-                return new SaveAll_(batch);
+                return r < 32 ? new SaveAll_(batch) : new ImportAll_(batch);
             }
             if (r < 37) {
                 return new FindById_(id());

@@ -1291,6 +1291,14 @@ public abstract class RepositoryConformanceSuite {
             List<String> order = List.of("z3", "z4", "z2", "z1");
             assertThat(idsOf(repo.find(Query.all().orderBy(Sort.asc("name"))).content())).isEqualTo(order);
             assertThat(pagedIds(repo, Query.all().orderBy(Sort.asc("name")), 1)).isEqualTo(order);
+            // bounds that hold NUL compare by code point too (Redis once compared the rest of such a bound with ids)
+            repo.saveAll(List.of(ledger("{}", "a", null), ledger("z5", "a\u0000xyz", null), ledger("z6", "a\u0000z", null)));
+            assertThat(idsOf(repo.find(Query.where(lt("name", "a\u0000xyz"))).content()))
+                    .containsExactlyInAnyOrder("z3", "z4", "z2", "{}", "z1");
+            assertThat(idsOf(repo.find(Query.where(le("name", "a\u0000xyz"))).content()))
+                    .containsExactlyInAnyOrder("z3", "z4", "z2", "{}", "z1", "z5");
+            assertThat(idsOf(repo.find(Query.where(gt("name", "a\u0000b"))).content())).containsExactlyInAnyOrder("z5", "z6");
+            assertThat(idsOf(repo.find(Query.where(ge("name", "a\u0000b"))).content())).containsExactlyInAnyOrder("z1", "z5", "z6");
         } else {
             assertThatThrownBy(() -> repo.save(nul)).isInstanceOf(MappingException.class).hasMessageContaining("name")
                     .hasMessageContaining("U+0000");

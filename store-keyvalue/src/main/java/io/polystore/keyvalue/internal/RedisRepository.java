@@ -733,7 +733,15 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
             // v\0 too: a value that continues v with NUL ("v\0x", greater than v) has a member below v\1; the
             // equal values it lets in are removed by the exact check
             String min = low == null ? "-" : "[" + low + "\0";
-            String max = high == null ? "+" : "(" + high + (highIncluded ? "\u0001" : "\0");
+            String max = "+";
+            if (high != null) {
+                String h = high.toString();
+                int nul = h.indexOf('\0');
+                // a high end holding NUL: past it, a member's id would be compared with the rest of the bound
+                // (value "a", member "a\0{id}", against "a\0xyz"), so take every value up to the part before
+                // the NUL (a superset; the exact check removes the values above the bound)
+                max = nul >= 0 ? "(" + h.substring(0, nul) + "\u0001" : "(" + h + (highIncluded ? "\u0001" : "\0");
+            }
             return ids(store.ops.zrangeByLex(IndexEntries.textKey(base, p.name()), min, max));
         }
         // scores may round: inclusive bounds, exact comparison on the documents afterwards

@@ -20,6 +20,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -331,9 +332,15 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
     }
 
     private void upsertAll(Connection c, List<Map<String, Object>> docs) throws SQLException {
+        // the last write of an id wins: one row per id, since PostgreSQL runs a rewritten batch as one
+        // INSERT ... ON CONFLICT, which may not touch a row twice
+        Map<Object, Map<String, Object>> last = new LinkedHashMap<>();
+        for (Map<String, Object> doc : docs) {
+            last.put(model.idFromDocument(doc), doc);
+        }
         try (PreparedStatement ps = c.prepareStatement(upsert)) {
             int n = 0;
-            for (Map<String, Object> doc : docs) {
+            for (Map<String, Object> doc : last.values()) {
                 m.bind(dialect, ps, 1, doc, m.columns);
                 ps.addBatch();
                 if (++n % BATCH == 0) {
