@@ -133,6 +133,16 @@ public final class Polystore implements AutoCloseable {
     }
 
     /**
+     * A builder whose errors name where its settings came from.
+     *
+     * @param source where the settings come from, for messages ({@code "application properties polystore.*"})
+     * @return a new builder
+     */
+    public static Builder builder(String source) {
+        return new Builder(java.util.Objects.requireNonNull(source, "source"));
+    }
+
+    /**
      * The repository for an entity type, in the store it is routed to. Created on first use and
      * cached; the id type is not checked at compile time: use {@link #repository(Class, Class)} for that.
      *

@@ -52,6 +52,18 @@ public interface Store extends AutoCloseable {
                 + ". Route the entity to a store that has it."));
     }
 
+    /**
+     * Checks that the store answers, with one cheap round trip ({@code SELECT 1} on a pooled
+     * connection, Redis {@code EXISTS}, Cypher {@code RETURN 1}, a key-value read, CouchDB's welcome
+     * document): for health checks. Creates nothing.
+     *
+     * @throws StoreException when it does not answer or is closed ({@link StoreUnavailableException},
+     *                        {@link StoreTimeoutException})
+     */
+    default void ping() {
+        throw new UnsupportedOperationException(getClass().getName() + " does not implement ping");
+    }
+
     /** Closes connections and pools. Idempotent. */
     @Override
     void close();

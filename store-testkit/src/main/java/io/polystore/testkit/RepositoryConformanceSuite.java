@@ -1057,6 +1057,14 @@ public abstract class RepositoryConformanceSuite {
     }
 
     @Test
+    void pingAnswersWithoutWritingAnything() {
+        long before = repo(Item.class).count();
+        store().ping();
+        store().ping();
+        assertThat(repo(Item.class).count()).isEqualTo(before);
+    }
+
+    @Test
     void graphOperationsRelateAllInBulk() {
         GraphOperations graph = requireCapability(GraphOperations.class);
         String r = "BULK_" + UUID.randomUUID().toString().replace("-", "");

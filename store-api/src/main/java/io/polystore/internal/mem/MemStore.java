@@ -23,6 +23,11 @@ import java.util.function.Supplier;
  * outermost one. {@code saveAll} runs as a transaction, so a stale version in a batch writes nothing.
  */
 final class MemStore extends AbstractStore implements Transactional {
+
+    @Override
+    public void ping() {
+        checkOpen();
+    }
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final ThreadLocal<Deque<Runnable>> undo = new ThreadLocal<>();
     private final MemGraph graph;

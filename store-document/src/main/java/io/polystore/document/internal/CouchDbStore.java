@@ -25,6 +25,15 @@ import java.util.logging.Logger;
  * Thread-safe.
  */
 final class CouchDbStore extends AbstractStore {
+
+    @Override
+    public void ping() {
+        checkOpen();
+        CouchDbHttp.Response r = http.send("GET", "/", null, "ping");
+        if (!r.ok()) {
+            throw http.unexpected("ping", r);
+        }
+    }
     private static final Logger LOG = Logger.getLogger(CouchDbStore.class.getName());
     private static final Set<String> OPTIONS = Set.of("user", "password", "schema", "timeout", "connect-timeout", "pool-size",
             "sweep", "batch-size");

@@ -34,6 +34,16 @@ import java.util.Set;
  * key-value API; queries run as SQL++ with named parameters. Thread-safe.
  */
 final class CouchbaseStore extends AbstractStore {
+
+    @Override
+    public void ping() {
+        checkOpen();
+        try {
+            bucket.defaultCollection().exists("_polystore_ping");
+        } catch (CouchbaseException e) {
+            throw error("ping", e);
+        }
+    }
     private static final Set<String> OPTIONS = Set.of("user", "password", "scope", "collection-prefix", "layout", "schema",
             "scan-consistency", "timeout", "connect-timeout", "batch-concurrency", "sasl");
     /** The options of a store on a cluster the application owns: credentials and connecting are the cluster's. */

@@ -39,6 +39,16 @@ import java.util.function.Supplier;
  * {@code SQLITE_BUSY}; readers run concurrently thanks to WAL mode.
  */
 final class RelationalStore extends AbstractStore implements Transactional {
+
+    @Override
+    public void ping() {
+        read("ping", c -> {
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute("SELECT 1");
+            }
+            return null;
+        });
+    }
     /** What to do with tables at startup. */
     enum SchemaMode {
         /** create missing tables, columns and indexes */

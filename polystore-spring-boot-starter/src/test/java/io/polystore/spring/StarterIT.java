@@ -1,0 +1,115 @@
+package io.polystore.spring;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.polystore.Polystore;
+import io.polystore.Repository;
+import io.polystore.testkit.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A Spring MVC application with the starter, on SQLite and a {@code redis-server} of its own:
+ * repositories injected by generic type and routed by properties, the page cache filter registered,
+ * and the health of each store, turning DOWN when Redis is stopped.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@SpringBootTest(classes = StarterApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class StarterIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static RedisServer redis;
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry p) throws Exception {
+        redis = RedisServer.start(List.of());
+        Path db = Files.createTempDirectory("starter").resolve("app.db");
+        p.add("polystore.stores.main.uri", () -> "jdbc:sqlite:" + db);
+        p.add("polystore.stores.main.options.schema", () -> "create");
+        p.add("polystore.stores.kv.uri", redis::url);
+        p.add("polystore.stores.kv.options.key-prefix", () -> "starter:");
+        p.add("polystore.entities[io.polystore.spring.Visit]", () -> "kv");
+        p.add("polystore.default-store", () -> "main");
+        p.add("polystore.repositories", () -> "io.polystore.spring.Widget");
+        p.add("polystore.page-cache.enabled", () -> "true");
+        p.add("polystore.page-cache.routes", () -> "/actuator/** -> never");
+        p.add("management.endpoints.web.exposure.include", () -> "health");
+        p.add("management.endpoint.health.show-details", () -> "always");
+        p.add("management.endpoint.health.show-components", () -> "always");
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Autowired
+    Polystore polystore;
+    @Autowired
+    Repository<Widget, String> widgets;
+    @Autowired
+    Repository<Visit, Long> visits;
+    @Value("${local.server.port}")
+    int port;
+
+    private HttpResponse<String> send(String method, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @Order(1)
+    void repositoriesAreInjectedByTypeAndRoutedByProperties() throws Exception {
+        assertThat(widgets.store().name()).isEqualTo("main");
+        assertThat(widgets.store().describe()).startsWith("jdbc:sqlite:");
+        assertThat(visits.store().name()).isEqualTo("kv");
+        assertThat(visits).isSameAs(polystore.repository(Visit.class));
+        String id = send("POST", "/widgets/gizmo").body();
+        assertThat(widgets.findById(id)).map(Widget::name).contains("gizmo");
+
+        HttpResponse<String> first = send("GET", "/widgets/" + id);
+        HttpResponse<String> second = send("GET", "/widgets/" + id);
+        assertThat(first.body()).startsWith("gizmo v1");
+        assertThat(second.headers().firstValue("X-Cache")).contains("HIT-L1");   // the filter is in front
+        assertThat(second.body()).isEqualTo(first.body());
+        assertThat(visits.count()).isEqualTo(1);   // the second answer never reached the controller
+    }
+
+    /** Last: it stops Redis. */
+    @Test
+    @Order(2)
+    void healthHasOneComponentPerStoreAndTurnsDownWhenOneStops() throws Exception {
+        HttpResponse<String> up = send("GET", "/actuator/health");
+        assertThat(up.statusCode()).isEqualTo(200);
+        JsonNode stores = JSON.readTree(up.body()).path("components").path("polystore").path("components");
+        assertThat(stores.path("main").path("status").asText()).isEqualTo("UP");
+        assertThat(stores.path("main").path("details").path("uri").asText()).startsWith("jdbc:sqlite:");
+        assertThat(stores.path("kv").path("status").asText()).isEqualTo("UP");
+        redis.kill();
+        HttpResponse<String> down = send("GET", "/actuator/health");
+        assertThat(down.statusCode()).isEqualTo(503);
+        JsonNode after = JSON.readTree(down.body()).path("components").path("polystore").path("components");
+        assertThat(after.path("kv").path("status").asText()).isEqualTo("DOWN");
+        assertThat(after.path("kv").path("details").path("error").asText()).isNotEmpty();
+        assertThat(after.path("main").path("status").asText()).isEqualTo("UP");
+    }
+}
