@@ -42,6 +42,8 @@ public final class Polystore implements AutoCloseable {
     private final String source;
     private final Map<String, Map<String, String>> sections;
     private final io.polystore.spi.RepositoryCache repositories = new io.polystore.spi.RepositoryCache();
+    private final List<OperationListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Map<Class<?>, Repository<?, ?>> listened = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private Polystore(Map<String, Store> stores, Map<Class<?>, String> routes, String defaultStore, String source,
@@ -156,7 +158,22 @@ public final class Polystore implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public <T, ID> Repository<T, ID> repository(Class<T> type) {
         checkOpen();
-        return repositories.get(type, () -> storeFor(type).repository(EntityModel.of(type)));
+        Repository<T, ID> r = repositories.get(type, () -> storeFor(type).repository(EntityModel.of(type)));
+        if (listeners.isEmpty()) {
+            return r;
+        }
+        return (Repository<T, ID>) listened.computeIfAbsent(type, t -> new io.polystore.internal.ListenedRepository<>(r, listeners));
+    }
+
+    /**
+     * Adds a listener told about every call of the repositories this Polystore hands out from now on
+     * (those handed out before stay as they were: add listeners right after building). Without
+     * listeners repositories are the stores' own, with no indirection.
+     *
+     * @param listener the listener
+     */
+    public void addListener(OperationListener listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
     }
 
     /**

@@ -98,8 +98,8 @@ public final class Demo implements AutoCloseable {
             new JvmThreadMetrics().bindTo(registry);
             pc = PageCache.builder().apply(ps.settings("page-cache"), ps.source())
                     .listener(new MicrometerListener(registry, "pages")).build();
-            Function<io.polystore.Repository<?, ?>, io.polystore.Repository<?, ?>> metered = r -> new MeteredRepository<>(r, registry);
-            this.app = new Polynotes(ps, metered, Clock.systemUTC());
+            ps.addListener(new OperationTimers(registry));
+            this.app = new Polynotes(ps, Clock.systemUTC());
             BCryptPasswordEncoder passwords = new BCryptPasswordEncoder(settings.bcryptCost());
             if (settings.seedUsers() > 0) {
                 new Seeder(app, out, 42, settings.seedUsers(), settings.seedNotes()).seedIfEmpty(passwords.encode(Seeder.DEMO_PASSWORD));

@@ -30,7 +30,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import static io.polystore.query.Criteria.and;
@@ -62,16 +61,14 @@ public final class Polynotes {
 
     /**
      * @param polystore the open Polystore, configured like {@code polystore.yaml}
-     * @param wrap      wraps each repository (metrics); {@code Function.identity()} for none
      * @param clock     the clock for timestamps
      */
-    @SuppressWarnings("unchecked")
-    public Polynotes(Polystore polystore, Function<Repository<?, ?>, Repository<?, ?>> wrap, Clock clock) {
+    public Polynotes(Polystore polystore, Clock clock) {
         this.polystore = polystore;
-        this.users = (Repository<User, String>) wrap.apply(polystore.repository(User.class));
-        this.profiles = (Repository<Profile, String>) wrap.apply(polystore.repository(Profile.class));
-        this.notes = (Repository<Note, String>) wrap.apply(polystore.repository(Note.class));
-        this.sessions = (Repository<WebSession, String>) wrap.apply(polystore.repository(WebSession.class));
+        this.users = polystore.repository(User.class);
+        this.profiles = polystore.repository(Profile.class);
+        this.notes = polystore.repository(Note.class);
+        this.sessions = polystore.repository(WebSession.class);
         this.graph = polystore.storeFor(Follow.class).capability(GraphOperations.class);
         this.counters = polystore.storeFor(WebSession.class).capability(KeyValueOperations.class);
         this.clock = clock;

@@ -1,7 +1,9 @@
 package io.polystore.spring;
 
 import io.polystore.ConfigurationException;
+import io.polystore.OperationListener;
 import io.polystore.Polystore;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -16,8 +18,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A {@link Polystore} bean (closed with the context) from {@code polystore.config} or
- * {@code polystore.stores.*}, and a {@code Repository<T, ID>} bean for every entity type routed in
- * the configuration or listed in {@code polystore.repositories}.
+ * {@code polystore.stores.*}, told about repository calls by every {@link OperationListener} bean,
+ * and a {@code Repository<T, ID>} bean for every entity type routed in the configuration or listed
+ * in {@code polystore.repositories}.
  */
 @AutoConfiguration
 @Conditional(PolystoreConfigured.class)
@@ -34,7 +37,14 @@ public class PolystoreAutoConfiguration {
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public Polystore polystore(PolystoreProperties properties, Environment env, ResourceLoader resources) {
+    public Polystore polystore(PolystoreProperties properties, Environment env, ResourceLoader resources,
+                               ObjectProvider<OperationListener> listeners) {
+        Polystore polystore = open(properties, env, resources);
+        listeners.orderedStream().forEach(polystore::addListener);   // before any repository is handed out
+        return polystore;
+    }
+
+    private static Polystore open(PolystoreProperties properties, Environment env, ResourceLoader resources) {
         if (properties.getConfig() != null) {
             if (!properties.getStores().isEmpty()) {
                 throw new ConfigurationException("polystore.config and polystore.stores are both set: keep one");

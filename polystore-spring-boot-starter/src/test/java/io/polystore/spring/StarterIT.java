@@ -2,6 +2,7 @@ package io.polystore.spring;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.polystore.Polystore;
 import io.polystore.Repository;
 import io.polystore.testkit.RedisServer;
@@ -68,6 +69,8 @@ class StarterIT {
     Repository<Widget, String> widgets;
     @Autowired
     Repository<Visit, Long> visits;
+    @Autowired
+    MeterRegistry meters;
     @Value("${local.server.port}")
     int port;
 
@@ -92,6 +95,11 @@ class StarterIT {
         assertThat(second.headers().firstValue("X-Cache")).contains("HIT-L1");   // the filter is in front
         assertThat(second.body()).isEqualTo(first.body());
         assertThat(visits.count()).isEqualTo(1);   // the second answer never reached the controller
+        // every repository call is timed, per entity type, store and method
+        assertThat(meters.get("polystore.store.operations").tag("entity", "Widget").tag("store", "main")
+                .tag("operation", "save").timer().count()).isEqualTo(1);
+        assertThat(meters.get("polystore.store.operations").tag("entity", "Visit").tag("store", "kv")
+                .tag("operation", "save").timer().count()).isEqualTo(1);
     }
 
     /** Last: it stops Redis. */
