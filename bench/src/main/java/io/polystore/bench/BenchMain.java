@@ -48,6 +48,8 @@ public final class BenchMain {
                                   (a purge on this JVM until a second JVM stops serving the page from memory: p50/p99)
                    polystore-bench top --store redis://...|neo4j-embedded:|bolt://... [--records 100000] [--queries 200]
                                   (the first 20 by an @Indexed number: api against a hand-written query, same data)
+                   polystore-bench copy --from URI --to jdbc:postgresql:...|redis://... [--records 100000] [--rounds 3] [--batch 1000]
+                                  (Polystore.copy against the target's bulk path: COPY FROM STDIN or pipelined SET)
                    polystore-bench revalidation [--page-bytes 102400] [--requests 2000] [--rounds 5]
                                   (a stale page through the proxy: the origin's 304 against a full refetch)
               --store URI         store to benchmark (default mem:); jdbc:sqlite:, jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql:,
@@ -108,6 +110,10 @@ public final class BenchMain {
                 io.polystore.bench.pages.CacheProtocolBench.Options o = io.polystore.bench.pages.CacheProtocolBench.parse(args);
                 return command(args[0] + " benchmark", out, err,
                         () -> io.polystore.bench.pages.CacheProtocolBench.run(o, out, err));
+            }
+            if (args.length > 0 && args[0].equals("copy")) {
+                CopyBench.Options o = CopyBench.parse(args);
+                return command("copy benchmark", out, err, () -> CopyBench.run(o, out, err));
             }
             if (args.length > 0 && args[0].equals("top")) {
                 TopQueryBench.Options o = TopQueryBench.parse(args);
