@@ -144,24 +144,61 @@ class CopyCommandIT {
         assertThat(line).startsWith("copy    [########----------------------]  25% 2,500/10,000  500/s  ETA 0:15  0:05");
     }
 
+    /** Every ordered pair of the back ends the CI services allow, through the API, each copy verified. */
+    @Test
+    void everyPairOfBackEndsCopiesTheSameEntities() throws IOException {
+        Path file = allStores("pair_", "pair:", "Pair");
+        List<String> stores = List.of("a", "postgres", "redis", "couchdb", "neo4j", "mariadb");
+        List<Cargo> data = cargo(120);
+        int copies = 0;
+        try (Polystore p = Polystore.fromConfig(file)) {
+            for (String from : stores) {
+                for (String s : stores) {
+                    repo(p, s, Cargo.class).deleteAll();
+                }
+                repo(p, from, Cargo.class).saveAll(data);
+                for (String to : stores) {
+                    if (to.equals(from)) {
+                        continue;
+                    }
+                    Copy.Report r = p.copy(Cargo.class, from, to, Copy.Options.defaults().batchSize(50));
+                    assertThat(r.verified()).as("%s -> %s", from, to).isTrue();
+                    assertThat(r.copied()).as("%s -> %s", from, to).isEqualTo(120);
+                    Cargo sample = data.get(7);
+                    assertThat(repo(p, to, Cargo.class).findById(sample.id())).as("%s -> %s", from, to)
+                            .isEqualTo(repo(p, from, Cargo.class).findById(sample.id()));
+                    copies++;
+                }
+            }
+            for (String s : stores) {
+                repo(p, s, Cargo.class).deleteAll();
+            }
+        }
+        assertThat(copies).isEqualTo(30);
+    }
+
+    private Path allStores(String tablePrefix, String keyPrefix, String labelPrefix) throws IOException {
+        String pg = TestServers.postgresUrl();
+        String my = TestServers.mysqlUrl();
+        String redis = TestServers.redisUrl();
+        String couch = TestServers.couchDbUrl();
+        return config(
+                "  a: { uri: \"jdbc:sqlite:" + dir.resolve("first.db") + "\", options: { schema: create } }\n"
+                        + "  postgres: { uri: \"" + pg + "\", options: { schema: create, table-prefix: \"" + tablePrefix + "\" } }\n"
+                        + "  redis: { uri: \"" + redis + "\", options: { key-prefix: \"" + keyPrefix + "\" } }\n"
+                        + "  couchdb: \"" + couch + "/" + tablePrefix + "\"\n"
+                        + "  neo4j: { uri: \"neo4j-embedded:" + dir.resolve("graph") + "\", options: { label-prefix: \"" + labelPrefix + "\" } }\n"
+                        + "  mariadb: { uri: \"" + my + "\", options: { schema: create, layout: document, table-prefix: \"" + tablePrefix + "\" } }\n"
+                        + "  last: { uri: \"jdbc:sqlite:" + dir.resolve("last.db") + "\", options: { schema: create } }\n");
+    }
+
     /**
      * Along a chain through every back end: SQLite → PostgreSQL → Redis → CouchDB → Neo4j → MariaDB
      * (JSON documents) → SQLite, each step verified; the last copy equals the first.
      */
     @Test
     void aChainThroughEveryBackEndEndsWhereItBegan() throws IOException {
-        String pg = TestServers.postgresUrl();
-        String my = TestServers.mysqlUrl();
-        String redis = TestServers.redisUrl();
-        String couch = TestServers.couchDbUrl();
-        Path file = config(
-                "  a: { uri: \"jdbc:sqlite:" + dir.resolve("first.db") + "\", options: { schema: create } }\n"
-                        + "  postgres: { uri: \"" + pg + "\", options: { schema: create, table-prefix: \"cli_\" } }\n"
-                        + "  redis: { uri: \"" + redis + "\", options: { key-prefix: \"cli:\" } }\n"
-                        + "  couchdb: \"" + couch + "/cli_\"\n"
-                        + "  neo4j: { uri: \"neo4j-embedded:" + dir.resolve("graph") + "\", options: { label-prefix: \"Cli\" } }\n"
-                        + "  mariadb: { uri: \"" + my + "\", options: { schema: create, layout: document, table-prefix: \"cli_\" } }\n"
-                        + "  last: { uri: \"jdbc:sqlite:" + dir.resolve("last.db") + "\", options: { schema: create } }\n");
+        Path file = allStores("cli_", "cli:", "Cli");
         List<String> chain = List.of("a", "postgres", "redis", "couchdb", "neo4j", "mariadb", "last");
         List<Cargo> data = cargo(600);
         try (Polystore p = Polystore.fromConfig(file)) {
