@@ -49,6 +49,8 @@ public final class Polynotes {
     public static final int PAGE = 20;
 
     private static final Sort NEWEST = Sort.desc("createdAt");
+    /** The stored name of {@link User}, as graph references carry it. */
+    private static final String USER = io.polystore.mapping.EntityModel.of(User.class).name();
 
     private final Polystore polystore;
     private final Repository<User, String> users;
@@ -424,12 +426,13 @@ public final class Polynotes {
      * People you may know: those followed by the people a user follows (two steps along
      * {@code FOLLOWS}), whom the user does not follow yet.
      *
-     * @param userId a user
-     * @param max    the most to return
+     * @param userId    a user
+     * @param following whom the user follows ({@link #following}), read once by the caller
+     * @param max       the most to return
      * @return their ids
      */
-    public List<String> suggestions(String userId, int max) {
-        Set<String> direct = new LinkedHashSet<>(following(userId));
+    public List<String> suggestions(String userId, List<String> following, int max) {
+        Set<String> direct = new LinkedHashSet<>(following);
         List<String> out = new ArrayList<>();
         for (String id : ids(graph.neighbours(ref(userId), Follow.TYPE, Direction.OUTGOING, 2))) {
             if (!direct.contains(id) && !id.equals(userId)) {
@@ -443,10 +446,9 @@ public final class Polynotes {
     }
 
     private static List<String> ids(List<EntityRef> refs) {
-        String user = EntityRef.of(User.class, "x").entity();
         List<String> ids = new ArrayList<>(refs.size());
         for (EntityRef r : refs) {
-            if (r.entity().equals(user)) {
+            if (r.entity().equals(USER)) {
                 ids.add(r.id());
             }
         }

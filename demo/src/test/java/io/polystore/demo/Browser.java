@@ -57,16 +57,8 @@ final class Browser {
 
     /** A GET to another site (an identity provider): sends none of this site's cookies. */
     Page getElsewhere(String url) {
-        try {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new Page(r.statusCode(), r.headers(), r.body());
-        } catch (IOException e) {
-            throw new AssertionError("request failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        HttpResponse<String> r = exchange(HttpRequest.newBuilder(URI.create(url)).GET());
+        return new Page(r.statusCode(), r.headers(), r.body());
     }
 
     /** Follows a redirect that points back at this site (an absolute or relative Location). */
@@ -101,22 +93,26 @@ final class Browser {
         if (!cookies.isEmpty()) {
             request.header("Cookie", cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("; ")));
         }
-        try {
-            HttpResponse<String> r = HTTP.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
-            lastSetCookies = r.headers().allValues("Set-Cookie");
-            for (String line : lastSetCookies) {
-                String pair = line.split(";", 2)[0];
-                int eq = pair.indexOf('=');
-                String name = pair.substring(0, eq).trim();
-                String value = pair.substring(eq + 1).trim();
-                boolean expired = line.toLowerCase(java.util.Locale.ROOT).contains("max-age=0");
-                if (value.isEmpty() || expired) {
-                    cookies.remove(name);
-                } else {
-                    cookies.put(name, value);
-                }
+        HttpResponse<String> r = exchange(request);
+        lastSetCookies = r.headers().allValues("Set-Cookie");
+        for (String line : lastSetCookies) {
+            String pair = line.split(";", 2)[0];
+            int eq = pair.indexOf('=');
+            String name = pair.substring(0, eq).trim();
+            String value = pair.substring(eq + 1).trim();
+            boolean expired = line.toLowerCase(java.util.Locale.ROOT).contains("max-age=0");
+            if (value.isEmpty() || expired) {
+                cookies.remove(name);
+            } else {
+                cookies.put(name, value);
             }
-            return new Page(r.statusCode(), r.headers(), r.body());
+        }
+        return new Page(r.statusCode(), r.headers(), r.body());
+    }
+
+    private static HttpResponse<String> exchange(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new AssertionError("request failed: " + e, e);
         } catch (InterruptedException e) {

@@ -91,6 +91,23 @@ public record WritePlan(Map<String, Object> document, Object id, boolean version
     }
 
     /**
+     * {@link #asIs(EntityModel, Object)} for every entity, all checked before any is written.
+     *
+     * @param model    the entity's mapping
+     * @param entities the entities
+     * @param <T>      the entity type
+     * @return the plans, in order
+     * @throws IllegalArgumentException if an entity has no id or a negative version
+     */
+    public static <T> java.util.List<WritePlan> asIs(EntityModel<T> model, Iterable<? extends T> entities) {
+        java.util.List<WritePlan> plans = new java.util.ArrayList<>();
+        for (T e : entities) {
+            plans.add(asIs(model, e));
+        }
+        return plans;
+    }
+
+    /**
      * @param model the entity's mapping
      * @return the version the document holds (0 when the type has none): what a store keeps beside
      *         the document, for a plan made by {@link #asIs} as for one made by {@link #of}

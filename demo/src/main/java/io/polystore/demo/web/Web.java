@@ -271,7 +271,7 @@ public final class Web extends HttpServlet {
         List<String> followerIds = app.followers(user.id());
         List<String> followingIds = app.following(user.id());
         List<Person> followers = people(followerIds.subList(0, Math.min(20, followerIds.size())));
-        List<Person> suggestions = people(app.suggestions(user.id(), 8));
+        List<Person> suggestions = people(app.suggestions(user.id(), followingIds, 8));
         boolean following = me.isPresent() && !self && app.following(me.get().user().id()).contains(user.id());
         Set<String> keys = cardKeys(cards);
         keys.add("user-" + user.id());

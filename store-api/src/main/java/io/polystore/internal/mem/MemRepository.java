@@ -129,10 +129,7 @@ final class MemRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public long importAll(Iterable<? extends T> entities) {
-        List<WritePlan> plans = new ArrayList<>();
-        for (T e : entities) {
-            plans.add(WritePlan.asIs(model, e));
-        }
+        List<WritePlan> plans = WritePlan.asIs(model, entities);
         store.inTransaction(() -> {
             for (WritePlan plan : plans) {
                 if (plan.id() instanceof Long l) {

@@ -23,11 +23,6 @@ import java.util.function.Supplier;
  * outermost one. {@code saveAll} runs as a transaction, so a stale version in a batch writes nothing.
  */
 final class MemStore extends AbstractStore implements Transactional {
-
-    @Override
-    public void ping() {
-        checkOpen();
-    }
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final ThreadLocal<Deque<Runnable>> undo = new ThreadLocal<>();
     private final MemGraph graph;
@@ -100,6 +95,11 @@ final class MemStore extends AbstractStore implements Transactional {
 
     boolean inTransaction() {
         return undo.get() != null;
+    }
+
+    @Override
+    public void ping() {
+        checkOpen();
     }
 
     @Override

@@ -350,10 +350,7 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public long importAll(Iterable<? extends T> entities) {
-        List<WritePlan> plans = new ArrayList<>();
-        for (T e : entities) {
-            plans.add(WritePlan.asIs(model, e)); // every entity checked before anything is written
-        }
+        List<WritePlan> plans = WritePlan.asIs(model, entities); // every entity checked before anything is written
         writeInSegments(plans);
         return plans.size();
     }

@@ -25,15 +25,6 @@ import java.util.logging.Logger;
  * Thread-safe.
  */
 final class CouchDbStore extends AbstractStore {
-
-    @Override
-    public void ping() {
-        checkOpen();
-        CouchDbHttp.Response r = http.send("GET", "/", null, "ping");
-        if (!r.ok()) {
-            throw http.unexpected("ping", r);
-        }
-    }
     private static final Logger LOG = Logger.getLogger(CouchDbStore.class.getName());
     private static final Set<String> OPTIONS = Set.of("user", "password", "schema", "timeout", "connect-timeout", "pool-size",
             "sweep", "batch-size");
@@ -142,6 +133,15 @@ final class CouchDbStore extends AbstractStore {
     @Override
     protected <T, ID> Repository<T, ID> newRepository(EntityModel<T> model) {
         return new CouchDbRepository<T, ID>(this, model);
+    }
+
+    @Override
+    public void ping() {
+        checkOpen();
+        CouchDbHttp.Response r = http.send("GET", "/", null, "ping");
+        if (!r.ok()) {
+            throw http.unexpected("ping", r);
+        }
     }
 
     @Override

@@ -305,10 +305,7 @@ final class CouchbaseRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public long importAll(Iterable<? extends T> entities) {
-        List<WritePlan> plans = new ArrayList<>();
-        for (T e : entities) {
-            plans.add(WritePlan.asIs(model, e)); // every entity checked before anything is written
-        }
+        List<WritePlan> plans = WritePlan.asIs(model, entities); // every entity checked before anything is written
         concurrently(plans, p -> {
             write(p);   // unversioned plans: an upsert of the document as given
             return Boolean.TRUE;

@@ -34,16 +34,6 @@ import java.util.Set;
  * key-value API; queries run as SQL++ with named parameters. Thread-safe.
  */
 final class CouchbaseStore extends AbstractStore {
-
-    @Override
-    public void ping() {
-        checkOpen();
-        try {
-            bucket.defaultCollection().exists("_polystore_ping");
-        } catch (CouchbaseException e) {
-            throw error("ping", e);
-        }
-    }
     private static final Set<String> OPTIONS = Set.of("user", "password", "scope", "collection-prefix", "layout", "schema",
             "scan-consistency", "timeout", "connect-timeout", "batch-concurrency", "sasl");
     /** The options of a store on a cluster the application owns: credentials and connecting are the cluster's. */
@@ -262,6 +252,16 @@ final class CouchbaseStore extends AbstractStore {
     @Override
     protected <T, ID> Repository<T, ID> newRepository(EntityModel<T> model) {
         return new CouchbaseRepository<T, ID>(this, model);
+    }
+
+    @Override
+    public void ping() {
+        checkOpen();
+        try {
+            bucket.defaultCollection().exists("_polystore_ping");
+        } catch (CouchbaseException e) {
+            throw error("ping", e);
+        }
     }
 
     @Override

@@ -63,12 +63,6 @@ import java.util.function.Supplier;
  * errors), or in the caller's transaction inside {@link #inTransaction}.
  */
 final class Neo4jStore extends AbstractStore implements Transactional, GraphOperations {
-
-    @Override
-    public void ping() {
-        checkOpen();
-        read("ping", q -> q.run("RETURN 1").consume());
-    }
     /** how long opening a repository waits for its indexes to come online */
     static final java.time.Duration INDEX_WAIT = java.time.Duration.ofSeconds(60);
     /** the status of a {@code db.awaitIndexes} that ran out of time ("Index on ... did not come online within ...") */
@@ -288,6 +282,12 @@ final class Neo4jStore extends AbstractStore implements Transactional, GraphOper
     @Override
     protected <T, ID> Repository<T, ID> newRepository(EntityModel<T> model) {
         return new Neo4jRepository<T, ID>(this, model);
+    }
+
+    @Override
+    public void ping() {
+        checkOpen();
+        read("ping", q -> q.run("RETURN 1").consume());
     }
 
     @Override

@@ -177,8 +177,8 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
     @Override
     public long importAll(Iterable<? extends T> entities) {
         List<Save> saves = new ArrayList<>();
-        for (T e : entities) {
-            saves.add(prepare(WritePlan.asIs(model, e), true));   // every entity checked before anything is written
+        for (WritePlan plan : WritePlan.asIs(model, entities)) {   // every entity checked before anything is written
+            saves.add(prepare(plan, true));
         }
         if (saves.isEmpty()) {
             return 0;

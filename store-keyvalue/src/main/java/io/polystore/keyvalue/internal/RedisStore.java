@@ -20,12 +20,6 @@ import java.util.Set;
  * repositories of the entity types routed to it, the key-value capability and index maintenance.
  */
 final class RedisStore extends AbstractStore {
-
-    @Override
-    public void ping() {
-        checkOpen();
-        ops.exists(prefix + "polystore-ping");   // a read by key: on a cluster it goes to one primary like any key
-    }
     private static final Set<String> OPTIONS = Set.of("client", "key-prefix", "timeout", "connect-timeout", "database",
             "user", "password", "pool-size", "replica-acks", "id-set");
 
@@ -242,6 +236,12 @@ final class RedisStore extends AbstractStore {
         if (!ops.isOpen()) { // a client the application owns may have been closed
             throw closedException();
         }
+    }
+
+    @Override
+    public void ping() {
+        checkOpen();
+        ops.exists(prefix + "polystore-ping");   // a read by key: on a cluster it goes to one primary like any key
     }
 
     @Override

@@ -314,10 +314,9 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
     @Override
     public long importAll(Iterable<? extends T> entities) {
         List<Map<String, Object>> docs = new ArrayList<>();
-        for (T e : entities) {
-            Map<String, Object> doc = WritePlan.asIs(model, e).document();
-            dialect.checkStorable(model, doc);
-            docs.add(doc);
+        for (WritePlan plan : WritePlan.asIs(model, entities)) {
+            dialect.checkStorable(model, plan.document());
+            docs.add(plan.document());
         }
         if (docs.isEmpty()) {
             return 0;

@@ -39,16 +39,6 @@ import java.util.function.Supplier;
  * {@code SQLITE_BUSY}; readers run concurrently thanks to WAL mode.
  */
 final class RelationalStore extends AbstractStore implements Transactional {
-
-    @Override
-    public void ping() {
-        read("ping", c -> {
-            try (java.sql.Statement s = c.createStatement()) {
-                s.execute("SELECT 1");
-            }
-            return null;
-        });
-    }
     /** What to do with tables at startup. */
     enum SchemaMode {
         /** create missing tables, columns and indexes */
@@ -406,6 +396,16 @@ final class RelationalStore extends AbstractStore implements Transactional {
                     + " text field at most 768 outside MariaDB's document layout; drop @Indexed from fields that hold long text)";
         }
         return "";
+    }
+
+    @Override
+    public void ping() {
+        read("ping", c -> {
+            try (java.sql.Statement s = c.createStatement()) {
+                s.execute("SELECT 1");
+            }
+            return null;
+        });
     }
 
     @Override
