@@ -53,12 +53,13 @@ public final class BenchMain {
                    polystore-bench revalidation [--page-bytes 102400] [--requests 2000] [--rounds 5]
                                   (a stale page through the proxy: the origin's 304 against a full refetch)
               --store URI         store to benchmark (default mem:); jdbc:sqlite:, jdbc:postgresql:, jdbc:mariadb:, jdbc:mysql:,
-                                  redis:// (-o client=lettuce|jedis picks the client of both api and raw), bolt://, neo4j://,
+                                  redis:// (-o client=jedis|lettuce picks the client of both api and raw; jedis by default), bolt://, neo4j://,
                                   couchdb://host:5984/prefix_ (raw: hand-written HTTP with the JDK's HttpClient),
                                   neo4j-embedded:[dir] (the bench starts it; api and raw share it)
               --workload NAME     a, b, c, d, e, f (YCSB core), w (write-only), q (queries by content), qi (q with
                                   the field indexed on both sides), or a properties file (default a)
-              --compare LIST      targets, in the order they alternate: api, raw or api,raw (default api)
+              --compare LIST      targets, in the order they alternate: api, raw or api,raw (default api); on Redis also
+                                  raw-jedis and raw-lettuce, to compare the API with both clients in one run
               --threads N         client threads (YCSB threadcount)
               --target OPS        target operations per second (latency then also corrected for coordinated omission)
               -p KEY=VALUE        workload property (recordcount, operationcount, duration, warmup, rounds, ...)
@@ -182,8 +183,9 @@ public final class BenchMain {
                 i++;
             }
             for (String t : targets) {
-                if (!t.equals("api") && !t.equals("raw")) {
-                    throw new BenchException("--compare takes api, raw or api,raw, not '" + t + "'");
+                if (!t.equals("api") && !t.equals("raw") && !t.equals("raw-jedis") && !t.equals("raw-lettuce")) {
+                    throw new BenchException("--compare takes api, raw or api,raw (on Redis also raw-jedis, raw-lettuce), not '"
+                            + t + "'");
                 }
             }
             return new Options(store, workload, targets, props, storeOptions, out);
@@ -234,6 +236,9 @@ public final class BenchMain {
             if (options.targets().contains("raw") && !JdbcTarget.supports(options.store()) && !redis && !neo4j && !couchdb) {
                 throw new BenchException("no raw-driver baseline for '" + scheme + "' stores yet; use --compare api");
             }
+            if (!redis && options.targets().stream().anyMatch(t -> t.startsWith("raw-"))) {
+                throw new BenchException("raw-jedis and raw-lettuce are Redis baselines; for '" + scheme + "' use --compare api,raw");
+            }
             Map<String, String> storeOptions = new LinkedHashMap<>();
             if (jdbc) {
                 storeOptions.put("schema", "create");
@@ -260,7 +265,8 @@ public final class BenchMain {
                     } else if (couchdb) {
                         targets.add(new CouchDbTarget(options.store(), storeOptions.get("user"), storeOptions.get("password")));
                     } else if (redis) {
-                        targets.add(RedisTarget.of(options.store(), storeOptions.getOrDefault("client", "lettuce"),
+                        String client = t.startsWith("raw-") ? t.substring(4) : storeOptions.getOrDefault("client", "jedis");
+                        targets.add(RedisTarget.of(options.store(), t, client,
                                 Integer.parseInt(storeOptions.getOrDefault("pool-size", "16"))));
                     } else {
                         targets.add(new JdbcTarget(options.store(), storeOptions.getOrDefault("table-prefix", "") + "usertable",

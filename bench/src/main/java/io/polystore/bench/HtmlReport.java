@@ -6,11 +6,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A self-contained HTML report (inline SVG, no scripts, no external files): the summary table,
  * throughput over time for every round, and each operation's latency percentiles for api and raw
- * side by side.
+ * side by side. A run at a target rate also shows the latency from each operation's intended start
+ * (corrected for coordinated omission) beside the service time, and says which to trust.
  */
 final class HtmlReport {
     private static final String[] COLORS = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"};
@@ -31,15 +33,28 @@ final class HtmlReport {
                 .append(w.recordCount()).append(" records, ").append(w.threads()).append(" threads, ")
                 .append(w.rounds()).append(" rounds, distribution ").append(esc(w.requestDistribution()))
                 .append(". ").append(esc(run.machine())).append("</p>\n");
-        table(sb, run);
+        boolean paced = w.target() > 0;
+        table(sb, run, paced);
+        if (paced) {
+            sb.append("<p>At a target rate of ").append(w.target()).append(" operations/s every operation has an "
+                    + "intended start on a fixed schedule. <b>Corrected</b> latency runs from that intended start; "
+                    + "<b>uncorrected</b> latency from when the client actually sent the operation. When the store "
+                    + "stalls, the uncorrected figures leave out the time queued operations waited for it (coordinated "
+                    + "omission) and look better than what users at this rate would see. Trust the corrected "
+                    + "percentiles for response time; the uncorrected ones show the store's service time alone.</p>\n");
+        }
         sb.append("<h2>Throughput over time</h2>\n");
         throughput(sb, run);
         sb.append("<h2>Latency percentiles (µs, log scale)</h2>\n");
         Set<String> ops = new LinkedHashSet<>();
         run.summaries().forEach(s -> ops.addAll(s.latency().keySet()));
         for (String op : ops) {
-            sb.append("<h3>").append(esc(op)).append("</h3>\n");
-            percentiles(sb, run, op);
+            sb.append("<h3>").append(esc(op)).append(paced ? ": uncorrected (from the actual start)" : "").append("</h3>\n");
+            percentiles(sb, run, op, Results.Summary::latency);
+            if (paced) {
+                sb.append("<h3>").append(esc(op)).append(": corrected (from the intended start)</h3>\n");
+                percentiles(sb, run, op, Results.Summary::correctedLatency);
+            }
         }
         for (String warning : run.warnings()) {
             sb.append("<p>warning: ").append(esc(warning)).append("</p>\n");
@@ -47,16 +62,23 @@ final class HtmlReport {
         return sb.append("</body></html>\n").toString();
     }
 
-    private static void table(StringBuilder sb, Results.Run run) {
+    private static void table(StringBuilder sb, Results.Run run, boolean paced) {
         sb.append("<table><tr><th>target</th><th>ops/s median</th><th>load records/s</th><th>operation</th>"
-                + "<th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th></tr>\n");
+                + "<th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th>");
+        if (paced) {
+            sb.append("<th>corrected p50</th><th>corrected p90</th><th>corrected p99</th><th>corrected p99.9</th>"
+                    + "<th>corrected max</th>");
+        }
+        sb.append("</tr>\n");
         for (Results.Summary s : run.summaries()) {
             for (Map.Entry<String, Results.Latency> e : s.latency().entrySet()) {
-                Results.Latency l = e.getValue();
-                sb.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%.0f</td><td>%.0f</td><td>%s</td>"
-                                + "<td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%.1f</td></tr>%n",
-                        esc(s.target()), s.medianOpsPerSecond(), s.medianLoadPerSecond(), esc(e.getKey()),
-                        l.p50(), l.p90(), l.p99(), l.p999(), l.max()));
+                sb.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%.0f</td><td>%.0f</td><td>%s</td>",
+                        esc(s.target()), s.medianOpsPerSecond(), s.medianLoadPerSecond(), esc(e.getKey())));
+                cells(sb, e.getValue());
+                if (paced) {
+                    cells(sb, s.correctedLatency().get(e.getKey()));
+                }
+                sb.append("</tr>\n");
             }
         }
         sb.append("</table>\n");
@@ -64,8 +86,22 @@ final class HtmlReport {
                 esc(k), v)));
     }
 
+    private static void cells(StringBuilder sb, Results.Latency l) {
+        if (l == null) {
+            sb.append("<td></td>".repeat(5));
+            return;
+        }
+        sb.append(String.format(Locale.ROOT, "<td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%.1f</td><td>%.1f</td>",
+                l.p50(), l.p90(), l.p99(), l.p999(), l.max()));
+    }
+
     private static String color(String target) {
-        return target.equals("raw") ? COLORS[1] : COLORS[0];
+        return switch (target) {
+            case "api" -> COLORS[0];
+            case "raw", "raw-lettuce" -> COLORS[1];
+            case "raw-jedis" -> COLORS[2];
+            default -> COLORS[3];
+        };
     }
 
     private static void throughput(StringBuilder sb, Results.Run run) {
@@ -94,13 +130,16 @@ final class HtmlReport {
         sb.append("</svg>\n");
     }
 
-    private static void percentiles(StringBuilder sb, Results.Run run, String op) {
+    private static void percentiles(StringBuilder sb, Results.Run run, String op,
+                                    Function<Results.Summary, Map<String, Results.Latency>> figures) {
         String[] names = {"p50", "p90", "p99", "p99.9", "max"};
         double hi = 1;
-        for (Results.Summary s : run.summaries()) {
-            Results.Latency l = s.latency().get(op);
-            if (l != null) {
-                hi = Math.max(hi, l.max());
+        for (Results.Summary s : run.summaries()) { // one scale for corrected and uncorrected
+            for (Map<String, Results.Latency> m : List.of(s.latency(), s.correctedLatency())) {
+                Results.Latency l = m.get(op);
+                if (l != null) {
+                    hi = Math.max(hi, l.max());
+                }
             }
         }
         double logHi = Math.log10(Math.max(10, hi)) + 0.2;
@@ -116,7 +155,7 @@ final class HtmlReport {
                     gx + groupWidth / 2, H - PAD + 16, names[g]));
             for (int t = 0; t < targets; t++) {
                 Results.Summary s = run.summaries().get(t);
-                Results.Latency l = s.latency().get(op);
+                Results.Latency l = figures.apply(s).get(op);
                 if (l == null) {
                     continue;
                 }
@@ -156,8 +195,8 @@ final class HtmlReport {
         int i = 0;
         for (Results.Summary s : run.summaries()) {
             sb.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"10\" width=\"12\" height=\"12\" fill=\"%s\"/>"
-                    + "<text x=\"%d\" y=\"21\" font-size=\"12\">%s</text>%n", W - 150 + i * 70, color(s.target()),
-                    W - 134 + i * 70, esc(s.target())));
+                    + "<text x=\"%d\" y=\"21\" font-size=\"12\">%s</text>%n", W - 100 - 80 * run.summaries().size() + i * 80, color(s.target()),
+                    W - 84 - 80 * run.summaries().size() + i * 80, esc(s.target())));
             i++;
         }
     }

@@ -29,9 +29,11 @@ abstract class RedisTarget implements Target {
     static final String PREFIX = "bench-raw:";
     final ObjectMapper json = Mapping.newObjectMapper();
     private final String uri;
+    private final String kind;
 
-    RedisTarget(String uri) {
+    RedisTarget(String uri, String kind) {
         this.uri = uri;
+        this.kind = kind;
     }
 
     static boolean supports(String uri) {
@@ -39,8 +41,14 @@ abstract class RedisTarget implements Target {
         return u.startsWith("redis://") || u.startsWith("rediss://");
     }
 
-    static RedisTarget of(String uri, String client, int poolSize) {
-        return "jedis".equalsIgnoreCase(client) ? new Jedis(uri, poolSize) : new Lettuce(uri);
+    /**
+     * @param kind     the target's name in the results: {@code raw} (the store's own client), or
+     *                 {@code raw-jedis} / {@code raw-lettuce} when one run compares both clients
+     * @param client   {@code jedis} or {@code lettuce}
+     * @param poolSize Jedis connections
+     */
+    static RedisTarget of(String uri, String kind, String client, int poolSize) {
+        return "jedis".equalsIgnoreCase(client) ? new Jedis(uri, kind, poolSize) : new Lettuce(uri, kind);
     }
 
     String encode(BenchRecord r) {
@@ -61,7 +69,7 @@ abstract class RedisTarget implements Target {
 
     @Override
     public String kind() {
-        return "raw";
+        return kind;
     }
 
     @Override
@@ -86,8 +94,8 @@ abstract class RedisTarget implements Target {
         private final RedisClient client;
         private final StatefulRedisConnection<String, String> connection;
 
-        Lettuce(String uri) {
-            super(uri);
+        Lettuce(String uri, String kind) {
+            super(uri, kind);
             this.client = RedisClient.create(RedisURI.create(uri));
             this.connection = client.connect();
         }
@@ -145,8 +153,8 @@ abstract class RedisTarget implements Target {
     static final class Jedis extends RedisTarget {
         private final redis.clients.jedis.RedisClient jedis;
 
-        Jedis(String uri, int poolSize) {
-            super(uri);
+        Jedis(String uri, String kind, int poolSize) {
+            super(uri, kind);
             org.apache.commons.pool2.impl.GenericObjectPoolConfig<redis.clients.jedis.Connection> pool =
                     new org.apache.commons.pool2.impl.GenericObjectPoolConfig<>();
             pool.setMaxTotal(poolSize);

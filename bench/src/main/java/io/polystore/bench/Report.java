@@ -47,20 +47,34 @@ final class Report {
         return out;
     }
 
+    /**
+     * api against the raw baseline: {@code throughput} and {@code load}. When one run has several raw
+     * baselines (Redis: {@code raw-jedis}, {@code raw-lettuce}), {@code throughput} and {@code load}
+     * are against the faster of them, and {@code throughput/raw-jedis} etc. against each.
+     */
     static Map<String, Double> ratios(List<Results.Summary> summaries) {
         Map<String, Double> out = new LinkedHashMap<>();
         Results.Summary api = null;
-        Results.Summary raw = null;
+        List<Results.Summary> raws = new ArrayList<>();
         for (Results.Summary s : summaries) {
             if (s.target().equals("api")) {
                 api = s;
-            } else if (s.target().equals("raw")) {
-                raw = s;
+            } else if (s.target().startsWith("raw")) {
+                raws.add(s);
             }
         }
-        if (api != null && raw != null) {
-            out.put("throughput", api.medianOpsPerSecond() / raw.medianOpsPerSecond());
-            out.put("load", api.medianLoadPerSecond() / raw.medianLoadPerSecond());
+        if (api == null || raws.isEmpty()) {
+            return out;
+        }
+        double bestOps = raws.stream().mapToDouble(Results.Summary::medianOpsPerSecond).max().orElseThrow();
+        double bestLoad = raws.stream().mapToDouble(Results.Summary::medianLoadPerSecond).max().orElseThrow();
+        out.put("throughput", api.medianOpsPerSecond() / bestOps);
+        out.put("load", api.medianLoadPerSecond() / bestLoad);
+        if (raws.size() > 1) {
+            for (Results.Summary raw : raws) {
+                out.put("throughput/" + raw.target(), api.medianOpsPerSecond() / raw.medianOpsPerSecond());
+                out.put("load/" + raw.target(), api.medianLoadPerSecond() / raw.medianLoadPerSecond());
+            }
         }
         return out;
     }
@@ -71,23 +85,25 @@ final class Report {
                 w.recordCount(), w.threads(), w.duration().isZero() ? w.operationCount() + " operations" : w.duration(),
                 w.rounds(), w.requestDistribution(), w.target() > 0 ? ", target " + w.target() + " ops/s" : "");
         out.printf("store %s; %s%n", run.store(), run.machine());
-        out.printf("%-6s %14s %14s   %-10s %10s %10s %10s %10s %10s%n", "target", "ops/s median", "load rec/s", "operation",
+        out.printf("%-11s %14s %14s   %-10s %10s %10s %10s %10s %10s%n", "target", "ops/s median", "load rec/s", "operation",
                 "p50 us", "p90 us", "p99 us", "p99.9 us", "max us");
         for (Results.Summary s : run.summaries()) {
             boolean first = true;
             for (Map.Entry<String, Results.Latency> e : s.latency().entrySet()) {
                 Results.Latency l = e.getValue();
-                out.printf("%-6s %14s %14s   %-10s %10.1f %10.1f %10.1f %10.1f %10.1f%n", first ? s.target() : "",
+                out.printf("%-11s %14s %14s   %-10s %10.1f %10.1f %10.1f %10.1f %10.1f%n", first ? s.target() : "",
                         first ? String.format("%.0f", s.medianOpsPerSecond()) : "",
                         first ? String.format("%.0f", s.medianLoadPerSecond()) : "", e.getKey(), l.p50(), l.p90(), l.p99(),
                         l.p999(), l.max());
                 first = false;
             }
             if (!s.errors().isEmpty()) {
-                out.printf("%-6s errors: %s%n", "", s.errors());
+                out.printf("%-11s errors: %s%n", "", s.errors());
             }
         }
-        run.ratios().forEach((k, v) -> out.printf("api/raw %s ratio (medians): %.3f%n", k, v));
+        run.ratios().forEach((k, v) -> out.printf("api/raw %s ratio (medians%s): %.3f%n", k,
+                k.contains("/") ? "" : run.summaries().stream().filter(s -> s.target().startsWith("raw")).count() > 1
+                        ? ", the faster raw" : "", v));
         for (String warning : run.warnings()) {
             out.println("warning: " + warning);
         }

@@ -70,13 +70,16 @@ final class Runner {
             }
             valuePool[i] = fields;
         }
-        this.chooser = KeyChooser.of(w.requestDistribution(), w.recordCount(), w.zipfianConstant(),
+        // YCSB's CoreWorkload: the zipfian space covers twice the inserts the operation count expects
+        long expectedInserts = Math.min(headroom, (long) (w.operationCount() * w.insert() * 2));
+        this.chooser = KeyChooser.of(w.requestDistribution(), w.recordCount() + ("zipfian".equals(w.requestDistribution())
+                ? expectedInserts : 0), w.zipfianConstant(),
                 w.hotspotDataFraction(), w.hotspotOpnFraction());
     }
 
-    /** YCSB's hashed key order: {@code user} + FNV hash of the record number. */
+    /** YCSB's hashed key order: {@code user} + {@code fnvhash64} of the record number. */
     static String key(long n) {
-        return "user" + Long.toUnsignedString(Fnv.hash64(n));
+        return "user" + Fnv.ycsb(n);
     }
 
     private static String randomText(SplittableRandom random, int length) {

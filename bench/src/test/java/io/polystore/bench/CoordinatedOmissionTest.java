@@ -88,4 +88,38 @@ class CoordinatedOmissionTest {
         assertThat(corrected.p90()).isGreaterThan(100_000);
         assertThat(corrected.p50()).isGreaterThan(uncorrected.p50());
     }
+
+    @Test
+    void theHtmlReportOfAPacedRunShowsCorrectedBesideUncorrectedAndSaysWhichToTrust() {
+        Workload w = Workload.load("c", Map.of("recordcount", "100", "operationcount", "1000", "threadcount", "1",
+                "target", "1000", "warmup", "0s", "rounds", "1"));
+        Runner runner = new Runner(w, new PrintStream(OutputStream.nullOutputStream()));
+        StallingTarget target = new StallingTarget();
+        List<Results.Round> rounds = runner.run(List.of(target));
+        Results.Summary summary = Report.summarize(target, rounds);
+        String html = HtmlReport.render(new Results.Run(w, "stalling map", java.time.Instant.now(), "test", rounds,
+                List.of(summary), Map.of(), List.of()));
+
+        Results.Latency corrected = summary.correctedLatency().get("read");
+        Results.Latency uncorrected = summary.latency().get("read");
+        String row = html.substring(html.indexOf("<tr><td>api</td>"), html.indexOf("</tr>", html.indexOf("<tr><td>api</td>")));
+        assertThat(html).contains("<th>corrected p99</th>").contains("Trust the corrected")
+                .contains("read: corrected (from the intended start)").contains("read: uncorrected (from the actual start)");
+        // the row carries both figures: the uncorrected p90 and, in the corrected columns, the corrected p90
+        assertThat(row).contains(String.format(java.util.Locale.ROOT, "<td>%.1f</td>", uncorrected.p90()))
+                .contains(String.format(java.util.Locale.ROOT, "<td>%.1f</td>", corrected.p90()));
+        assertThat(corrected.p90()).isNotEqualTo(uncorrected.p90());
+    }
+
+    @Test
+    void anUnpacedRunShowsOneSetOfPercentiles() {
+        Workload w = Workload.load("c", Map.of("recordcount", "100", "operationcount", "300", "threadcount", "1",
+                "warmup", "0s", "rounds", "1"));
+        Runner runner = new Runner(w, new PrintStream(OutputStream.nullOutputStream()));
+        StallingTarget target = new StallingTarget();
+        List<Results.Round> rounds = runner.run(List.of(target));
+        String html = HtmlReport.render(new Results.Run(w, "map", java.time.Instant.now(), "test", rounds,
+                List.of(Report.summarize(target, rounds)), Map.of(), List.of()));
+        assertThat(html).doesNotContain("corrected").contains("<h3>read</h3>");
+    }
 }

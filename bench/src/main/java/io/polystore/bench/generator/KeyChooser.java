@@ -20,7 +20,8 @@ public interface KeyChooser {
      * Builds the chooser a YCSB {@code requestdistribution} names.
      *
      * @param name          uniform, zipfian, latest or hotspot
-     * @param records       the record count after loading
+     * @param records       the record count after loading, plus (zipfian) the records the run
+     *                      expects to insert, as YCSB's {@code CoreWorkload} counts them
      * @param zipfianTheta  the zipfian constant (0.99 in YCSB)
      * @param hotsetFraction     hotspot: fraction of records that are hot
      * @param hotOpnFraction     hotspot: fraction of operations on hot records

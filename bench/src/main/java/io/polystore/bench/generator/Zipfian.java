@@ -21,6 +21,15 @@ public final class Zipfian {
      * @param theta the skew, in (0, 1)
      */
     public Zipfian(long items, double theta) {
+        this(items, theta, Double.NaN);
+    }
+
+    /**
+     * @param items the number of items, at least 1
+     * @param theta the skew, in (0, 1)
+     * @param zetan {@code zeta(items, theta)} if already known (YCSB's constant for 10^10 items), else NaN
+     */
+    public Zipfian(long items, double theta, double zetan) {
         if (items < 1) {
             throw new IllegalArgumentException("items must be at least 1, but was " + items);
         }
@@ -29,10 +38,10 @@ public final class Zipfian {
         }
         this.items = items;
         this.theta = theta;
-        this.zetan = zeta(items, theta);
+        this.zetan = Double.isNaN(zetan) ? zeta(items, theta) : zetan;
         double zeta2 = zeta(Math.min(2, items), theta);
         this.alpha = 1.0 / (1.0 - theta);
-        this.eta = (1 - Math.pow(2.0 / items, 1 - theta)) / (1 - zeta2 / zetan);
+        this.eta = (1 - Math.pow(2.0 / items, 1 - theta)) / (1 - zeta2 / this.zetan);
         this.half = 1 + Math.pow(0.5, theta);
     }
 
@@ -42,12 +51,25 @@ public final class Zipfian {
      * @return {@code sum(1 / i^theta) for i in 1..n}
      */
     public static double zeta(long n, double theta) {
+        long exact = Math.min(n, EXACT_TERMS);
         double sum = 0;
-        for (long i = 1; i <= n; i++) {
+        for (long i = 1; i <= exact; i++) {
             sum += 1 / Math.pow(i, theta);
+        }
+        if (n > exact) {
+            // Euler-Maclaurin for the tail (m, n] of f(x) = x^-theta: the integral, the end-point
+            // correction and the first derivative term; beyond a million terms its error is below 1e-15
+            double m = exact;
+            double nn = n;
+            sum += (Math.pow(nn, 1 - theta) - Math.pow(m, 1 - theta)) / (1 - theta)
+                    + (Math.pow(nn, -theta) - Math.pow(m, -theta)) / 2
+                    + (-theta * Math.pow(nn, -theta - 1) + theta * Math.pow(m, -theta - 1)) / 12;
         }
         return sum;
     }
+
+    /** Terms of zeta summed one by one; the rest are integrated (YCSB's 10^10 items would take minutes). */
+    private static final long EXACT_TERMS = 1_000_000;
 
     /** @return the number of items */
     public long items() {
