@@ -50,6 +50,18 @@ public final class JsonDocuments<T> {
     }
 
     /**
+     * @param value a document, or any other value to write as JSON
+     * @return its JSON text in UTF-8 (no intermediate string)
+     */
+    public byte[] writeBytes(Object value) {
+        try {
+            return json.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw new MappingException(model.type().getName() + ": cannot write JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * @param text a stored document
      * @return the entity
      */

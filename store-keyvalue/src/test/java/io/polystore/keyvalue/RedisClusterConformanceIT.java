@@ -10,7 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 
 import java.util.Map;
 
-/** The conformance suite on a real 3-primary Redis Cluster started from redis-server processes. */
+/** The conformance suite on a real 3-primary Redis Cluster started from redis-server processes, through Lettuce. */
 class RedisClusterConformanceIT extends RepositoryConformanceSuite {
     private RedisCluster cluster;
 
@@ -26,7 +26,7 @@ class RedisClusterConformanceIT extends RepositoryConformanceSuite {
 
     /** @return the store's options; subclasses run the same suite through another client */
     protected Map<String, String> storeOptions() {
-        return Map.of("key-prefix", "conformance-cluster");
+        return Map.of("key-prefix", "conformance-cluster", "client", "lettuce");
     }
 
     @AfterAll

@@ -10,7 +10,8 @@ import io.polystore.query.Query;
 import io.polystore.testkit.RedisCluster;
 import io.polystore.testkit.RedisServer;
 import io.polystore.testkit.TestServers;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -54,8 +55,9 @@ class RedisClusterFailoverIT {
         throw new IllegalStateException("no primary serves slot " + slot);
     }
 
-    @Test
-    void aPrimaryFailsOverWithoutLosingAcknowledgedWrites() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jedis", "lettuce"})
+    void aPrimaryFailsOverWithoutLosingAcknowledgedWrites(String client) throws Exception {
         RedisCluster cluster = null;
         try {
             cluster = RedisCluster.start(3, 2); // two replicas: after the failover the new primary still has one to confirm writes
@@ -64,7 +66,7 @@ class RedisClusterFailoverIT {
         }
         try (RedisCluster c = cluster;
              Polystore polystore = Polystore.builder().store("kv", c.url(),
-                     Map.of("key-prefix", "failover", "replica-acks", "1", "timeout", "2s")).build()) {
+                     Map.of("key-prefix", "failover", "replica-acks", "1", "timeout", "2s", "client", client)).build()) {
             Repository<Order, String> orders = polystore.repository(Order.class);
             List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
             AtomicInteger failures = new AtomicInteger();

@@ -17,7 +17,7 @@ class RedisConformanceIT extends RepositoryConformanceSuite {
 
     /** @return the store's options; subclasses run the same suite through another client */
     protected Map<String, String> storeOptions() {
-        return Map.of("key-prefix", "conformance-lettuce");
+        return Map.of("key-prefix", "conformance-lettuce", "client", "lettuce");
     }
 
     @Override

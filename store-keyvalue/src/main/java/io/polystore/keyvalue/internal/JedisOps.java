@@ -407,6 +407,25 @@ final class JedisOps implements RedisOps {
     }
 
     @Override
+    public void setAll(List<String> keys, java.util.function.IntFunction<byte[]> value) {
+        call("MSET", () -> {
+            try (AbstractPipeline p = jedis.pipelined()) {
+                for (int from = 0; from < keys.size(); from += WINDOW) {
+                    int to = Math.min(keys.size(), from + WINDOW);
+                    byte[][] kv = new byte[2 * (to - from)][];
+                    for (int i = from; i < to; i++) {
+                        kv[2 * (i - from)] = b(keys.get(i));
+                        kv[2 * (i - from) + 1] = value.apply(i);
+                    }
+                    p.mset(kv); // written as the pipeline's buffer fills: the server starts on it at once
+                }
+                p.sync();
+            }
+            return null;
+        });
+    }
+
+    @Override
     public long waitForReplicas(String key, int replicas, long timeoutMillis) {
         return call("WAIT", () -> jedis.waitReplicas(key, replicas, timeoutMillis));
     }

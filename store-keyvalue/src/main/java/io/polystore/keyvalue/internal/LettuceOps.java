@@ -54,6 +54,7 @@ final class LettuceOps implements RedisOps {
     private final RedisClusterCommands<String, String> sync;
     private final RedisClusterAsyncCommands<String, String> async;
     private final RedisClusterCommands<String, byte[]> bytes;
+    private final RedisClusterAsyncCommands<String, byte[]> bytesAsync;
     private final Duration timeout;
     private final Errors errors;
     private final ConcurrentHashMap<String, String> shas = new ConcurrentHashMap<>();
@@ -61,13 +62,15 @@ final class LettuceOps implements RedisOps {
     private LettuceOps(AutoCloseable client, io.lettuce.core.api.StatefulConnection<String, String> text,
                        RedisClusterCommands<String, String> sync, RedisClusterAsyncCommands<String, String> async,
                        io.lettuce.core.api.StatefulConnection<String, byte[]> bytesConnection,
-                       RedisClusterCommands<String, byte[]> bytes, Duration timeout, Errors errors) {
+                       RedisClusterCommands<String, byte[]> bytes, RedisClusterAsyncCommands<String, byte[]> bytesAsync,
+                       Duration timeout, Errors errors) {
         this.client = client;
         this.text = text;
         this.sync = sync;
         this.async = async;
         this.bytesConnection = bytesConnection;
         this.bytes = bytes;
+        this.bytesAsync = bytesAsync;
         this.timeout = timeout;
         this.errors = errors;
     }
@@ -86,7 +89,7 @@ final class LettuceOps implements RedisOps {
             StatefulRedisConnection<String, String> text = client.connect(uri);
             StatefulRedisConnection<String, byte[]> bytes = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE), uri);
             return new LettuceOps(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)), text, text.sync(), text.async(),
-                    bytes, bytes.sync(), timeout, errors);
+                    bytes, bytes.sync(), bytes.async(), timeout, errors);
         } catch (RuntimeException e) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
             throw e;
@@ -119,7 +122,7 @@ final class LettuceOps implements RedisOps {
             io.lettuce.core.cluster.api.StatefulRedisClusterConnection<String, byte[]> bytes =
                     client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
             return new LettuceOps(() -> client.shutdown(Duration.ZERO, Duration.ofSeconds(2)), text, text.sync(), text.async(),
-                    bytes, bytes.sync(), timeout, errors);
+                    bytes, bytes.sync(), bytes.async(), timeout, errors);
         } catch (RuntimeException e) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(1));
             throw e;
@@ -396,6 +399,22 @@ final class LettuceOps implements RedisOps {
     @Override
     public void msetBytes(Map<String, byte[]> values) {
         call("MSET", () -> bytes.mset(values));
+    }
+
+    @Override
+    public void setAll(List<String> keys, java.util.function.IntFunction<byte[]> value) {
+        List<RedisFuture<String>> futures = new ArrayList<>();
+        for (int from = 0; from < keys.size(); from += WINDOW) {
+            int to = Math.min(keys.size(), from + WINDOW);
+            Map<String, byte[]> window = new java.util.LinkedHashMap<>(2 * (to - from));
+            for (int i = from; i < to; i++) {
+                window.put(keys.get(i), value.apply(i));
+            }
+            futures.add(call("MSET", () -> bytesAsync.mset(window)));
+        }
+        for (RedisFuture<String> f : futures) {
+            await("MSET", f);
+        }
     }
 
     @Override

@@ -82,6 +82,17 @@ interface RedisOps extends AutoCloseable {
     void msetBytes(Map<String, byte[]> values);
 
     /**
+     * Sets each of {@code keys} (all in one hash slot) to {@code value.apply(i)}, without expiry:
+     * {@code MSET}s of {@link #WINDOW} keys, pipelined. Values are made as their window is sent, so
+     * encoding overlaps the server's work on the windows before; a value that cannot be made leaves
+     * the windows before it written.
+     */
+    void setAll(List<String> keys, java.util.function.IntFunction<byte[]> value);
+
+    /** Keys per {@code MSET} of {@link #setAll}: small enough that the server starts early, large enough to batch. */
+    int WINDOW = 128;
+
+    /**
      * Waits until the writes made so far on the connection that serves {@code key} reach
      * {@code replicas} replicas (WAIT on the key's primary).
      *

@@ -145,18 +145,24 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public T save(T entity) {
-        Save s = prepare(entity);
         if (setOnly) {
-            store.ops.setBytes(s.keys[0], s.args[2].getBytes(java.nio.charset.StandardCharsets.UTF_8), -1, false);
-        } else {
-            check(s, store.ops.evalList(saveScript, s.keys, s.args));
+            WritePlan plan = WritePlan.of(model, entity, () -> store.ops.incr(base + "seq"));
+            String key = key(plan.id());
+            store.ops.setBytes(key, codec.writeBytes(plan.document()), -1, false);
+            store.awaitReplicas(key);
+            return plan.result(model, entity);
         }
+        Save s = prepare(entity);
+        check(s, store.ops.evalList(saveScript, s.keys, s.args));
         store.awaitReplicas(s.keys[0]);
         return s.plan.result(model, entity);
     }
 
     @Override
     public List<T> saveAll(Iterable<? extends T> entities) {
+        if (setOnly) {
+            return setAll(entities);
+        }
         List<T> given = new ArrayList<>();
         List<Save> saves = new ArrayList<>();
         for (T e : entities) {
@@ -188,6 +194,32 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         return saves.size();
     }
 
+    /**
+     * A batch of a plain type kept by bare SETs: every entity planned first (ids, checks), then the
+     * documents encoded to UTF-8 as their MSET window is sent, overlapping encoding with the server.
+     */
+    private List<T> setAll(Iterable<? extends T> entities) {
+        List<T> given = new ArrayList<>();
+        List<WritePlan> plans = new ArrayList<>();
+        List<String> keys = new ArrayList<>();
+        for (T e : entities) {
+            WritePlan plan = WritePlan.of(model, e, () -> store.ops.incr(base + "seq"));
+            given.add(e);
+            plans.add(plan);
+            keys.add(key(plan.id()));
+        }
+        if (plans.isEmpty()) {
+            return List.of();
+        }
+        store.ops.setAll(keys, i -> codec.writeBytes(plans.get(i).document()));
+        store.awaitReplicas(keys.get(0));
+        List<T> out = new ArrayList<>(plans.size());
+        for (int i = 0; i < plans.size(); i++) {
+            out.add(plans.get(i).result(model, given.get(i)));
+        }
+        return out;
+    }
+
     private void writeAll(List<Save> saves) {
         if (plain) {
             savePlain(saves);
@@ -207,12 +239,9 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
 
     /** Plain entities go 500 to a script call (one MSET, one SADD): one call per chunk, the calls pipelined. */
     private void savePlain(List<Save> saves) {
-        if (setOnly) {
-            Map<String, byte[]> values = new LinkedHashMap<>();
-            for (Save s : saves) {
-                values.put(s.keys[0], s.args[2].getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            }
-            store.ops.msetBytes(values);
+        if (setOnly) { // importAll: the documents are already written out
+            store.ops.setAll(saves.stream().map(s -> s.keys[0]).toList(),
+                    i -> saves.get(i).args[2].getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return;
         }
         int chunk = 500; // 1 000 MSET arguments: far below Lua's unpack limit (8 000)

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A Redis store over one client library ({@link RedisOps}: Lettuce by default, or Jedis). Holds the
+ * A Redis store over one client library ({@link RedisOps}: Jedis by default, or Lettuce). Holds the
  * repositories of the entity types routed to it, the key-value capability and index maintenance.
  */
 final class RedisStore extends AbstractStore {
@@ -56,6 +56,14 @@ final class RedisStore extends AbstractStore {
                 ((RedisRepository<?, ?>) repository(EntityModel.of(entity))).verify(repair));
     }
 
+    /**
+     * The client when the {@code client} option is absent. Jedis: the repository API is synchronous,
+     * and a pooled blocking connection answers on the calling thread, where Lettuce hands every
+     * command to its event loop and back (measured in docs/BENCHMARKS.md: Lettuce gives about 0.8 of
+     * Jedis at 8 threads on two cores).
+     */
+    static final Client DEFAULT_CLIENT = Client.JEDIS;
+
     /** The client libraries the {@code client} option may name. */
     enum Client {
         /** io.lettuce:lettuce-core */
@@ -66,7 +74,7 @@ final class RedisStore extends AbstractStore {
 
     static RedisStore open(StoreConfig config) {
         config.requireKnownOptions(OPTIONS);
-        Client client = config.enumOption("client", Client.class, Client.LETTUCE);
+        Client client = config.enumOption("client", Client.class, DEFAULT_CLIENT);
         String prefix = prefix(config);
         Duration timeout = config.durationOption("timeout", Duration.ofSeconds(2));
         Duration connectTimeout = config.durationOption("connect-timeout", Duration.ofSeconds(2));

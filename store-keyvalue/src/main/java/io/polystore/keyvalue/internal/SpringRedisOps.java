@@ -329,6 +329,21 @@ final class SpringRedisOps implements RedisOps {
     }
 
     @Override
+    public void setAll(List<String> keys, java.util.function.IntFunction<byte[]> value) {
+        call("MSET", c -> {
+            c.openPipeline();
+            for (int from = 0; from < keys.size(); from += WINDOW) {
+                Map<byte[], byte[]> window = new LinkedHashMap<>();
+                for (int i = from; i < Math.min(keys.size(), from + WINDOW); i++) {
+                    window.put(b(keys.get(i)), value.apply(i));
+                }
+                c.stringCommands().mSet(window);
+            }
+            return c.closePipeline();
+        });
+    }
+
+    @Override
     public long waitForReplicas(String key, int replicas, long timeoutMillis) {
         Object r = call("WAIT", c -> c.execute("WAIT", b(Integer.toString(replicas)), b(Long.toString(timeoutMillis))));
         return r instanceof Number n ? n.longValue() : Long.parseLong(s(r));
