@@ -87,10 +87,20 @@ class BenchEndToEndIT {
     }
 
     @Test
-    void workloadAOnRedisThroughTheApiAndRawLettuce() throws Exception {
+    void workloadAOnRedisThroughTheApiAndRawJedisByDefault() throws Exception {
         JsonNode json = run(TestServers.redisUrl(), "api,raw");
         assertCounts(json, 2);
+        assertThat(json.get("summaries").get(1).get("describe").asText()).startsWith("Jedis");
+    }
+
+    @Test
+    void workloadAOnRedisAgainstBothRawClientsInOneRun() throws Exception {
+        JsonNode json = run(TestServers.redisUrl(), "api,raw-lettuce,raw-jedis");
+        assertCounts(json, 3);
         assertThat(json.get("summaries").get(1).get("describe").asText()).startsWith("Lettuce");
+        assertThat(json.get("summaries").get(2).get("describe").asText()).startsWith("Jedis");
+        assertThat(json.get("ratios").get("throughput/raw-lettuce").asDouble()).isPositive();
+        assertThat(json.get("ratios").get("throughput/raw-jedis").asDouble()).isPositive();
     }
 
     @Test
