@@ -19,6 +19,8 @@ for w in c w a b f; do run --store "$PG" --workload $w --compare api,raw; done
 for w in a b c f; do run --store "$MY" --workload $w --compare api,raw; done
 for w in a b c f; do run --store "$SQLITE" --workload $w --compare api,raw; done
 for w in a b c f; do run --store mem: --workload $w --compare api; done
+# the default client (Jedis) against both raw clients in one run, then each client against its own raw
+for w in a b c w; do run --store "$REDIS" --workload $w --compare api,raw-lettuce,raw-jedis; done
 for w in c w a b f; do run --store "$REDIS" --workload $w --compare api,raw -o client=lettuce; done
 for w in c w a b f; do run --store "$REDIS" --workload $w --compare api,raw -o client=jedis; done
 # single saves with the per-type id set kept for plain types too (store option id-set=true)
@@ -43,3 +45,7 @@ for c in lettuce jedis; do for s in false true; do
   java -jar "$JAR" run --store "$REDIS" --workload c --compare api,raw --threads 1 -p recordcount=10000 -o client=$c -o id-set=$s \
        -p operationcount=1000 -p warmup=2s -p rounds=11 -p batchsize=10000 --out "$OUT" 2>/dev/null
 done; done
+# saveAll's ceiling on this machine: redis-benchmark pipelining 16 SETs of 1 100 bytes (3 runs; take the median)
+if command -v redis-benchmark >/dev/null; then
+  for i in 1 2 3; do redis-benchmark -t set -P 16 -d 1100 -r 100000 -n 1000000 -q; done
+fi
