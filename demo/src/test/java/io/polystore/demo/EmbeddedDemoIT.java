@@ -4,6 +4,9 @@ import io.polystore.demo.model.User;
 import org.junit.jupiter.api.AfterAll;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -12,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
@@ -170,25 +174,25 @@ class EmbeddedDemoIT extends DemoContract {
             chrome.findElement(By.name("handle")).sendKeys(h);
             chrome.findElement(By.name("displayName")).sendKeys("Hana Browser");
             chrome.findElement(By.name("password")).sendKeys(PASSWORD);
-            chrome.findElement(By.cssSelector("form.stack button[type=submit]")).click();
+            submit(chrome, By.cssSelector("form.stack button[type=submit]"));
             assertThat(chrome.getCurrentUrl()).isEqualTo(base + "/u/" + h);
             assertThat(chrome.getPageSource()).contains("Log out");
 
-            chrome.findElement(By.cssSelector("header button.link")).click();   // log out
+            submit(chrome, By.cssSelector("header button.link"));   // log out
             assertThat(chrome.getPageSource()).contains("Log in");
             chrome.get(base + "/login");
             chrome.findElement(By.name("handle")).sendKeys(h);
             chrome.findElement(By.name("password")).sendKeys(PASSWORD);
-            chrome.findElement(By.cssSelector("form.stack button[type=submit]")).click();
+            submit(chrome, By.cssSelector("form.stack button[type=submit]"));
             assertThat(chrome.getCurrentUrl()).isEqualTo(base + "/u/" + h);
 
-            chrome.findElement(By.linkText("New note")).click();
+            submit(chrome, By.linkText("New note"));
             String title = "Written in Chromium " + h;
             chrome.findElement(By.name("title")).sendKeys(title);
             chrome.findElement(By.name("body")).sendKeys("Typed by a real browser.\n\nSecond paragraph.");
             chrome.findElement(By.name("checklist")).sendKeys("[x] sign up\nwrite a note");
             chrome.findElement(By.name("tags")).sendKeys("browser demo");
-            chrome.findElement(By.cssSelector("form.stack button[type=submit]")).click();
+            submit(chrome, By.cssSelector("form.stack button[type=submit]"));
             assertThat(chrome.findElement(By.tagName("h1")).getText()).contains(title);
             assertThat(chrome.findElements(By.cssSelector(".checklist li"))).hasSize(2);
 
@@ -196,12 +200,12 @@ class EmbeddedDemoIT extends DemoContract {
             assertThat(chrome.findElement(By.cssSelector(".cards .card h3")).getText()).contains(title);
 
             chrome.get(base + "/u/" + aliceHandle);
-            chrome.findElement(By.xpath("//button[text()='Follow']")).click();
+            submit(chrome, By.xpath("//button[text()='Follow']"));
             assertThat(chrome.findElement(By.xpath("//button[text()='Unfollow']")).isDisplayed()).isTrue();
             assertThat(demo.app().following(demo.app().userByHandle(h).orElseThrow().id()))
                     .contains(demo.app().userByHandle(aliceHandle).orElseThrow().id());
 
-            chrome.findElement(By.cssSelector("header button.link")).click();
+            submit(chrome, By.cssSelector("header button.link"));   // log out again
             chrome.get(base + "/");
             chrome.get(base + "/");   // the second anonymous view comes from the page cache; the footer says so
             assertThat(chrome.findElement(By.id("cache-status")).getText()).contains("HIT");
@@ -213,6 +217,18 @@ class EmbeddedDemoIT extends DemoContract {
         } finally {
             chrome.quit();
         }
+    }
+
+    /**
+     * Clicks what submits a form or follows a link, and waits until the browser has left the page:
+     * a click returns once the event is dispatched, before the navigation it starts, so reading the
+     * page right after it can see the old one on a busy machine. The bound is generous; it is not a
+     * speed check.
+     */
+    private static void submit(ChromeDriver chrome, By what) {
+        WebElement page = chrome.findElement(By.tagName("html"));
+        chrome.findElement(what).click();
+        new WebDriverWait(chrome, Duration.ofSeconds(60)).until(ExpectedConditions.stalenessOf(page));
     }
 
     /** Last: it stops the key-value store. */
