@@ -68,6 +68,53 @@ class SqliteBehaviourIT extends RelationalBehaviourSuite {
         }
     }
 
+    /**
+     * Writers borrow a connection before they queue for the writer lock, and a transaction holds
+     * the lock with its connection already in hand: with two connections for eight threads mixing
+     * single writes, deletes, batches and transactions, nobody may wait for the pool while holding
+     * the lock (that would stall until the connection timeout and fail).
+     */
+    @Test
+    void writersAndTransactionsShareASmallPoolWithoutStallingOrBusy() throws Exception {
+        try (Polystore ps = Polystore.builder().store("db", url(), Map.of("pool-size", "2", "connection-timeout", "60s")).build()) {
+            Repository<Note, String> notes = ps.repository(Note.class);
+            Repository<Tally, String> tallies = ps.repository(Tally.class);
+            Transactional tx = notes.capability(Transactional.class);
+            tallies.save(new Tally("small", 0, 0));
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < 60; i++) {
+                        String id = "small-" + thread + "-" + i;
+                        switch (i % 4) {
+                            case 0 -> notes.save(new Note(id, "single"));
+                            case 1 -> notes.saveAll(List.of(new Note(id, "batch"), new Note(id + "-gone", "batch")));
+                            case 2 -> tx.runInTransaction(() -> {
+                                Tally current = tallies.findById("small").orElseThrow();
+                                tallies.save(new Tally("small", current.version(), current.count() + 1));
+                                notes.save(new Note(id, "in a transaction"));
+                            });
+                            default -> {
+                                notes.save(new Note(id, "single"));
+                                assertThat(notes.deleteById("small-" + thread + "-" + (i - 2) + "-gone")).isTrue();
+                            }
+                        }
+                        assertThat(notes.findById(id)).isPresent();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(300, TimeUnit.SECONDS); // a stall would end in the pool's connection timeout here
+            }
+            pool.shutdown();
+            assertThat(notes.count()).isEqualTo(8 * 60);
+            assertThat(tallies.findById("small").orElseThrow().count()).isEqualTo(8 * 15);
+        }
+    }
+
     @Test
     void theDatabaseRunsInWalModeAndItsDirectoryIsCreated() throws Exception {
         Path nested = file.getParent().resolve("a/b/c.db");
@@ -80,6 +127,37 @@ class SqliteBehaviourIT extends RelationalBehaviourSuite {
             rs.next();
             assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
         }
+    }
+
+    /**
+     * The log is copied into the database file by the store's checkpoint thread, well before
+     * SQLite's own checkpoint (which the pooled connections keep only as a backstop at 10 000
+     * pages) would run: 8 MB written one row at a time must reach the database file itself.
+     */
+    @Test
+    void writesReachTheDatabaseFileThroughTheCheckpointThreadAndItStopsOnClose() throws Exception {
+        Path db = TestServers.sqliteFile("checkpoint.db");
+        String big = "x".repeat(4000);
+        try (Polystore ps = Polystore.builder().store("ckpt", "jdbc:sqlite:" + db).build()) {
+            Repository<Note, String> notes = ps.repository(Note.class);
+            for (int i = 0; i < 2000; i++) {
+                notes.save(new Note("n" + i, big + i));
+            }
+            assertThat(checkpointThreads("ckpt")).isEqualTo(1);
+            // the thread runs at least once a second while there were writes; the bound only ends a broken run
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (Files.size(db) < 8_000_000L && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(Files.size(db)).as("database file size after 8 MB of writes").isGreaterThanOrEqualTo(8_000_000L);
+            assertThat(notes.findById("n1999").orElseThrow().text()).isEqualTo(big + 1999);
+        }
+        assertThat(checkpointThreads("ckpt")).isZero();
+    }
+
+    private static long checkpointThreads(String store) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().equals("polystore-" + store + "-wal-checkpoint")).count();
     }
 
     @Test

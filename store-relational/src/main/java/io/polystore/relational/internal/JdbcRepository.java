@@ -127,7 +127,7 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
     private int execute(Connection c, String sql, List<Param> params) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, params);
-            return ps.executeUpdate();
+            return store.executeUpdate(ps);
         }
     }
 
@@ -185,7 +185,7 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
         if (!versioned) {
             try (PreparedStatement ps = c.prepareStatement(upsert)) {
                 m.bind(dialect, ps, 1, doc, m.columns);
-                ps.executeUpdate();
+                store.executeUpdate(ps);
             }
             return;
         }
@@ -231,7 +231,7 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
             try (PreparedStatement ps = c.prepareStatement(insertGenerated, Statement.RETURN_GENERATED_KEYS)) {
                 for (Map<String, Object> doc : docs) {
                     bind(ps, m.params(dialect, doc, cols));
-                    ps.executeUpdate();
+                    store.executeUpdate(ps);
                     try (ResultSet keys = ps.getGeneratedKeys()) {
                         keys.next();
                         model.setId(doc, keys.getLong(1));
@@ -250,7 +250,7 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
                     m.bind(dialect, ps, 1, doc, cols);
                     ps.addBatch();
                 }
-                ps.executeBatch();
+                store.executeBatch(ps);
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                     for (Map<String, Object> doc : chunk) {
                         if (!keys.next()) {
@@ -343,11 +343,11 @@ final class JdbcRepository<T, ID> implements Repository<T, ID> {
                 m.bind(dialect, ps, 1, doc, m.columns);
                 ps.addBatch();
                 if (++n % BATCH == 0) {
-                    ps.executeBatch();
+                    store.executeBatch(ps);
                 }
             }
             if (n % BATCH != 0) {
-                ps.executeBatch();
+                store.executeBatch(ps);
             }
         }
     }

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTimeoutException;
@@ -36,7 +37,11 @@ import java.util.function.Supplier;
  * <p>Transactions bind a connection to the calling thread; repositories of this store used on that
  * thread run on it, and nested calls join. SQLite allows one writer at a time: every write and every
  * transaction holds one lock per store, so writers queue in the JVM instead of failing with
- * {@code SQLITE_BUSY}; readers run concurrently thanks to WAL mode.
+ * {@code SQLITE_BUSY}; readers run concurrently thanks to WAL mode. Outside a transaction the lock
+ * is held only while a statement runs ({@link #executeUpdate}, {@link #executeBatch}): connections
+ * are borrowed and statements prepared and bound before it is taken. A transaction borrows its
+ * connection first and then holds the lock to its end, so that whoever holds the lock has its
+ * connection and never waits for the pool while writers wait for it.
  */
 final class RelationalStore extends AbstractStore implements Transactional {
     /** What to do with tables at startup. */
@@ -66,12 +71,13 @@ final class RelationalStore extends AbstractStore implements Transactional {
     final String tablePrefix;
     final Layout layout;
     private final ReentrantLock writeLock;
+    private final SqliteCheckpointer checkpointer;
     private final ThreadLocal<Connection> transaction = new ThreadLocal<>();
     /** Schema work to redo if the thread's transaction rolls back (SQLite DDL made inside it). */
     private final ThreadLocal<List<Runnable>> redoAfterRollback = new ThreadLocal<>();
 
     private RelationalStore(StoreConfig config, HikariDataSource pool, Dialect dialect, SchemaMode schema, String prefix,
-            Layout layout) {
+            Layout layout) throws SQLException {
         super(config.name(), config.redactedUri());
         provide(Transactional.class, this);
         this.layout = layout;
@@ -80,6 +86,7 @@ final class RelationalStore extends AbstractStore implements Transactional {
         this.schema = schema;
         this.tablePrefix = prefix;
         this.writeLock = dialect instanceof SqliteDialect ? new ReentrantLock() : null;
+        this.checkpointer = dialect instanceof SqliteDialect ? new SqliteCheckpointer(pool.getDataSource(), config.name()) : null;
     }
 
     static RelationalStore open(StoreConfig config) {
@@ -184,6 +191,7 @@ final class RelationalStore extends AbstractStore implements Transactional {
         pragmas.setProperty("synchronous", "NORMAL");
         pragmas.setProperty("busy_timeout", Long.toString(busy.toMillis()));
         pragmas.setProperty("transaction_mode", "IMMEDIATE");
+        pragmas.setProperty("wal_autocheckpoint", Integer.toString(SqliteCheckpointer.BACKSTOP_PAGES));
         hc.setDataSource(new SqliteDataSource(url, pragmas));
     }
 
@@ -202,11 +210,11 @@ final class RelationalStore extends AbstractStore implements Transactional {
         if (transaction.get() != null) {
             return work.get();
         }
-        lockWrites();
         List<Runnable> redo = new java.util.ArrayList<>();
         Throwable failed = null;
+        Connection c = borrow();
         try {
-            Connection c = borrow();
+            lockWrites();
             try {
                 c.setAutoCommit(false);
                 redoAfterRollback.set(redo);
@@ -234,13 +242,13 @@ final class RelationalStore extends AbstractStore implements Transactional {
                 } catch (SQLException ignored) {
                     // the pool validates and evicts a broken connection
                 }
-                close(c);
-                if (failed != null) {
-                    redoSchema(redo, failed);
-                }
+                unlockWrites();
             }
         } finally {
-            unlockWrites();
+            close(c);
+            if (failed != null) {
+                redoSchema(redo, failed);
+            }
         }
     }
 
@@ -271,18 +279,18 @@ final class RelationalStore extends AbstractStore implements Transactional {
             redoAfterRollback.get().add(() -> schemaWork(what, work));
             return;
         }
-        lockWrites();
+        Connection c = borrow();
         try {
-            Connection c = borrow();
+            lockWrites();
             try {
                 work.run(c);
-            } catch (SQLException e) {
-                throw translate(what, e);
             } finally {
-                close(c);
+                unlockWrites();
             }
+        } catch (SQLException e) {
+            throw translate(what, e);
         } finally {
-            unlockWrites();
+            close(c);
         }
     }
 
@@ -302,15 +310,19 @@ final class RelationalStore extends AbstractStore implements Transactional {
 
     /** Runs read work on the thread's transaction connection or a pooled one. */
     <R> R read(String what, Sql<R> work) {
-        return run(what, false, work);
+        return run(what, work);
     }
 
-    /** Runs write work; on SQLite, one writer at a time. */
+    /**
+     * Runs write work on the thread's transaction connection or a pooled one. The work runs its
+     * statements through {@link #executeUpdate} and {@link #executeBatch}, which on SQLite hold the
+     * writer lock while they run.
+     */
     <R> R write(String what, Sql<R> work) {
-        return run(what, true, work);
+        return run(what, work);
     }
 
-    private <R> R run(String what, boolean write, Sql<R> work) {
+    private <R> R run(String what, Sql<R> work) {
         checkOpen();
         Connection tx = transaction.get();
         if (tx != null) {
@@ -320,22 +332,41 @@ final class RelationalStore extends AbstractStore implements Transactional {
                 throw translate(what, e);
             }
         }
-        if (write) {
-            lockWrites();
-        }
+        Connection c = borrow();
         try {
-            Connection c = borrow();
-            try {
-                return work.run(c);
-            } catch (SQLException e) {
-                throw translate(what, e);
-            } finally {
-                close(c);
-            }
+            return work.run(c);
+        } catch (SQLException e) {
+            throw translate(what, e);
         } finally {
-            if (write) {
-                unlockWrites();
-            }
+            close(c);
+        }
+    }
+
+    /** Runs a prepared, bound write statement; on SQLite, one at a time per store. */
+    int executeUpdate(PreparedStatement ps) throws SQLException {
+        lockWrites();
+        try {
+            return ps.executeUpdate();
+        } finally {
+            unlockWrites();
+            wrote();
+        }
+    }
+
+    /** Runs a prepared batch of write statements; on SQLite, one batch at a time per store. */
+    int[] executeBatch(PreparedStatement ps) throws SQLException {
+        lockWrites();
+        try {
+            return ps.executeBatch();
+        } finally {
+            unlockWrites();
+            wrote();
+        }
+    }
+
+    private void wrote() {
+        if (checkpointer != null) {
+            checkpointer.wrote();
         }
     }
 
@@ -410,6 +441,9 @@ final class RelationalStore extends AbstractStore implements Transactional {
 
     @Override
     protected void closeResources() {
+        if (checkpointer != null) {
+            checkpointer.close();
+        }
         pool.close();
     }
 
