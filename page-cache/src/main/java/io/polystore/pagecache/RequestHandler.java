@@ -412,11 +412,12 @@ final class RequestHandler {
         if (upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("websocket")) {
             return "upgrade";
         }
-        Directives cc = Directives.parse(Collections.list(req.getHeaders("Cache-Control")));
-        if (cc.has("no-store")) {
+        // most requests carry neither header: skip listing them
+        if (req.getHeader("Cache-Control") != null
+                && Directives.parse(Collections.list(req.getHeaders("Cache-Control"))).has("no-store")) {
             return "no-store-request";
         }
-        String cookies = String.join(";", Collections.list(req.getHeaders("Cookie")));
+        String cookies = req.getHeader("Cookie") == null ? "" : String.join(";", Collections.list(req.getHeaders("Cookie")));
         if (!cookies.isEmpty()) {
             for (String part : cookies.split(";")) {
                 int eq = part.indexOf('=');
@@ -432,6 +433,9 @@ final class RequestHandler {
     }
 
     private static boolean requestNoCache(HttpServletRequest req) {
+        if (req.getHeader("Cache-Control") == null) {
+            return "no-cache".equalsIgnoreCase(req.getHeader("Pragma"));
+        }
         Directives cc = Directives.parse(Collections.list(req.getHeaders("Cache-Control")));
         return cc.has("no-cache") || cc.seconds("max-age") == 0
                 || "no-cache".equalsIgnoreCase(req.getHeader("Pragma"));

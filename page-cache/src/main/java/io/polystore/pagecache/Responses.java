@@ -122,7 +122,7 @@ final class Responses {
             res.setHeader(s.tagHeaders().get(0), String.join(" ", page.tags()));
         }
         // the stored response's Date as the origin sent it (or when it arrived), and its age (RFC 9111 §4.2.3)
-        res.setHeader("Date", page.date() != null ? page.date() : CaptureResponse.httpDate(page.storedAt()));
+        res.setHeader("Date", page.dateHeader());
         res.setHeader("Age", Long.toString(page.ageMillis(now) / 1000));
         long ttl = page.ttlMillis(now) / 1000;
         String status = switch (outcome) {

@@ -31,6 +31,8 @@ public final class Page {
     private final String lastModified;
     private final boolean etagFromOrigin;
     private final String date;
+    /** the Date header a hit sends: the origin's, or when the page was stored; formatted once */
+    private final String dateHeader;
     private final long keepMillis;
     private final boolean compressed;
     private final String vary;
@@ -64,6 +66,7 @@ public final class Page {
         this.lastModified = lastModified;
         this.etagFromOrigin = etagFromOrigin;
         this.date = date;
+        this.dateHeader = date != null ? date : CaptureResponse.httpDate(storedAt);
         this.keepMillis = keepMillis;
         this.compressed = compressed;
         this.vary = vary;
@@ -135,6 +138,11 @@ public final class Page {
     /** @return the origin's Date as received, or null */
     public String date() {
         return date;
+    }
+
+    /** @return the {@code Date} a response from this page carries: the origin's, else when it was stored */
+    public String dateHeader() {
+        return dateHeader;
     }
 
     public long keepMillis() {
