@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Conditional requests and content negotiation (RFC 9110 §13, §12): which stored variant a request
@@ -24,6 +25,9 @@ final class Conditional {
     private Conditional() {
     }
 
+    /** runs of whitespace in a header value, and a comma with a space either side: compiled once, used per request */
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    private static final Pattern LIST_COMMA = Pattern.compile(" ?, ?");
     private static final Set<String> CONDITIONAL = Set.of("if-none-match", "if-modified-since", "if-match",
             "if-unmodified-since", "if-range");
 
@@ -35,7 +39,7 @@ final class Conditional {
         StringBuilder sb = new StringBuilder();
         for (String name : vary.split(",")) {
             String value = String.join(",", Collections.list(req.getHeaders(name)));
-            value = value.trim().replaceAll("\\s+", " ").replaceAll(" ?, ?", ",");
+            value = LIST_COMMA.matcher(WHITESPACE.matcher(value.trim()).replaceAll(" ")).replaceAll(",");
             if (name.equals("accept-encoding")) {
                 value = acceptsGzip(req) ? "gzip" : "identity";
             }
