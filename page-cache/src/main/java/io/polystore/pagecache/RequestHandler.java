@@ -67,7 +67,8 @@ final class RequestHandler {
         }
         String path = UrlNormalizer.path(req.getRequestURI());
         RouteRule rule = s.route(path);
-        String reason = bypassReason(req, rule);
+        Directives requestCc = requestDirectives(req);
+        String reason = bypassReason(req, rule, requestCc);
         if (reason != null) {
             bypass(req, res, chain, reason, t0);
             return;
@@ -100,7 +101,7 @@ final class RequestHandler {
                 }
             }
         }
-        boolean forceRender = s.honourRequestNoCache() && requestNoCache(req);
+        boolean forceRender = s.honourRequestNoCache() && requestNoCache(req, requestCc);
         if (page != null && page.isFresh(now) && !forceRender) {
             (tier == Outcome.HIT_L1 ? c.stats.hitsL1 : c.stats.hitsL2).increment();
             long bytes = responses.serve(page, req, res, tier, null, now);
@@ -403,7 +404,7 @@ final class RequestHandler {
 
     // ---- request classification ------------------------------------------------------------------
 
-    private String bypassReason(HttpServletRequest req, RouteRule rule) {
+    private String bypassReason(HttpServletRequest req, RouteRule rule, Directives requestCc) {
         if (rule != null && rule.action() == RouteRule.Action.NEVER) {
             return "route";
         }
@@ -412,11 +413,10 @@ final class RequestHandler {
         if (upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("websocket")) {
             return "upgrade";
         }
-        // most requests carry neither header: skip listing them
-        if (req.getHeader("Cache-Control") != null
-                && Directives.parse(Collections.list(req.getHeaders("Cache-Control"))).has("no-store")) {
+        if (requestCc.has("no-store")) {
             return "no-store-request";
         }
+        // most requests carry no cookie: skip listing them
         String cookies = req.getHeader("Cookie") == null ? "" : String.join(";", Collections.list(req.getHeaders("Cookie")));
         if (!cookies.isEmpty()) {
             for (String part : cookies.split(";")) {
@@ -432,12 +432,14 @@ final class RequestHandler {
         return null;
     }
 
-    private static boolean requestNoCache(HttpServletRequest req) {
-        if (req.getHeader("Cache-Control") == null) {
-            return "no-cache".equalsIgnoreCase(req.getHeader("Pragma"));
-        }
-        Directives cc = Directives.parse(Collections.list(req.getHeaders("Cache-Control")));
-        return cc.has("no-cache") || cc.seconds("max-age") == 0
+    /** The request's Cache-Control, parsed once per request; most requests carry none. */
+    private static Directives requestDirectives(HttpServletRequest req) {
+        return req.getHeader("Cache-Control") == null ? Directives.NONE
+                : Directives.parse(Collections.list(req.getHeaders("Cache-Control")));
+    }
+
+    private static boolean requestNoCache(HttpServletRequest req, Directives requestCc) {
+        return requestCc.has("no-cache") || requestCc.seconds("max-age") == 0
                 || "no-cache".equalsIgnoreCase(req.getHeader("Pragma"));
     }
 

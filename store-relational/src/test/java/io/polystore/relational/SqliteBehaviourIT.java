@@ -43,26 +43,17 @@ class SqliteBehaviourIT extends RelationalBehaviourSuite {
             Repository<Tally, String> tallies = ps.repository(Tally.class);
             Transactional tx = notes.capability(Transactional.class);
             tallies.save(new Tally("t", 0, 0));
-            ExecutorService pool = Executors.newFixedThreadPool(8);
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < 8; t++) {
-                int thread = t;
-                futures.add(pool.submit(() -> {
-                    for (int i = 0; i < 100; i++) {
-                        notes.save(new Note(thread + "-" + i, "note"));
-                        tx.runInTransaction(() -> {
-                            Tally current = tallies.findById("t").orElseThrow();
-                            tallies.save(new Tally("t", current.version(), current.count() + 1));
-                        });
-                        assertThat(notes.existsById(thread + "-" + i)).isTrue();
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get(120, TimeUnit.SECONDS); // an SQLITE_BUSY or lock conflict would surface here
-            }
-            pool.shutdown();
+            // an SQLITE_BUSY or lock conflict would surface from a thread
+            onEightThreads(120, thread -> {
+                for (int i = 0; i < 100; i++) {
+                    notes.save(new Note(thread + "-" + i, "note"));
+                    tx.runInTransaction(() -> {
+                        Tally current = tallies.findById("t").orElseThrow();
+                        tallies.save(new Tally("t", current.version(), current.count() + 1));
+                    });
+                    assertThat(notes.existsById(thread + "-" + i)).isTrue();
+                }
+            });
             assertThat(notes.count()).isEqualTo(800);
             assertThat(tallies.findById("t").orElseThrow().count()).isEqualTo(800);
         }
@@ -81,35 +72,26 @@ class SqliteBehaviourIT extends RelationalBehaviourSuite {
             Repository<Tally, String> tallies = ps.repository(Tally.class);
             Transactional tx = notes.capability(Transactional.class);
             tallies.save(new Tally("small", 0, 0));
-            ExecutorService pool = Executors.newFixedThreadPool(8);
-            List<Future<?>> futures = new ArrayList<>();
-            for (int t = 0; t < 8; t++) {
-                int thread = t;
-                futures.add(pool.submit(() -> {
-                    for (int i = 0; i < 60; i++) {
-                        String id = "small-" + thread + "-" + i;
-                        switch (i % 4) {
-                            case 0 -> notes.save(new Note(id, "single"));
-                            case 1 -> notes.saveAll(List.of(new Note(id, "batch"), new Note(id + "-gone", "batch")));
-                            case 2 -> tx.runInTransaction(() -> {
-                                Tally current = tallies.findById("small").orElseThrow();
-                                tallies.save(new Tally("small", current.version(), current.count() + 1));
-                                notes.save(new Note(id, "in a transaction"));
-                            });
-                            default -> {
-                                notes.save(new Note(id, "single"));
-                                assertThat(notes.deleteById("small-" + thread + "-" + (i - 2) + "-gone")).isTrue();
-                            }
+            // a stall would end in the pool's connection timeout, surfacing from a thread
+            onEightThreads(300, thread -> {
+                for (int i = 0; i < 60; i++) {
+                    String id = "small-" + thread + "-" + i;
+                    switch (i % 4) {
+                        case 0 -> notes.save(new Note(id, "single"));
+                        case 1 -> notes.saveAll(List.of(new Note(id, "batch"), new Note(id + "-gone", "batch")));
+                        case 2 -> tx.runInTransaction(() -> {
+                            Tally current = tallies.findById("small").orElseThrow();
+                            tallies.save(new Tally("small", current.version(), current.count() + 1));
+                            notes.save(new Note(id, "in a transaction"));
+                        });
+                        default -> {
+                            notes.save(new Note(id, "single"));
+                            assertThat(notes.deleteById("small-" + thread + "-" + (i - 2) + "-gone")).isTrue();
                         }
-                        assertThat(notes.findById(id)).isPresent();
                     }
-                    return null;
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get(300, TimeUnit.SECONDS); // a stall would end in the pool's connection timeout here
-            }
-            pool.shutdown();
+                    assertThat(notes.findById(id)).isPresent();
+                }
+            });
             assertThat(notes.count()).isEqualTo(8 * 60);
             assertThat(tallies.findById("small").orElseThrow().count()).isEqualTo(8 * 15);
         }
@@ -153,6 +135,31 @@ class SqliteBehaviourIT extends RelationalBehaviourSuite {
             assertThat(notes.findById("n1999").orElseThrow().text()).isEqualTo(big + 1999);
         }
         assertThat(checkpointThreads("ckpt")).isZero();
+    }
+
+    /** What one of eight threads does, given its number. */
+    private interface ThreadWork {
+        void run(int thread) throws Exception;
+    }
+
+    /** Runs the work on eight threads at once and rethrows the first failure; the bound only ends a hung run. */
+    private static void onEightThreads(long timeoutSeconds, ThreadWork work) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    work.run(thread);
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(timeoutSeconds, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdown();
+        }
     }
 
     private static long checkpointThreads(String store) {

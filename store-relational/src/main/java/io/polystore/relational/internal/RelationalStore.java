@@ -344,29 +344,29 @@ final class RelationalStore extends AbstractStore implements Transactional {
 
     /** Runs a prepared, bound write statement; on SQLite, one at a time per store. */
     int executeUpdate(PreparedStatement ps) throws SQLException {
-        lockWrites();
-        try {
-            return ps.executeUpdate();
-        } finally {
-            unlockWrites();
-            wrote();
-        }
+        return exclusive(ps, PreparedStatement::executeUpdate);
     }
 
     /** Runs a prepared batch of write statements; on SQLite, one batch at a time per store. */
     int[] executeBatch(PreparedStatement ps) throws SQLException {
-        lockWrites();
-        try {
-            return ps.executeBatch();
-        } finally {
-            unlockWrites();
-            wrote();
-        }
+        return exclusive(ps, PreparedStatement::executeBatch);
     }
 
-    private void wrote() {
-        if (checkpointer != null) {
-            checkpointer.wrote();
+    /** How a prepared statement is run. */
+    private interface Execution<R> {
+        R run(PreparedStatement ps) throws SQLException;
+    }
+
+    /** Runs a write statement holding the writer lock (SQLite), then counts it for the checkpointer. */
+    private <R> R exclusive(PreparedStatement ps, Execution<R> execution) throws SQLException {
+        lockWrites();
+        try {
+            return execution.run(ps);
+        } finally {
+            unlockWrites();
+            if (checkpointer != null) {
+                checkpointer.wrote();
+            }
         }
     }
 
