@@ -3,6 +3,7 @@ package io.polystore;
 import io.polystore.internal.Providers;
 import io.polystore.mapping.EntityModel;
 import io.polystore.spi.StoreConfig;
+import io.polystore.spi.StoreProvider;
 
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -98,6 +99,21 @@ public final class Polystore implements AutoCloseable {
      */
     public static Polystore fromYaml(String yaml, String source, Function<String, String> variables) {
         return YamlConfig.parse(yaml, source, variables).build();
+    }
+
+    /**
+     * Reads YAML text into a builder, so that code can add to what the file says before
+     * {@link Builder#build()}: a {@linkplain Builder#provider back end} for URIs the classpath does
+     * not know, a store already open, more routes.
+     *
+     * @param yaml      the configuration
+     * @param source    a name for messages ({@code "classpath:polystore.yaml"})
+     * @param variables looks up placeholder variables; returns null when unset
+     * @return a builder holding the file's stores, routes and sections
+     * @throws ConfigurationException naming the source, key and value when something is wrong
+     */
+    public static Builder yamlBuilder(String yaml, String source, Function<String, String> variables) {
+        return YamlConfig.parse(yaml, source, variables);
     }
 
     /**
@@ -337,6 +353,7 @@ public final class Polystore implements AutoCloseable {
         private final Map<Class<?>, String> routeKeys = new LinkedHashMap<>();
         private String defaultStore;
         private ClassLoader classLoader;
+        private final List<StoreProvider> providers = new ArrayList<>();
 
         private final Map<String, Map<String, String>> sections = new LinkedHashMap<>();
 
@@ -422,6 +439,19 @@ public final class Polystore implements AutoCloseable {
         }
 
         /**
+         * Adds a back end for the URI schemes it names, asked before those found on the classpath:
+         * how a framework integration opens stores on objects it holds (the Spring Boot starter's
+         * {@code spring-data-redis:} URIs name a connection factory bean).
+         *
+         * @param provider a back end
+         * @return this builder
+         */
+        public Builder provider(StoreProvider provider) {
+            providers.add(Objects.requireNonNull(provider, "provider"));
+            return this;
+        }
+
+        /**
          * @param loader where to look for back ends ({@link java.util.ServiceLoader}); default: the context class loader
          * @return this builder
          */
@@ -466,7 +496,7 @@ public final class Polystore implements AutoCloseable {
                 EntityModel.of(type);
             }
             ClassLoader loader = classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
-            Providers providers = new Providers(loader != null ? loader : Polystore.class.getClassLoader());
+            Providers providers = new Providers(loader != null ? loader : Polystore.class.getClassLoader(), this.providers);
             Map<String, Store> open = new LinkedHashMap<>(opened);
             try {
                 for (StoreConfig config : stores.values()) {

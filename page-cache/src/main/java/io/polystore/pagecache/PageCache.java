@@ -52,6 +52,8 @@ public final class PageCache implements AutoCloseable {
     /** null until connected (Redis may be unreachable at startup); never reset once set */
     volatile SharedTier shared;
     private final String redisUri;
+    /** the application's Spring Data Redis connection factory, when it is the shared tier; else null */
+    private final org.springframework.data.redis.connection.RedisConnectionFactory redisFactory;
     private final String redisClient;
     private final Duration redisTimeout;
     private final Duration redisConnectTimeout;
@@ -80,6 +82,7 @@ public final class PageCache implements AutoCloseable {
             listener.eviction(bytes);
         });
         this.redisUri = settings.redis();
+        this.redisFactory = b.redisFactory;
         this.redisClient = settings.redisClient();
         this.redisTimeout = settings.redisTimeout();
         this.redisConnectTimeout = settings.redisConnectTimeout();
@@ -105,6 +108,8 @@ public final class PageCache implements AutoCloseable {
                         + redact(String.valueOf(e.getMessage())).replace(redisUri, redact(redisUri))
                         + "); expected redis://host:port, rediss://host:port or redis-cluster://host:port,host:port");
             }
+        }
+        if (sharedConfigured()) {
             if (!connect()) {
                 Thread retry = new Thread(() -> {
                     while (!closed && shared == null) {
@@ -151,7 +156,8 @@ public final class PageCache implements AutoCloseable {
         }
         SharedTier tier = null;
         try {
-            tier = SharedTiers.connect(redisClient, redisUri, redisTimeout, redisConnectTimeout);
+            tier = redisFactory != null ? SharedTiers.spring(redisFactory, redisTimeout)
+                    : SharedTiers.connect(redisClient, redisUri, redisTimeout, redisConnectTimeout);
             tier.subscribe(settings.channel(), invalidation::onMessage, () -> {
                 LOG.info("page cache: invalidation channel reconnected; clearing this node's local tier");
                 invalidation.distrust();
@@ -170,7 +176,7 @@ public final class PageCache implements AutoCloseable {
             if (tier != null) {
                 tier.close();
             }
-            LOG.warning("page cache: Redis at " + redact(redisUri) + " is unreachable (" + redact(String.valueOf(e.getMessage()))
+            LOG.warning("page cache: Redis " + redisLabel() + " is unreachable (" + redact(String.valueOf(e.getMessage()))
                     + "); serving from this node's memory and retrying every 2 s");
             return false;
         }
@@ -178,7 +184,11 @@ public final class PageCache implements AutoCloseable {
 
     /** @return whether a shared tier is configured (connected or not) */
     boolean sharedConfigured() {
-        return redisUri != null;
+        return redisUri != null || redisFactory != null;
+    }
+
+    private String redisLabel() {
+        return redisFactory != null ? "behind the application's Spring Data Redis connection factory" : "at " + redact(redisUri);
     }
 
     /** @return whether the shared tier is connected */
@@ -460,6 +470,13 @@ public final class PageCache implements AutoCloseable {
 
     // ---- configuration ---------------------------------------------------------------------------
 
+    /**
+     * The {@code redis} setting's prefix that names a Spring Data Redis connection factory bean
+     * ({@code spring-data-redis:} for the only one, {@code spring-data-redis:<bean name>}); the
+     * Spring Boot starter resolves it.
+     */
+    public static final String SPRING_DATA_REDIS = "spring-data-redis:";
+
     /** Configures a {@link PageCache}; every setting has a default. */
     public static final class Builder {
         private final List<String> hosts = new ArrayList<>();
@@ -468,6 +485,7 @@ public final class PageCache implements AutoCloseable {
         private int maxBodyBytes = 1 << 20;
         private long localMaxBytes = 64L << 20;
         private String redis;
+        private org.springframework.data.redis.connection.RedisConnectionFactory redisFactory;
         private String redisClient = "lettuce";
         private Duration redisTimeout = Duration.ofMillis(100);
         private Duration redisConnectTimeout = Duration.ofSeconds(1);
@@ -547,7 +565,29 @@ public final class PageCache implements AutoCloseable {
          * or {@code redis-cluster://host:port,host:port}. Default: none (local tier only).
          */
         public Builder redis(String uri) {
+            if (uri != null && uri.startsWith(SPRING_DATA_REDIS)) {
+                throw new IllegalArgumentException("'" + uri + "' names the application's Spring Data Redis connection "
+                        + "factory, which only the Spring Boot starter can look up; elsewhere pass the factory to "
+                        + "PageCache.builder().redis(RedisConnectionFactory)");
+            }
             this.redis = uri;
+            this.redisFactory = null;
+            return this;
+        }
+
+        /**
+         * Adds the shared tier on an application's Spring Data Redis connection factory (Lettuce or
+         * Jedis underneath, standalone, Sentinel or cluster), so that the cache shares the
+         * application's Redis connections and settings ({@code redis-client} is ignored). A request
+         * still waits at most {@code redis-timeout} for Redis, whatever the factory's timeout is. Closing the cache does not
+         * close the factory. Needs {@code org.springframework.data:spring-data-redis} on the
+         * classpath. Replaces a {@link #redis(String) URI} set before.
+         *
+         * @param factory a started connection factory
+         */
+        public Builder redis(org.springframework.data.redis.connection.RedisConnectionFactory factory) {
+            this.redisFactory = Objects.requireNonNull(factory, "factory");
+            this.redis = null;
             return this;
         }
 

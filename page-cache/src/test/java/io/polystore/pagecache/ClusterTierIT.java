@@ -4,7 +4,7 @@ import io.polystore.testkit.RedisCluster;
 import io.polystore.testkit.TestServers;
 import org.junit.jupiter.api.Nested;
 
-/** The shared tier on a 3-primary Redis Cluster the test starts, with Lettuce and with Jedis. */
+/** The shared tier on a 3-primary Redis Cluster the test starts, with Lettuce, Jedis and a Spring Data Redis factory (Lettuce). */
 class ClusterTierIT {
     private static RedisCluster cluster;
 
@@ -32,6 +32,19 @@ class ClusterTierIT {
         @Override
         String client() {
             return "lettuce";
+        }
+    }
+
+    @Nested
+    class OnSpringLettuce extends SpringRedisTierIT.OnFactory {
+        @Override
+        String redisUri() {
+            return clusterUri();
+        }
+
+        @Override
+        String client() {
+            return "spring-lettuce";
         }
     }
 

@@ -5,6 +5,7 @@ import io.polystore.testkit.TestServers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -39,12 +40,14 @@ class FailOpenIT {
         }
     }
 
+    /** On the application's Spring Data Redis factory too: its own timeout (Lettuce's is 60 s) must not hold requests. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"lettuce", "jedis"})
+    @ValueSource(strings = {"lettuce", "jedis", "spring-lettuce", "spring-jedis"})
     void theCacheKeepsServingWhileRedisIsFrozenOrDeadAndRefillsWhenItReturns(String client) throws Exception {
         RedisServer redis = ownRedis(RedisServer.freePort());
         int port = redis.port();
-        PageCache cache = PageCache.builder().redis(redis.url()).redisClient(client).namespace("test:fail-open")
+        List<RedisConnectionFactory> factories = new ArrayList<>();
+        PageCache cache = SpringFactories.cacheOn(client, redis.url(), factories).namespace("test:fail-open")
                 .redisTimeout(Duration.ofMillis(100)).circuitBreaker(3, Duration.ofMillis(500)).build();
         Origin origin = new Origin();
         origin.on("/p/*", Origin.cacheable(1));
@@ -114,6 +117,7 @@ class FailOpenIT {
         } finally {
             running.set(false);
             pool.shutdownNow();
+            factories.forEach(SpringFactories::destroy);
             redis.close();
         }
     }
@@ -151,11 +155,12 @@ class FailOpenIT {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"lettuce", "jedis"})
+    @ValueSource(strings = {"lettuce", "jedis", "spring-lettuce", "spring-jedis"})
     void aNodeThatLostItsSubscriptionClearsItsMemoryWhenItSubscribesAgain(String client) throws Exception {
         RedisServer redis = ownRedis(RedisServer.freePort());
         int port = redis.port();
-        try (PageCache cache = PageCache.builder().redis(redis.url()).redisClient(client).namespace("test:resubscribe")
+        List<RedisConnectionFactory> factories = new ArrayList<>();
+        try (PageCache cache = SpringFactories.cacheOn(client, redis.url(), factories).namespace("test:resubscribe")
                 .build(); WebApp app = WebApp.start(cache, false)) {
             for (int i = 0; i < 5; i++) {
                 Http.get(app.url("/kept/" + i));
@@ -169,6 +174,7 @@ class FailOpenIT {
             // purges published while it was away were missed: the node forgets what it holds
             PageCacheIT.waitUntil(() -> cache.stats().localUrls() == 0);
         } finally {
+            factories.forEach(SpringFactories::destroy);
             redis.close();
         }
     }

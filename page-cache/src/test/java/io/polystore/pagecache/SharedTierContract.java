@@ -35,14 +35,17 @@ abstract class SharedTierContract {
     void stopRedis() {
     }
 
+    /** @return a builder whose shared tier is the Redis under test */
+    PageCache.Builder cacheOn(String uri) {
+        return PageCache.builder().redis(uri).redisClient(client());
+    }
+
     @BeforeAll
     void start() throws Exception {
         String uri = redisUri();
         String namespace = "test:tier:" + UUID.randomUUID();
-        a = WebApp.start(PageCache.builder().redis(uri).redisClient(client()).namespace(namespace).clusterLock(true)
-                .build(), false);
-        b = WebApp.start(PageCache.builder().redis(uri).redisClient(client()).namespace(namespace).clusterLock(true)
-                .build(), false);
+        a = WebApp.start(cacheOn(uri).namespace(namespace).clusterLock(true).build(), false);
+        b = WebApp.start(cacheOn(uri).namespace(namespace).clusterLock(true).build(), false);
         host = "127.0.0.1:" + a.port();
         // on a busy machine the first connection may take longer than the connect timeout; the cache retries
         PageCacheIT.waitUntil(() -> a.cache.sharedTierConnected() && b.cache.sharedTierConnected());

@@ -3,6 +3,7 @@ package io.polystore.spring;
 import io.polystore.ConfigurationException;
 import io.polystore.OperationListener;
 import io.polystore.Polystore;
+import io.polystore.spi.StoreProvider;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -18,7 +19,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A {@link Polystore} bean (closed with the context) from {@code polystore.config} or
- * {@code polystore.stores.*}, told about repository calls by every {@link OperationListener} bean,
+ * {@code polystore.stores.*}, told about repository calls by every {@link OperationListener} bean
+ * and opening URIs of the back ends that are {@link StoreProvider} beans (as {@code spring-data-redis:}),
  * and a {@code Repository<T, ID>} bean for every entity type routed in the configuration or listed
  * in {@code polystore.repositories}.
  */
@@ -33,18 +35,21 @@ public class PolystoreAutoConfiguration {
      * @param properties the {@code polystore.*} properties
      * @param env        Spring's environment, for placeholders in the YAML file
      * @param resources  to read {@code polystore.config}
+     * @param listeners  told about every repository call
+     * @param backEnds   back ends of the application context ({@code spring-data-redis:} URIs), asked before the classpath's
      * @return the open Polystore
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     public Polystore polystore(PolystoreProperties properties, Environment env, ResourceLoader resources,
-                               ObjectProvider<OperationListener> listeners) {
-        Polystore polystore = open(properties, env, resources);
+                               ObjectProvider<OperationListener> listeners, ObjectProvider<StoreProvider> backEnds) {
+        Polystore polystore = open(properties, env, resources, backEnds);
         listeners.orderedStream().forEach(polystore::addListener);   // before any repository is handed out
         return polystore;
     }
 
-    private static Polystore open(PolystoreProperties properties, Environment env, ResourceLoader resources) {
+    private static Polystore open(PolystoreProperties properties, Environment env, ResourceLoader resources,
+                                  ObjectProvider<StoreProvider> backEnds) {
         if (properties.getConfig() != null) {
             if (!properties.getStores().isEmpty()) {
                 throw new ConfigurationException("polystore.config and polystore.stores are both set: keep one");
@@ -57,9 +62,13 @@ public class PolystoreAutoConfiguration {
                 throw new ConfigurationException("polystore.config = '" + properties.getConfig() + "': cannot read it (" + e.getMessage() + ")");
             }
             // Spring's placeholders first (property names may hold dots and dashes), then Polystore's own
-            return Polystore.fromYaml(env.resolvePlaceholders(yaml), properties.getConfig(), env::getProperty);
+            Polystore.Builder b = Polystore.yamlBuilder(env.resolvePlaceholders(yaml), properties.getConfig(), env::getProperty)
+                    .classLoader(resources.getClassLoader());
+            backEnds.orderedStream().forEach(b::provider);
+            return b.build();
         }
         Polystore.Builder b = Polystore.builder(SOURCE).classLoader(resources.getClassLoader());
+        backEnds.orderedStream().forEach(b::provider);
         properties.getStores().forEach((name, s) -> {
             if (s.getUri() == null || s.getUri().isBlank()) {
                 throw new ConfigurationException(SOURCE + ": polystore.stores." + name + ".uri is missing");

@@ -3,6 +3,7 @@ package io.polystore.spring;
 import io.polystore.pagecache.PageCache;
 import io.polystore.pagecache.PageCacheFilter;
 import jakarta.servlet.DispatcherType;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -23,7 +24,9 @@ import java.util.stream.Collectors;
 /**
  * With {@code polystore.page-cache.enabled=true} in a servlet application: a {@link PageCache} built
  * from the other {@code polystore.page-cache.*} properties (the keys of the YAML section: {@code redis},
- * {@code routes}, {@code hosts}, ...; lists allowed) and its filter in front of every request.
+ * {@code routes}, {@code hosts}, ...; lists allowed) and its filter in front of every request. With
+ * {@code polystore.page-cache.redis=spring-data-redis:} (or {@code spring-data-redis:<bean name>}) the
+ * shared tier runs on the application's Spring Data Redis connection factory.
  */
 @AutoConfiguration
 @ConditionalOnClass({PageCache.class, FilterRegistrationBean.class})
@@ -34,12 +37,13 @@ public class PolystorePageCacheAutoConfiguration {
     static final String SOURCE = "Spring properties polystore.page-cache";
 
     /**
-     * @param env Spring's environment
+     * @param env   Spring's environment
+     * @param beans where {@code redis: spring-data-redis:[bean name]} finds the application's connection factory
      * @return the page cache, closed with the context
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public PageCache polystorePageCache(Environment env) {
+    public PageCache polystorePageCache(Environment env, ListableBeanFactory beans) {
         Map<String, Object> raw = Binder.get(env).bind("polystore.page-cache", Bindable.mapOf(String.class, Object.class))
                 .orElse(Map.of());
         Map<String, String> settings = new LinkedHashMap<>();
@@ -48,7 +52,22 @@ public class PolystorePageCacheAutoConfiguration {
                 settings.put(k, flatten(v));
             }
         });
-        return PageCache.builder().apply(settings, SOURCE).build();
+        String redis = settings.get("redis");
+        if (redis == null || !redis.trim().startsWith(PageCache.SPRING_DATA_REDIS)) {
+            return PageCache.builder().apply(settings, SOURCE).build();
+        }
+        settings.remove("redis");
+        PageCache.Builder b = PageCache.builder().apply(settings, SOURCE);
+        if (!RedisFactoryBeans.present(getClass().getClassLoader())) {
+            throw new IllegalArgumentException(SOURCE + ".redis = '" + redis + "': Spring Data Redis is not on the "
+                    + "classpath; add org.springframework.boot:spring-boot-starter-data-redis or give a redis:// URI");
+        }
+        try {
+            b.redis(RedisFactoryBeans.resolve(beans, redis.trim(), "polystorePageCache"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(SOURCE + ".redis = '" + redis + "': " + e.getMessage());
+        }
+        return b.build();
     }
 
     /** Lists bound as maps ({@code routes[0]}) or collections become lines, as in the YAML section. */

@@ -28,7 +28,7 @@ public class PolystoreProperties {
 
     /** One store. */
     public static class StoreProperties {
-        /** The store's URI ({@code jdbc:postgresql://...}, {@code redis://...}, {@code mem:}). */
+        /** The store's URI ({@code jdbc:postgresql://...}, {@code redis://...}, {@code mem:}, {@code spring-data-redis:[bean name]}). */
         private String uri;
         /** Back-end options ({@code schema}, {@code pool-size}, {@code key-prefix}, ...). */
         private Map<String, String> options = new LinkedHashMap<>();

@@ -6,7 +6,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.core.ResolvableType;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,5 +63,29 @@ class StarterConfigurationTest {
                         .hasStackTraceContaining("missing.yaml"));
         runner.withPropertyValues("polystore.stores.main.uri=mem:", "polystore.stores.main.options.pool-size=lots")
                 .run(ctx -> assertThat(ctx.getStartupFailure()).hasStackTraceContaining("pool-size"));
+    }
+
+    @Test
+    void springDataRedisUrisNameAConnectionFactoryBean() {
+        ApplicationContextRunner withRedis = runner.withConfiguration(AutoConfigurations.of(
+                PolystoreSpringDataRedisAutoConfiguration.class));
+        withRedis.withPropertyValues("polystore.stores.s.uri=spring-data-redis:").run(ctx -> assertThat(ctx.getStartupFailure())
+                .hasStackTraceContaining("stores.s.uri").hasStackTraceContaining("no RedisConnectionFactory bean")
+                .hasStackTraceContaining("spring-boot-starter-data-redis"));
+        ApplicationContextRunner twoFactories = withRedis
+                .withBean("cacheRedis", LettuceConnectionFactory.class, LettuceConnectionFactory::new)
+                .withBean("otherRedis", LettuceConnectionFactory.class, LettuceConnectionFactory::new);
+        twoFactories.withPropertyValues("polystore.stores.s.uri=spring-data-redis:nope").run(ctx -> assertThat(ctx.getStartupFailure())
+                .hasStackTraceContaining("stores.s.uri").hasStackTraceContaining("no RedisConnectionFactory bean named 'nope'")
+                .hasStackTraceContaining("cacheRedis"));
+        twoFactories.withPropertyValues("polystore.stores.s.uri=spring-data-redis:").run(ctx -> assertThat(ctx.getStartupFailure())
+                .hasStackTraceContaining("2 RedisConnectionFactory beans").hasStackTraceContaining("spring-data-redis:cacheRedis"));
+        twoFactories.withPropertyValues("polystore.stores.s.uri=spring-data-redis:otherRedis",
+                "polystore.stores.s.options.colour=red").run(ctx -> assertThat(ctx.getStartupFailure())
+                .hasStackTraceContaining("stores.s.options.colour").hasStackTraceContaining("key-prefix"));
+        new WebApplicationContextRunner().withConfiguration(AutoConfigurations.of(PolystorePageCacheAutoConfiguration.class))
+                .withBean("cacheRedis", LettuceConnectionFactory.class, LettuceConnectionFactory::new)
+                .withPropertyValues("polystore.page-cache.enabled=true", "polystore.page-cache.redis=spring-data-redis:nope").run(ctx -> assertThat(ctx.getStartupFailure())
+                .hasStackTraceContaining("polystore.page-cache.redis").hasStackTraceContaining("no RedisConnectionFactory bean named 'nope'"));
     }
 }

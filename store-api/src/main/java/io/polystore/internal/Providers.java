@@ -31,10 +31,26 @@ public final class Providers {
             Map.entry("bolt+ssc", "store-graph"),
             Map.entry("neo4j-embedded", "store-graph"));
 
+    /** The scheme of URIs that name a Spring Data Redis connection factory bean (the Spring Boot starter's). */
+    public static final String SPRING_DATA_REDIS = "spring-data-redis";
+
     private final Map<String, StoreProvider> byScheme = new TreeMap<>();
 
     /** @param loader the class loader to search */
     public Providers(ClassLoader loader) {
+        this(loader, java.util.List.of());
+    }
+
+    /**
+     * @param loader the class loader to search
+     * @param first  back ends asked before those of the class loader
+     */
+    public Providers(ClassLoader loader, java.util.List<StoreProvider> first) {
+        for (StoreProvider p : first) {
+            for (String scheme : p.schemes()) {
+                byScheme.putIfAbsent(scheme, p);
+            }
+        }
         for (StoreProvider p : ServiceLoader.load(StoreProvider.class, loader)) {
             for (String scheme : p.schemes()) {
                 byScheme.putIfAbsent(scheme, p);
@@ -52,6 +68,11 @@ public final class Providers {
         StoreProvider p = byScheme.get(scheme);
         if (p != null) {
             return p;
+        }
+        if (scheme.equals(SPRING_DATA_REDIS)) {
+            throw config.invalidUri("'spring-data-redis:' names a Spring Data Redis RedisConnectionFactory bean, which only "
+                    + "the Spring Boot starter (io.polystore:polystore-spring-boot-starter) looks up; without it, build "
+                    + "the store with SpringDataRedis.store(name, factory, options) and add it with Polystore.Builder.store(Store)");
         }
         String artifact = ARTIFACTS.get(scheme);
         if (artifact != null) {

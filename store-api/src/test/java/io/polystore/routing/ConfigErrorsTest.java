@@ -72,6 +72,31 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aSpringDataRedisUriOutsideSpringBootSaysWhatToDoInstead() throws IOException {
+        assertThat(fails("stores:\n  kv: 'spring-data-redis:'\n").getMessage()).contains("stores.kv.uri")
+                .contains("polystore-spring-boot-starter").contains("SpringDataRedis.store(");
+    }
+
+    @Test
+    void aProviderGivenToTheBuilderOpensItsSchemesBeforeTheClasspath() {
+        io.polystore.spi.StoreProvider own = new io.polystore.spi.StoreProvider() {
+            @Override
+            public java.util.Set<String> schemes() {
+                return java.util.Set.of("custom", "mem");
+            }
+
+            @Override
+            public io.polystore.Store open(io.polystore.spi.StoreConfig config) {
+                throw config.invalidUri("opened by the builder's provider");
+            }
+        };
+        assertThatThrownBy(() -> io.polystore.Polystore.yamlBuilder("stores:\n  a: 'custom:x'\n", "t.yaml", n -> null)
+                .provider(own).build()).hasMessageContaining("t.yaml: stores.a.uri: opened by the builder's provider");
+        assertThatThrownBy(() -> io.polystore.Polystore.builder().store("m", "mem:").provider(own).build())
+                .hasMessageContaining("opened by the builder's provider");
+    }
+
+    @Test
     void aSchemeWhoseModuleIsMissingNamesTheArtifact() throws IOException {
         assertThat(fails("stores:\n  kv: redis://localhost:6379\n").getMessage())
                 .contains("stores.kv.uri").contains("io.polystore:store-keyvalue");

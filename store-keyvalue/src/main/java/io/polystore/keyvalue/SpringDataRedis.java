@@ -33,4 +33,18 @@ public final class SpringDataRedis {
     public static Store store(String name, RedisConnectionFactory factory, Map<String, String> options) {
         return RedisStores.onSpring(name, factory, options);
     }
+
+    /**
+     * For framework integrations that read a store's configuration from a file (the Spring Boot
+     * starter's {@code spring-data-redis:} URIs): errors about options name the configuration's
+     * source and keys.
+     *
+     * @param config  the store's name, URI and options as configured
+     * @param factory the connection factory the URI names, started
+     * @return an open store
+     * @throws io.polystore.ConfigurationException for a bad option
+     */
+    public static Store store(io.polystore.spi.StoreConfig config, RedisConnectionFactory factory) {
+        return RedisStores.onSpring(config, factory);
+    }
 }

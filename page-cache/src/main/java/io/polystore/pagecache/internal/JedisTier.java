@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -32,7 +31,6 @@ import java.util.function.Consumer;
  * thread and subscribes again after a lost connection.
  */
 public final class JedisTier implements SharedTier {
-    private static final int WRITERS = 2;
 
     private final UnifiedJedis jedis;
     private final boolean cluster;
@@ -92,12 +90,7 @@ public final class JedisTier implements SharedTier {
             }
         }
         this.cluster = isCluster;
-        this.writes = new ThreadPoolExecutor(WRITERS, WRITERS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1000),
-                r -> {
-                    Thread t = new Thread(r, "page-cache-redis-write");
-                    t.setDaemon(true);
-                    return t;
-                });
+        this.writes = TierThreads.writers();
     }
 
     private static String decode(String s) {
@@ -206,7 +199,7 @@ public final class JedisTier implements SharedTier {
     @Override
     public void subscribe(String channel, Consumer<String> onMessage, Runnable onReconnect) {
         java.util.concurrent.CountDownLatch first = new java.util.concurrent.CountDownLatch(1);
-        Thread t = new Thread(() -> {
+        subscriber = TierThreads.subscriber(() -> {
             boolean subscribedBefore = false;
             while (!closed) {
                 boolean[] again = {subscribedBefore};
@@ -240,17 +233,8 @@ public final class JedisTier implements SharedTier {
                     return;
                 }
             }
-        }, "page-cache-redis-subscribe");
-        t.setDaemon(true);
-        subscriber = t;
-        t.start();
-        try {
-            if (!first.await(5, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("could not subscribe to " + channel + " within 5 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        });
+        TierThreads.awaitFirst(first, channel);
     }
 
     @Override
@@ -268,12 +252,7 @@ public final class JedisTier implements SharedTier {
         if (t != null) {
             t.interrupt();
         }
-        writes.shutdown();
-        try {
-            writes.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        TierThreads.stop(writes);
         jedis.close();
     }
 }

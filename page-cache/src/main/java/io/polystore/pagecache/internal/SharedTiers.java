@@ -27,4 +27,14 @@ public final class SharedTiers {
                 throw new IllegalArgumentException("unknown Redis client '" + client + "'; expected lettuce or jedis");
         }
     }
+
+    /**
+     * @param factory        the application's started Spring Data Redis connection factory
+     * @param commandTimeout how long a request waits for one read
+     * @return the tier on it (the factory stays the application's to close)
+     */
+    public static SharedTier spring(org.springframework.data.redis.connection.RedisConnectionFactory factory,
+            Duration commandTimeout) {
+        return new SpringRedisTier(factory, commandTimeout);
+    }
 }

@@ -22,8 +22,18 @@ public final class RedisStores {
      */
     public static Store onSpring(String name, RedisConnectionFactory factory, Map<String, String> options) {
         Objects.requireNonNull(factory, "factory");
-        StoreConfig config = new StoreConfig(name, "spring-data-redis:" + factory.getClass().getSimpleName(), options,
-                "SpringDataRedis.store(\"" + name + "\")");
+        return onSpring(new StoreConfig(name, "spring-data-redis:" + factory.getClass().getSimpleName(), options,
+                "SpringDataRedis.store(\"" + name + "\")"), factory);
+    }
+
+    /**
+     * @param config  the store's configuration, as written (its errors name its source and keys)
+     * @param factory the application's factory
+     * @return the store
+     */
+    public static Store onSpring(StoreConfig config, RedisConnectionFactory factory) {
+        Objects.requireNonNull(factory, "factory");
+        String name = config.name();
         config.requireKnownOptions(Set.of("key-prefix", "timeout"));
         String prefix = RedisStore.prefix(config);
         Duration timeout = config.durationOption("timeout", Duration.ofSeconds(2));

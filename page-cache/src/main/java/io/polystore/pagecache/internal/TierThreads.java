@@ -1,0 +1,55 @@
+package io.polystore.pagecache.internal;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/** The threads of the tiers on blocking clients (Jedis, Spring Data Redis): writers and the subscriber. */
+final class TierThreads {
+    private static final int WRITERS = 2;
+
+    private TierThreads() {
+    }
+
+    /**
+     * @return the executor of page writes: two threads and a bounded queue, so that a slow Redis
+     *         never holds a request thread; a full queue rejects (the write is counted as failed)
+     */
+    static ThreadPoolExecutor writers() {
+        return new ThreadPoolExecutor(WRITERS, WRITERS, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(1000), r -> {
+            Thread t = new Thread(r, "page-cache-redis-write");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Lets queued writes finish, for at most 2 s. */
+    static void stop(ThreadPoolExecutor writes) {
+        writes.shutdown();
+        try {
+            writes.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** @return the subscriber thread, started */
+    static Thread subscriber(Runnable loop) {
+        Thread t = new Thread(loop, "page-cache-redis-subscribe");
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Waits (5 s at most) for the first subscription. */
+    static void awaitFirst(CountDownLatch first, String channel) {
+        try {
+            if (!first.await(5, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("could not subscribe to " + channel + " within 5 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
