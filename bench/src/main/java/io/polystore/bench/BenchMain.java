@@ -33,7 +33,7 @@ public final class BenchMain {
             usage: polystore-bench run [options]
                    polystore-bench compare BEFORE.json AFTER.json   (the change of every median)
                    polystore-bench pages [--redis URI] [--connections 32] [--duration 10] [--rounds 5] [--no-nginx]
-                                         [--targets plain,l1,l2,miss,nginx] [--page-bytes 8192]
+                                         [--targets plain,l1,core,l2,miss,nginx] [--page-bytes 8192]
                                   (the page cache under wrk: no filter, L1 hit, L2 hit, 10 ms miss, nginx static file)
                    polystore-bench sessions --store redis://... [--compare api,raw] [--threads 8] [--duration 10]
                                             [--warmup 5] [--rounds 3] [--ttl 3] [--users 10000] [-o client=jedis]

@@ -33,12 +33,23 @@ final class Conditional {
 
     /** @return the variant field for the request's values of the Vary'd headers */
     static String variantId(String vary, HttpServletRequest req) {
+        return variantId(vary, req::getHeaders);
+    }
+
+    /** A request's header values by name, on a servlet request or a Jetty core request alike. */
+    interface Headers {
+        /** @return the values of the named header, in order (none when absent) */
+        Enumeration<String> values(String name);
+    }
+
+    /** @see #variantId(String, HttpServletRequest) */
+    static String variantId(String vary, Headers req) {
         if (vary.isEmpty()) {
             return SharedTier.NO_VARIANT;
         }
         StringBuilder sb = new StringBuilder();
         for (String name : vary.split(",")) {
-            String value = String.join(",", Collections.list(req.getHeaders(name)));
+            String value = String.join(",", Collections.list(req.values(name)));
             value = LIST_COMMA.matcher(WHITESPACE.matcher(value.trim()).replaceAll(" ")).replaceAll(",");
             if (name.equals("accept-encoding")) {
                 value = acceptsGzip(req) ? "gzip" : "identity";
@@ -50,7 +61,11 @@ final class Conditional {
     }
 
     static boolean acceptsGzip(HttpServletRequest req) {
-        Enumeration<String> values = req.getHeaders("Accept-Encoding");
+        return acceptsGzip(req::getHeaders);
+    }
+
+    static boolean acceptsGzip(Headers req) {
+        Enumeration<String> values = req.values("Accept-Encoding");
         while (values.hasMoreElements()) {
             for (String coding : values.nextElement().split(",")) {
                 String[] parts = coding.trim().split(";");

@@ -568,7 +568,7 @@ public final class PageCache implements AutoCloseable {
             if (uri != null && uri.startsWith(SPRING_DATA_REDIS)) {
                 throw new IllegalArgumentException("'" + uri + "' names the application's Spring Data Redis connection "
                         + "factory, which only the Spring Boot starter can look up; elsewhere pass the factory to "
-                        + "PageCache.builder().redis(RedisConnectionFactory)");
+                        + "PageCache.builder().redisConnectionFactory(factory)");
             }
             this.redis = uri;
             this.redisFactory = null;
@@ -585,7 +585,7 @@ public final class PageCache implements AutoCloseable {
          *
          * @param factory a started connection factory
          */
-        public Builder redis(org.springframework.data.redis.connection.RedisConnectionFactory factory) {
+        public Builder redisConnectionFactory(org.springframework.data.redis.connection.RedisConnectionFactory factory) {
             this.redisFactory = Objects.requireNonNull(factory, "factory");
             this.redis = null;
             return this;

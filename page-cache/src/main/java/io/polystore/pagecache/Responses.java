@@ -99,46 +99,19 @@ final class Responses {
     long serve(Page page, HttpServletRequest req, HttpServletResponse res, Outcome outcome, String detail, long now)
             throws IOException {
         boolean gz = page.compressed() && Conditional.acceptsGzip(req);
-        String etag = page.etag() == null ? null : gz ? Conditional.codingEtag(page.etag()) : page.etag();
+        String etag = etag(page, gz);
         res.setStatus(page.status());
-        List<String> h = page.headers();
-        boolean varyEncoding = false;
-        for (int i = 0; i + 1 < h.size(); i += 2) {
-            res.addHeader(h.get(i), h.get(i + 1));
-            if (h.get(i).equalsIgnoreCase("Vary") && h.get(i + 1).toLowerCase(Locale.ROOT).contains("accept-encoding")) {
-                varyEncoding = true;
+        head(page, etag, outcome, detail, now, new HeaderSink() {
+            @Override
+            public void add(String name, String value) {
+                res.addHeader(name, value);
             }
-        }
-        if (page.compressed() && !varyEncoding) {
-            res.addHeader("Vary", "Accept-Encoding");
-        }
-        if (etag != null) {
-            res.setHeader("ETag", etag);
-        }
-        if (page.lastModified() != null) {
-            res.setHeader("Last-Modified", page.lastModified());
-        }
-        if (!s.stripTags() && !page.tags().isEmpty()) {
-            res.setHeader(s.tagHeaders().get(0), String.join(" ", page.tags()));
-        }
-        // the stored response's Date as the origin sent it (or when it arrived), and its age (RFC 9111 §4.2.3)
-        res.setHeader("Date", page.dateHeader());
-        res.setHeader("Age", Long.toString(page.ageMillis(now) / 1000));
-        long ttl = page.ttlMillis(now) / 1000;
-        String status = switch (outcome) {
-            case HIT_L1 -> "hit; ttl=" + ttl + "; detail=l1";
-            case HIT_L2 -> "hit; ttl=" + ttl + "; detail=l2" + ("collapsed".equals(detail) ? "; collapsed" : "");
-            case STALE -> "hit; ttl=" + ttl + "; detail=" + detail;
-            case REVALIDATED -> "fwd=stale; fwd-status=304" + ("stored".equals(detail) ? "; stored" : "") + "; ttl=" + ttl;
-            default -> "fwd=uri-miss; fwd-status=" + page.status()
-                    + ("stored".equals(detail) || LOCK_LAPSED.equals(detail) ? "; stored" : "")
-                    + (LOCK_LAPSED.equals(detail) ? "; detail=lock-lapsed" : "")
-                    + ("collapsed".equals(detail) ? "; collapsed" : "");
-        };
-        if (outcome == Outcome.STALE && "stale-if-error".equals(detail)) {
-            status = "fwd=miss; ttl=" + ttl + "; detail=stale-if-error";
-        }
-        statusHeaders(res, outcome, status);
+
+            @Override
+            public void set(String name, String value) {
+                res.setHeader(name, value);
+            }
+        });
         if (page.status() == 200 && Conditional.notModified(req, page, etag)) {
             res.setStatus(304);
             return 0;
@@ -171,6 +144,70 @@ final class Responses {
             res.getOutputStream().write(body, from, length);
         }
         return length;
+    }
+
+    /** Where a stored page's header fields are written: a servlet response, or a Jetty core response. */
+    interface HeaderSink {
+        /** Adds a field (another of the same name may be there). */
+        void add(String name, String value);
+
+        /** Sets a field, replacing any of the same name. */
+        void set(String name, String value);
+    }
+
+    /** @return the page's validator for the coding sent: the stored one, or its gzip form */
+    static String etag(Page page, boolean gz) {
+        return page.etag() == null ? null : gz ? Conditional.codingEtag(page.etag()) : page.etag();
+    }
+
+    /**
+     * Writes the header fields of a stored page as an answer (its own fields, validators, Date and
+     * Age, the cache's status fields), but not the status line, Content-Encoding or Content-Length.
+     */
+    void head(Page page, String etag, Outcome outcome, String detail, long now, HeaderSink res) {
+        List<String> h = page.headers();
+        boolean varyEncoding = false;
+        for (int i = 0; i + 1 < h.size(); i += 2) {
+            res.add(h.get(i), h.get(i + 1));
+            if (h.get(i).equalsIgnoreCase("Vary") && h.get(i + 1).toLowerCase(Locale.ROOT).contains("accept-encoding")) {
+                varyEncoding = true;
+            }
+        }
+        if (page.compressed() && !varyEncoding) {
+            res.add("Vary", "Accept-Encoding");
+        }
+        if (etag != null) {
+            res.set("ETag", etag);
+        }
+        if (page.lastModified() != null) {
+            res.set("Last-Modified", page.lastModified());
+        }
+        if (!s.stripTags() && !page.tags().isEmpty()) {
+            res.set(s.tagHeaders().get(0), String.join(" ", page.tags()));
+        }
+        // the stored response's Date as the origin sent it (or when it arrived), and its age (RFC 9111 §4.2.3)
+        res.set("Date", page.dateHeader());
+        res.set("Age", Long.toString(page.ageMillis(now) / 1000));
+        statusHeaders(res, outcome, cacheStatus(page, outcome, detail, now));
+    }
+
+    /** @return the {@code Cache-Status} parameters of a stored page's answer (RFC 9211) */
+    static String cacheStatus(Page page, Outcome outcome, String detail, long now) {
+        long ttl = page.ttlMillis(now) / 1000;
+        String status = switch (outcome) {
+            case HIT_L1 -> "hit; ttl=" + ttl + "; detail=l1";
+            case HIT_L2 -> "hit; ttl=" + ttl + "; detail=l2" + ("collapsed".equals(detail) ? "; collapsed" : "");
+            case STALE -> "hit; ttl=" + ttl + "; detail=" + detail;
+            case REVALIDATED -> "fwd=stale; fwd-status=304" + ("stored".equals(detail) ? "; stored" : "") + "; ttl=" + ttl;
+            default -> "fwd=uri-miss; fwd-status=" + page.status()
+                    + ("stored".equals(detail) || LOCK_LAPSED.equals(detail) ? "; stored" : "")
+                    + (LOCK_LAPSED.equals(detail) ? "; detail=lock-lapsed" : "")
+                    + ("collapsed".equals(detail) ? "; collapsed" : "");
+        };
+        if (outcome == Outcome.STALE && "stale-if-error".equals(detail)) {
+            status = "fwd=miss; ttl=" + ttl + "; detail=stale-if-error";
+        }
+        return status;
     }
 
     /**
@@ -262,6 +299,14 @@ final class Responses {
             res.setHeader("Cache-Status", "Polystore; " + cacheStatus);
             // the one response header a page's own script can read (PerformanceResourceTiming.serverTiming)
             res.addHeader("Server-Timing", "cache;desc=\"" + outcome.header() + "\"");
+        }
+    }
+
+    void statusHeaders(HeaderSink res, Outcome outcome, String cacheStatus) {
+        if (s.statusHeaders()) {
+            res.set("X-Cache", outcome.header());
+            res.set("Cache-Status", "Polystore; " + cacheStatus);
+            res.add("Server-Timing", "cache;desc=\"" + outcome.header() + "\"");
         }
     }
 

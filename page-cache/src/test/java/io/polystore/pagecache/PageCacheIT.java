@@ -40,10 +40,15 @@ class PageCacheIT {
 
     @BeforeAll
     static void start() throws Exception {
+        startNodes(false);
+    }
+
+    /** @param core whether each node has the Jetty-core handler in front of its filter */
+    static void startNodes(boolean core) throws Exception {
         String redis = TestServers.redisUrl();
         namespace = "test:pages:" + UUID.randomUUID();
-        app = WebApp.start(builder(redis).build(), true);
-        peer = WebApp.start(builder(redis).build(), false);
+        app = WebApp.start(builder(redis).build(), true, new Origin(), 0, core);
+        peer = WebApp.start(builder(redis).build(), false, new Origin(), 0, core);
         // a node that connects late clears its memory when it does; on a busy machine the first connection may
         // outlast the connect timeout (the cache retries)
         waitUntil(() -> app.cache.sharedTierConnected() && peer.cache.sharedTierConnected());

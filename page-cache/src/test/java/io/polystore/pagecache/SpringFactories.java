@@ -75,6 +75,6 @@ final class SpringFactories {
         }
         RedisConnectionFactory f = start(client, url);
         factories.add(f);
-        return PageCache.builder().redis(f);
+        return PageCache.builder().redisConnectionFactory(f);
     }
 }

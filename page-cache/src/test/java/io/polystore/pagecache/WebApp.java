@@ -13,18 +13,24 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.util.EnumSet;
 
-/** A real Jetty 12 server on a loopback port: the page cache filter in front of an {@link Origin}. */
+/**
+ * A real Jetty 12 server on a loopback port: the page cache filter in front of an {@link Origin},
+ * optionally with the Jetty-core {@link PageCacheHandler} in front of both.
+ */
 public final class WebApp implements AutoCloseable {
     private final Server server;
     private final int port;
     public final Origin origin;
     public final PageCache cache;
+    /** the Jetty-core handler in front of the servlet context, or null when the filter alone serves */
+    public final PageCacheHandler core;
 
-    private WebApp(Server server, int port, Origin origin, PageCache cache) {
+    private WebApp(Server server, int port, Origin origin, PageCache cache, PageCacheHandler core) {
         this.server = server;
         this.port = port;
         this.origin = origin;
         this.cache = cache;
+        this.core = core;
     }
 
     /**
@@ -36,6 +42,11 @@ public final class WebApp implements AutoCloseable {
     }
 
     public static WebApp start(PageCache cache, boolean forwarded, Origin origin, int port) throws Exception {
+        return start(cache, forwarded, origin, port, false);
+    }
+
+    /** @param core whether a {@link PageCacheHandler} answers memory hits before servlet dispatch */
+    public static WebApp start(PageCache cache, boolean forwarded, Origin origin, int port, boolean core) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(400, 8);
         threads.setName("jetty-" + (cache == null ? "origin" : "cached"));
         Server server = new Server(threads);
@@ -55,9 +66,10 @@ public final class WebApp implements AutoCloseable {
         if (cache != null) {
             context.addFilter(new FilterHolder(new PageCacheFilter(cache)), "/*", EnumSet.of(DispatcherType.REQUEST));
         }
-        server.setHandler(context);
+        PageCacheHandler handler = core && cache != null ? new PageCacheHandler(cache, context) : null;
+        server.setHandler(handler != null ? handler : context);
         server.start();
-        return new WebApp(server, connector.getLocalPort(), origin, cache);
+        return new WebApp(server, connector.getLocalPort(), origin, cache, handler);
     }
 
     public int port() {

@@ -63,7 +63,7 @@ public class PolystorePageCacheAutoConfiguration {
                     + "classpath; add org.springframework.boot:spring-boot-starter-data-redis or give a redis:// URI");
         }
         try {
-            b.redis(RedisFactoryBeans.resolve(beans, redis.trim(), "polystorePageCache"));
+            RedisFactoryBeans.sharedTier(b, beans, redis.trim(), "polystorePageCache");
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(SOURCE + ".redis = '" + redis + "': " + e.getMessage());
         }

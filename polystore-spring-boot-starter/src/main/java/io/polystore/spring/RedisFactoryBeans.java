@@ -25,6 +25,15 @@ final class RedisFactoryBeans {
     }
 
     /**
+     * Puts a page cache's shared tier on the factory a value names (here, so that classes loaded
+     * without Spring Data Redis never mention its types).
+     */
+    static void sharedTier(io.polystore.pagecache.PageCache.Builder b, ListableBeanFactory beans, String value,
+            String dependent) {
+        b.redisConnectionFactory(resolve(beans, value, dependent));
+    }
+
+    /**
      * @param beans     the application's beans
      * @param value     {@code spring-data-redis:} (the only or the primary factory) or {@code spring-data-redis:<bean name>}
      * @param dependent the bean that will use the factory: Spring then closes it before the factory

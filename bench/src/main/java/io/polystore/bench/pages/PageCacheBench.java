@@ -4,6 +4,7 @@ import io.polystore.bench.Args;
 import io.polystore.bench.BenchException;
 import io.polystore.pagecache.PageCache;
 import io.polystore.pagecache.PageCacheFilter;
+import io.polystore.pagecache.PageCacheHandler;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -37,7 +38,8 @@ import java.util.regex.Pattern;
 
 /**
  * The page cache benchmark: the same page served by Jetty without the filter ({@code plain}), from
- * the filter's memory ({@code l1}), from Redis with no memory tier ({@code l2}), rendered on every
+ * the filter's memory ({@code l1}), from memory by the Jetty-core {@link PageCacheHandler} before
+ * servlet dispatch ({@code core}), from Redis with no memory tier ({@code l2}), rendered on every
  * request in 10 ms through the filter ({@code miss}) and by nginx as a static file ({@code nginx}),
  * each loaded by wrk over loopback in alternating rounds. Reports medians of throughput and of
  * wrk's p50/p99, and the per-round ratios to {@code plain}.
@@ -92,7 +94,7 @@ public final class PageCacheBench {
             i++;
         }
         if (targets == null) {
-            targets = new ArrayList<>(List.of("plain", "l1"));
+            targets = new ArrayList<>(List.of("plain", "l1", "core"));
             if (redis != null) {
                 targets.add("l2");
             }
@@ -102,8 +104,8 @@ public final class PageCacheBench {
             }
         }
         for (String t : targets) {
-            if (!List.of("plain", "l1", "l2", "miss", "nginx").contains(t)) {
-                throw new BenchException("unknown pages target '" + t + "'; known: plain, l1, l2, miss, nginx");
+            if (!List.of("plain", "l1", "core", "l2", "miss", "nginx").contains(t)) {
+                throw new BenchException("unknown pages target '" + t + "'; known: plain, l1, core, l2, miss, nginx");
             }
             if (t.equals("l2") && redis == null) {
                 throw new BenchException("the l2 target needs --redis redis://host:port");
@@ -163,6 +165,11 @@ public final class PageCacheBench {
     }
 
     static Server jetty(HttpServlet servlet, PageCache cache) throws Exception {
+        return jetty(servlet, cache, false);
+    }
+
+    /** @param core whether the Jetty-core PageCacheHandler answers memory hits before servlet dispatch */
+    static Server jetty(HttpServlet servlet, PageCache cache, boolean core) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         Server server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
@@ -177,7 +184,7 @@ public final class PageCacheBench {
         if (cache != null) {
             context.addFilter(new FilterHolder(new PageCacheFilter(cache)), "/*", EnumSet.of(DispatcherType.REQUEST));
         }
-        server.setHandler(context);
+        server.setHandler(core ? new PageCacheHandler(cache, context) : context);
         server.start();
         return server;
     }
@@ -221,6 +228,13 @@ public final class PageCacheBench {
                     case "l1" -> {
                         PageCache cache = PageCache.builder().namespace("bench:pages:" + UUID.randomUUID()).build();
                         Server s = jetty(new PageServlet(page, 0), cache);
+                        closers.add(cache);
+                        closers.add(s::stop);
+                        urls.put(t, "http://127.0.0.1:" + port(s) + "/page");
+                    }
+                    case "core" -> {
+                        PageCache cache = PageCache.builder().namespace("bench:pages:" + UUID.randomUUID()).build();
+                        Server s = jetty(new PageServlet(page, 0), cache, true);
                         closers.add(cache);
                         closers.add(s::stop);
                         urls.put(t, "http://127.0.0.1:" + port(s) + "/page");

@@ -2,6 +2,7 @@ package io.polystore.pagecache.proxy;
 
 import io.polystore.pagecache.PageCache;
 import io.polystore.pagecache.PageCacheFilter;
+import io.polystore.pagecache.PageCacheHandler;
 import jakarta.servlet.DispatcherType;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -45,11 +46,13 @@ import java.util.Properties;
 public final class PageProxy implements AutoCloseable {
     private final Server server;
     private final PageCache cache;
+    private final PageCacheHandler front;
     private final int port;
 
-    private PageProxy(Server server, PageCache cache, int port) {
+    private PageProxy(Server server, PageCache cache, PageCacheHandler front, int port) {
         this.server = server;
         this.cache = cache;
+        this.front = front;
         this.port = port;
     }
 
@@ -140,14 +143,16 @@ public final class PageProxy implements AutoCloseable {
         context.setContextPath("/");
         context.addServlet(new ServletHolder(new ProxyServlet(origin, timeout, idleTimeout)), "/*");
         context.addFilter(new FilterHolder(new PageCacheFilter(cache)), "/*", EnumSet.of(DispatcherType.REQUEST));
-        server.setHandler(context);
+        // memory hits are answered before servlet dispatch; everything else goes through the filter
+        PageCacheHandler front = new PageCacheHandler(cache, context);
+        server.setHandler(front);
         try {
             server.start();
         } catch (Exception e) {
             cache.close();
             throw e;
         }
-        return new PageProxy(server, cache, connector.getLocalPort());
+        return new PageProxy(server, cache, front, connector.getLocalPort());
     }
 
     private static long parseMillis(String value) {
@@ -180,6 +185,11 @@ public final class PageProxy implements AutoCloseable {
     /** @return the page cache (for purges) */
     public PageCache cache() {
         return cache;
+    }
+
+    /** @return how many requests were answered from memory before servlet dispatch (the Jetty-core mode) */
+    public long answeredBeforeDispatch() {
+        return front.answered();
     }
 
     /** Reads a properties file of proxy and page cache settings. */

@@ -130,10 +130,13 @@ class PageProxyIT {
     @Test
     void aCacheablePageOfTheOriginIsRenderedOnce() throws Exception {
         HttpResponse<String> first = send("GET", "/page");
+        long before = proxy.answeredBeforeDispatch();
         HttpResponse<String> second = send("GET", "/page");
         assertThat(first.body()).startsWith("/page rendered 1 for host 127.0.0.1:" + proxy.port());
         assertThat(second.body()).isEqualTo(first.body());
         assertThat(second.headers().firstValue("X-Cache")).contains("HIT-L1");
+        assertThat(proxy.answeredBeforeDispatch()).as("the hit was answered before servlet dispatch").isEqualTo(before + 1);
+        assertThat(second.headers().allValues("Date")).hasSize(1);
     }
 
     @Test

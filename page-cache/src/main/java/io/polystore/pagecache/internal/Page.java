@@ -40,6 +40,9 @@ public final class Page {
     private final List<String> tags;
     private final byte[] body;
     private final byte[] identity;
+    /** a server adapter's answer prepared once per coding (the Jetty-core handler's fields); benign races */
+    private volatile Object preparedIdentity;
+    private volatile Object preparedGzip;
 
     /**
      * @param url      the normalised URL of the primary key (for prefix purges)
@@ -143,6 +146,26 @@ public final class Page {
     /** @return the {@code Date} a response from this page carries: the origin's, else when it was stored */
     public String dateHeader() {
         return dateHeader;
+    }
+
+    /**
+     * @param gzip which coding
+     * @return what a server adapter prepared for answering with this page in that coding, or null
+     */
+    public Object prepared(boolean gzip) {
+        return gzip ? preparedGzip : preparedIdentity;
+    }
+
+    /**
+     * Keeps what a server adapter prepared for answering with this page (its fields, encoded once);
+     * two threads preparing at once keep either's, which are equal.
+     */
+    public void prepared(boolean gzip, Object value) {
+        if (gzip) {
+            preparedGzip = value;
+        } else {
+            preparedIdentity = value;
+        }
     }
 
     public long keepMillis() {
