@@ -168,7 +168,9 @@ public final class PageCacheHandler extends Handler.Wrapper {
         List<HttpField> encoded = new ArrayList<>();
         for (String[] f : fields) {
             if (f[0].equalsIgnoreCase("Date")) {
-                date = new PreEncodedHttpField(HttpHeader.DATE, f[1]);
+                // a plain field: Jetty keeps its own Date as a persistent field and would encode a pre-encoded
+                // replacement again on every answer
+                date = new HttpField(HttpHeader.DATE, f[1]);
             } else if (!f[0].equalsIgnoreCase("Age") && !f[0].equalsIgnoreCase("Cache-Status")) {
                 // known fields keep their HttpHeader, which Jetty reads (Content-Length above all)
                 HttpHeader known = HttpHeader.CACHE.get(f[0]);
