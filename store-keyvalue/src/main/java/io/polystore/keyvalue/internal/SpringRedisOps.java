@@ -4,6 +4,8 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.data.domain.Range;
 import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.connection.RedisClusterConnection;
+import org.springframework.data.redis.connection.RedisClusterNode;
 import org.springframework.data.redis.connection.RedisConnection;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.RedisStringCommands;
@@ -27,8 +29,10 @@ import java.util.function.Function;
 /**
  * Spring Data Redis: the application's {@link RedisConnectionFactory} (Lettuce or Jedis underneath,
  * configured by the application). Each operation takes a connection from the factory (a shared
- * native connection for Lettuce) and returns it; batches run in one pipeline. The factory is the
- * application's: closing the store does not close it.
+ * native connection for Lettuce) and returns it; batches run in one pipeline. On a cluster factory
+ * (Spring has no pipelines there) batches run command by command, MGET/MSET/UNLINK are split by
+ * slot by Spring, and SCAN asks every primary. The factory is the application's: closing the store
+ * does not close it.
  */
 final class SpringRedisOps implements RedisOps {
     private static final int CHUNK = 500;
@@ -36,6 +40,7 @@ final class SpringRedisOps implements RedisOps {
     private final RedisConnectionFactory factory;
     private final Errors errors;
     private final ConcurrentHashMap<String, String> shas = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, String> digests = new ConcurrentHashMap<>();
     private volatile boolean open = true;
 
     SpringRedisOps(RedisConnectionFactory factory, Errors errors) {
@@ -93,18 +98,51 @@ final class SpringRedisOps implements RedisOps {
     }
 
     private Object eval(String script, ReturnType type, String[] keys, String[] args) {
+        return call("script", c -> eval(c, script, type, keys, args));
+    }
+
+    /**
+     * EVALSHA by the script's digest, computed here; a node that does not know the script (a cluster
+     * node the script never reached, a SCRIPT FLUSH) gets the script itself, which it then keeps.
+     */
+    private Object eval(RedisConnection c, String script, ReturnType type, String[] keys, String[] args) {
+        byte[][] keysAndArgs = keysAndArgs(keys, args);
         try {
-            return call("script", c -> c.scriptingCommands().evalSha(sha(script), type, keys.length, keysAndArgs(keys, args)));
+            return c.scriptingCommands().evalSha(digest(script), type, keys.length, keysAndArgs);
         } catch (RuntimeException e) {
             if (!noScript(e)) {
                 throw e;
             }
-            shas.remove(script);
-            return call("script", c -> c.scriptingCommands().evalSha(sha(script), type, keys.length, keysAndArgs(keys, args)));
+            return c.scriptingCommands().eval(b(script), type, keys.length, keysAndArgs);
         }
     }
 
+    private String digest(String script) {
+        return digests.computeIfAbsent(script, sc -> {
+            try {
+                return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(b(sc)));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** Spring offers no pipelines on a cluster connection (and MGET, MSET, UNLINK split by slot there). */
+    private static boolean clustered(RedisConnection c) {
+        return c instanceof RedisClusterConnection;
+    }
+
     private List<Object> evalAll(String script, ReturnType type, List<String[]> keys, List<String[]> args) {
+        if (call("scripts", SpringRedisOps::clustered)) {
+            List<Object> out = new ArrayList<>(keys.size());
+            call("scripts", c -> {
+                for (int i = 0; i < keys.size(); i++) {
+                    out.add(eval(c, script, type, keys.get(i), args.get(i)));
+                }
+                return null;
+            });
+            return out;
+        }
         String sha = sha(script);
         List<Object> out = new ArrayList<>(keys.size());
         for (int from = 0; from < keys.size(); from += CHUNK) {
@@ -151,6 +189,18 @@ final class SpringRedisOps implements RedisOps {
             return out;
         }
         List<Object> results = call("MGET", c -> {
+            if (clustered(c)) {
+                List<Object> chunks = new ArrayList<>();
+                for (int from = 0; from < keys.size(); from += CHUNK) {
+                    List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
+                    byte[][] k = new byte[chunk.size()][];
+                    for (int i = 0; i < k.length; i++) {
+                        k[i] = b(chunk.get(i));
+                    }
+                    chunks.add(c.stringCommands().mGet(k));
+                }
+                return chunks;
+            }
             c.openPipeline();
             for (int from = 0; from < keys.size(); from += CHUNK) {
                 List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
@@ -214,12 +264,24 @@ final class SpringRedisOps implements RedisOps {
 
     @Override
     public List<String> scanKeys(String match) {
+        ScanOptions options = ScanOptions.scanOptions().match(match).count(1000).build();
         return call("SCAN", c -> {
-            List<String> out = new ArrayList<>();
-            try (Cursor<byte[]> cursor = c.keyCommands().scan(ScanOptions.scanOptions().match(match).count(1000).build())) {
-                cursor.forEachRemaining(k -> out.add(s(k)));
+            Set<String> out = new LinkedHashSet<>();
+            if (c instanceof RedisClusterConnection cluster) {
+                // SCAN does not cross nodes: ask every primary
+                for (RedisClusterNode node : cluster.clusterGetNodes()) {
+                    if (node.isMaster()) {
+                        try (Cursor<byte[]> cursor = cluster.scan(node, options)) {
+                            cursor.forEachRemaining(k -> out.add(s(k)));
+                        }
+                    }
+                }
+            } else {
+                try (Cursor<byte[]> cursor = c.keyCommands().scan(options)) {
+                    cursor.forEachRemaining(k -> out.add(s(k)));
+                }
             }
-            return out;
+            return new ArrayList<>(out);
         });
     }
 
@@ -331,7 +393,10 @@ final class SpringRedisOps implements RedisOps {
     @Override
     public void setAll(List<String> keys, java.util.function.IntFunction<byte[]> value) {
         call("MSET", c -> {
-            c.openPipeline();
+            boolean pipelined = !clustered(c);
+            if (pipelined) {
+                c.openPipeline();
+            }
             for (int from = 0; from < keys.size(); from += WINDOW) {
                 Map<byte[], byte[]> window = new LinkedHashMap<>();
                 for (int i = from; i < Math.min(keys.size(), from + WINDOW); i++) {
@@ -339,7 +404,7 @@ final class SpringRedisOps implements RedisOps {
                 }
                 c.stringCommands().mSet(window);
             }
-            return c.closePipeline();
+            return pipelined ? c.closePipeline() : null;
         });
     }
 
