@@ -102,6 +102,19 @@ public final class Polystore implements AutoCloseable {
     }
 
     /**
+     * Reads a configuration file into a builder, as {@link #fromConfig(Path)} does, opening nothing:
+     * a tool can then {@linkplain Builder#retainStores keep only the stores it needs} before
+     * {@link Builder#build()}.
+     *
+     * @param file the YAML file
+     * @return a builder holding the file's stores, routes and sections
+     * @throws ConfigurationException naming the file, key and value when something is wrong
+     */
+    public static Builder configBuilder(Path file) {
+        return YamlConfig.read(file, Polystore::lookupVariable);
+    }
+
+    /**
      * Reads YAML text into a builder, so that code can add to what the file says before
      * {@link Builder#build()}: a {@linkplain Builder#provider back end} for URIs the classpath does
      * not know, a store already open, more routes.
@@ -435,6 +448,32 @@ public final class Polystore implements AutoCloseable {
          */
         public Builder defaultStore(String name) {
             this.defaultStore = name;
+            return this;
+        }
+
+        /**
+         * Keeps only the named stores among those configured by URI, and the routes and default that
+         * point at them, so that {@link #build()} opens nothing else: a tool that works on two stores
+         * of an application's configuration (the copy command) neither waits for nor needs the others.
+         *
+         * @param names the stores to keep
+         * @return this builder
+         * @throws ConfigurationException naming a store that is not configured
+         */
+        public Builder retainStores(java.util.Collection<String> names) {
+            for (String name : names) {
+                if (!stores.containsKey(name) && !opened.containsKey(name)) {
+                    java.util.Set<String> all = new java.util.LinkedHashSet<>(stores.keySet());
+                    all.addAll(opened.keySet());
+                    throw new ConfigurationException(source + ": no store named '" + name + "'; stores: " + all);
+                }
+            }
+            stores.keySet().retainAll(names);
+            routes.values().removeIf(store -> !names.contains(store) && !opened.containsKey(store));
+            routeKeys.keySet().retainAll(routes.keySet());
+            if (defaultStore != null && !names.contains(defaultStore) && !opened.containsKey(defaultStore)) {
+                defaultStore = null;
+            }
             return this;
         }
 

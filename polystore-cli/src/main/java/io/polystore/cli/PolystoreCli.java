@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
 
@@ -167,7 +168,8 @@ public final class PolystoreCli {
             }
             ProgressPrinter printer = new ProgressPrinter(out, interactive, checkpoint);
             Copy.Options options = new Copy.Options(batch, resumeFrom, verify, deleteSource, printer);
-            try (Polystore polystore = Polystore.fromConfig(config)) {
+            // only the two stores: the others of the application's configuration are neither opened nor needed
+            try (Polystore polystore = Polystore.configBuilder(config).retainStores(List.of(from, to)).build()) {
                 Copy.Report r = polystore.copy(type, from, to, options);
                 printer.finish();
                 Files.deleteIfExists(checkpoint);

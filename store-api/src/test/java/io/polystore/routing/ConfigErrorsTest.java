@@ -97,6 +97,31 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void retainedStoresAreTheOnlyOnesOpened() throws IOException {
+        Path file = dir.resolve("retain.yaml");
+        Files.writeString(file, """
+                stores:
+                  a: "mem:a"
+                  b: "mem:b"
+                  broken: "nosuch://never-opened"
+                default: broken
+                entities:
+                  io.polystore.routing.ConfigErrorsTest$Thing: broken
+                """);
+        assertThatThrownBy(() -> Polystore.fromConfig(file)).hasMessageContaining("nosuch");
+        try (Polystore p = Polystore.configBuilder(file).retainStores(java.util.List.of("a", "b")).build()) {
+            assertThat(p.storeNames()).containsExactly("a", "b");
+        }
+        assertThatThrownBy(() -> Polystore.configBuilder(file).retainStores(java.util.List.of("a", "c")))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("no store named 'c'")
+                .hasMessageContaining("[a, b, broken]");
+    }
+
+    /** An entity type for routes. */
+    public record Thing(@io.polystore.annotation.Id String id) {
+    }
+
+    @Test
     void aSchemeWhoseModuleIsMissingNamesTheArtifact() throws IOException {
         assertThat(fails("stores:\n  kv: redis://localhost:6379\n").getMessage())
                 .contains("stores.kv.uri").contains("io.polystore:store-keyvalue");
