@@ -13,6 +13,7 @@ import io.polystore.demo.web.Web;
 import io.polystore.pagecache.MicrometerListener;
 import io.polystore.pagecache.PageCache;
 import io.polystore.pagecache.PageCacheFilter;
+import io.polystore.pagecache.PageCacheHandler;
 import jakarta.servlet.DispatcherType;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -128,7 +129,8 @@ public final class Demo implements AutoCloseable {
             context.addServlet(new ServletHolder("static", new Static()), "/static/*");
             context.addServlet(new ServletHolder("health", new Health(app, pc)), "/health");
             context.addServlet(new ServletHolder("metrics", new Metrics(registry)), "/metrics");
-            s.setHandler(new GracefulHandler(context));
+            // the Jetty-core mode: pages this node holds in memory are answered before servlet dispatch
+            s.setHandler(new GracefulHandler(new PageCacheHandler(pc, context)));
             s.setStopTimeout(10_000);
             s.setRequestLog(Demo::logRequest);
             s.start();
