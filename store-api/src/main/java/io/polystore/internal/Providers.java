@@ -70,9 +70,10 @@ public final class Providers {
             return p;
         }
         if (scheme.equals(SPRING_DATA_REDIS)) {
-            throw config.invalidUri("'spring-data-redis:' names a Spring Data Redis RedisConnectionFactory bean, which only "
-                    + "the Spring Boot starter (io.polystore:polystore-spring-boot-starter) looks up; without it, build "
-                    + "the store with SpringDataRedis.store(name, factory, options) and add it with Polystore.Builder.store(Store)");
+            throw config.invalidUri("'spring-data-redis:' names a Spring Data Redis RedisConnectionFactory bean, which the "
+                    + "Spring Boot starter (io.polystore:polystore-spring-boot-starter) looks up when io.polystore:store-keyvalue "
+                    + "and Spring Data Redis are on the class path too; without Spring Boot, build the store with "
+                    + "SpringDataRedis.store(name, factory, options) and add it with Polystore.Builder.store(Store)");
         }
         String artifact = ARTIFACTS.get(scheme);
         if (artifact != null) {
