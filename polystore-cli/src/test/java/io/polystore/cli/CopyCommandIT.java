@@ -201,8 +201,11 @@ class CopyCommandIT {
         Path file = allStores("cli_", "cli:", "Cli");
         List<String> chain = List.of("a", "postgres", "redis", "couchdb", "neo4j", "mariadb", "last");
         List<Cargo> data = cargo(600);
-        try (Polystore p = Polystore.fromConfig(file)) {
-            for (String s : chain) {
+        // the test's own side opens no embedded Neo4j (its directory is new; each start costs seconds): the copy
+        // commands below open it, two stores at a time
+        List<String> withoutGraph = chain.stream().filter(st -> !st.equals("neo4j")).toList();
+        try (Polystore p = Polystore.configBuilder(file).retainStores(withoutGraph).build()) {
+            for (String s : withoutGraph) {
                 repo(p, s, Cargo.class).deleteAll();   // what an earlier run left on the shared servers
             }
             repo(p, "a", Cargo.class).saveAll(data);
@@ -213,7 +216,7 @@ class CopyCommandIT {
             assertThat(r.code()).as("%s -> %s: %s", chain.get(i), chain.get(i + 1), r.err()).isZero();
             assertThat(r.out()).contains("copied 600 Cargo").contains("verified: 600 entities on each side");
         }
-        try (Polystore p = Polystore.fromConfig(file)) {
+        try (Polystore p = Polystore.configBuilder(file).retainStores(withoutGraph).build()) {
             Repository<Cargo, Object> first = repo(p, "a", Cargo.class);
             Repository<Cargo, Object> last = repo(p, "last", Cargo.class);
             for (Cargo c : data) {
@@ -222,7 +225,7 @@ class CopyCommandIT {
             // the remaining time to live travelled too: Redis keeps it as the key's expiry
             Cargo expiring = data.get(0);
             assertThat(repo(p, "redis", Cargo.class).findById(expiring.id()).orElseThrow().until()).isEqualTo(expiring.until());
-            for (String s : chain.subList(1, chain.size() - 1)) {
+            for (String s : withoutGraph.subList(1, withoutGraph.size() - 1)) {
                 repo(p, s, Cargo.class).deleteAll();
             }
         }
