@@ -82,17 +82,32 @@ class ProxyProtocolIT {
 
     @Test
     void anIdempotentRequestIsSentAgainWhenTheOriginClosedTheReusedConnection() throws Exception {
-        assertThat(exchange("PUT", "/closing-put")).startsWith("HTTP/1.1 204 ");
-        // the proxy reuses its connection; the origin reads the request and closes it without answering
-        assertThat(exchange("PUT", "/closing-put")).startsWith("HTTP/1.1 204 ");
-        assertThat(origin.requests("/closing-put")).as("the dropped request and its retry").isEqualTo(3);
+        // once the proxy reuses a connection, the origin reads the request and closes it without answering.
+        // The proxy's client may not have pooled its connection again when the next request leaves (then that
+        // one opens a new connection and is answered): go on until a request went out on a reused connection
+        int sent = 0;
+        while (sent < 20 && origin.requests("/closing-put") == sent) {
+            assertThat(exchange("PUT", "/closing-put")).startsWith("HTTP/1.1 204 ");
+            sent++;
+            Thread.sleep(50); // lets the connection go back to the pool; not a limit on anything
+        }
+        assertThat(origin.requests("/closing-put")).as("the dropped request and its retry, after %d answered", sent)
+                .isEqualTo(sent + 1);
     }
 
     @Test
     void aPostIsNotSentTwice() throws Exception {
-        assertThat(exchange("POST", "/closing-post")).startsWith("HTTP/1.1 204 ");
-        assertThat(exchange("POST", "/closing-post")).startsWith("HTTP/1.1 502 ");
-        assertThat(origin.requests("/closing-post")).isEqualTo(2);
+        // as above: go on until a POST went out on a reused connection that the origin then closed
+        int sent = 0;
+        String last = "";
+        while (sent < 20 && !last.startsWith("HTTP/1.1 502 ")) {
+            last = exchange("POST", "/closing-post");
+            assertThat(last).matches("(?s)HTTP/1\\.1 (204|502) .*");
+            sent++;
+            Thread.sleep(50);
+        }
+        assertThat(last).startsWith("HTTP/1.1 502 ");
+        assertThat(origin.requests("/closing-post")).as("each POST sent once").isEqualTo(sent);
     }
 
     @Test
