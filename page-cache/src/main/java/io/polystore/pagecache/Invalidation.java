@@ -139,6 +139,16 @@ final class Invalidation implements AutoCloseable {
         return TimeUnit.MILLISECONDS.toNanos(age) < boundNanos;
     }
 
+    /**
+     * @param storedAtMillis when the page's request began (wall clock)
+     * @param nowMillis      now (wall clock)
+     * @return whether a page this node holds may be served from its memory now: while the node's
+     *         lease holds ({@link #localTrusted}), or for a {@link #recent} page
+     */
+    boolean memoryServable(long storedAtMillis, long nowMillis) {
+        return localTrusted() || recent(storedAtMillis, nowMillis);
+    }
+
     private void heartbeat() {
         SharedTier tier = c.shared;
         if (tier == null || closed) {

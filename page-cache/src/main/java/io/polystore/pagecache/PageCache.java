@@ -341,15 +341,26 @@ public final class PageCache implements AutoCloseable {
         int port = uri.getPort();
         String host = UrlNormalizer.host(uri.getHost() == null ? uri.getRawAuthority() : uri.getHost());
         String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        String base = scheme + "://" + authority(scheme, host, port);
         if (prefix) {
             String p = UrlNormalizer.path(path);
             if (path.endsWith("/") && !p.endsWith("/")) {
                 p = p + "/";
             }
-            return base + p + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
+            return scheme + "://" + authority(scheme, host, port) + p + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
         }
-        return base + UrlNormalizer.path(path) + "?" + UrlNormalizer.query(uri.getRawQuery(), settings.ignoredParameter());
+        return key(scheme, host, port, UrlNormalizer.path(path), uri.getRawQuery());
+    }
+
+    /**
+     * The key of a page: the filter's, the Jetty-core handler's and a purge's alike.
+     *
+     * @param scheme lower case
+     * @param host   normalised ({@link UrlNormalizer#host})
+     * @param path   normalised ({@link UrlNormalizer#path})
+     * @param rawQuery the query as received, or null
+     */
+    String key(String scheme, String host, int port, String path, String rawQuery) {
+        return scheme + "://" + authority(scheme, host, port) + path + "?" + UrlNormalizer.query(rawQuery, settings.ignoredParameter());
     }
 
     static String authority(String scheme, String host, int port) {

@@ -80,8 +80,7 @@ public final class PageCacheHandler extends Handler.Wrapper {
             if (handsOver(f.getLowerCaseName())) {
                 return false;
             }
-            // a WebSocket handshake is not a page; an offer of h2c (which the JDK client makes) is ignored, as by the filter
-            if (f.getLowerCaseName().equals("upgrade") && f.getValue().toLowerCase(Locale.ROOT).contains("websocket")) {
+            if (f.getLowerCaseName().equals("upgrade") && RequestHandler.webSocket(f.getValue())) {
                 return false;
             }
         }
@@ -100,8 +99,7 @@ public final class PageCacheHandler extends Handler.Wrapper {
             return false;
         }
         String scheme = uri.getScheme() == null ? (request.isSecure() ? "https" : "http") : uri.getScheme().toLowerCase(Locale.ROOT);
-        String key = scheme + "://" + PageCache.authority(scheme, host, Request.getServerPort(request)) + path + "?"
-                + UrlNormalizer.query(uri.getQuery(), s.ignoredParameter());
+        String key = cache.key(scheme, host, Request.getServerPort(request), path, uri.getQuery());
         LocalTier.Entry entry = cache.local.get(key);
         if (entry == null) {
             return false;
@@ -109,8 +107,7 @@ public final class PageCacheHandler extends Handler.Wrapper {
         Conditional.Headers headers = fields::getValues;
         Page page = entry.variants().get(Conditional.variantId(entry.vary(), headers));
         long now = System.currentTimeMillis();
-        if (page == null || !page.isFresh(now)
-                || !cache.invalidation.localTrusted() && !cache.invalidation.recent(page.storedAt(), now)) {
+        if (page == null || !page.isFresh(now) || !cache.invalidation.memoryServable(page.storedAt(), now)) {
             return false;
         }
         boolean gz = page.compressed() && Conditional.acceptsGzip(headers);

@@ -74,8 +74,7 @@ final class RequestHandler {
             return;
         }
         String scheme = req.getScheme().toLowerCase(Locale.ROOT);
-        String key = scheme + "://" + PageCache.authority(scheme, host, req.getServerPort()) + path + "?"
-                + UrlNormalizer.query(req.getQueryString(), s.ignoredParameter());
+        String key = c.key(scheme, host, req.getServerPort(), path, req.getQueryString());
         boolean authorized = req.getHeader("Authorization") != null;
         long now = System.currentTimeMillis();
         Page page = null;
@@ -87,7 +86,7 @@ final class RequestHandler {
                 tier = Outcome.HIT_L1;
                 // the memory tier only while this node is sure it heard every purge, or for a page whose
                 // request began less than the invalidation bound ago (see Invalidation)
-                if (page != null && !c.invalidation.localTrusted() && !c.invalidation.recent(page.storedAt(), now)) {
+                if (page != null && !c.invalidation.memoryServable(page.storedAt(), now)) {
                     page = lookup.confirmedByRedis(key, req, page, now);
                     tier = page == null ? null : Outcome.HIT_L2;
                 }
@@ -169,7 +168,7 @@ final class RequestHandler {
                 long t = System.currentTimeMillis();
                 LocalTier.Entry entry = c.local.get(key);
                 Page done = entry == null ? null : entry.variants().get(Conditional.variantId(entry.vary(), req));
-                if (done != null && done.isFresh(t) && (c.invalidation.localTrusted() || c.invalidation.recent(done.storedAt(), t))) {
+                if (done != null && done.isFresh(t) && c.invalidation.memoryServable(done.storedAt(), t)) {
                     result = done;
                     mine.variant = Conditional.variantId(done.vary(), req);
                     c.stats.hitsL1.increment();
@@ -408,9 +407,7 @@ final class RequestHandler {
         if (rule != null && rule.action() == RouteRule.Action.NEVER) {
             return "route";
         }
-        String upgrade = req.getHeader("Upgrade");
-        // a WebSocket handshake is not a page; an offer of h2c (which the JDK client makes) is ignored
-        if (upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("websocket")) {
+        if (webSocket(req.getHeader("Upgrade"))) {
             return "upgrade";
         }
         if (requestCc.has("no-store")) {
@@ -430,6 +427,15 @@ final class RequestHandler {
             }
         }
         return null;
+    }
+
+    /**
+     * @param upgrade a request's {@code Upgrade} field, or null
+     * @return whether it is a WebSocket handshake, which is not a page; an offer of h2c (which the JDK
+     *         client makes) is ignored
+     */
+    static boolean webSocket(String upgrade) {
+        return upgrade != null && upgrade.toLowerCase(Locale.ROOT).contains("websocket");
     }
 
     /** The request's Cache-Control, parsed once per request; most requests carry none. */

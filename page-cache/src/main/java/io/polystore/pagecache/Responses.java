@@ -101,17 +101,7 @@ final class Responses {
         boolean gz = page.compressed() && Conditional.acceptsGzip(req);
         String etag = etag(page, gz);
         res.setStatus(page.status());
-        head(page, etag, outcome, detail, now, new HeaderSink() {
-            @Override
-            public void add(String name, String value) {
-                res.addHeader(name, value);
-            }
-
-            @Override
-            public void set(String name, String value) {
-                res.setHeader(name, value);
-            }
-        });
+        head(page, etag, outcome, detail, now, sink(res));
         if (page.status() == 200 && Conditional.notModified(req, page, etag)) {
             res.setStatus(304);
             return 0;
@@ -153,6 +143,21 @@ final class Responses {
 
         /** Sets a field, replacing any of the same name. */
         void set(String name, String value);
+    }
+
+    /** @return a servlet response as a sink of header fields */
+    static HeaderSink sink(HttpServletResponse res) {
+        return new HeaderSink() {
+            @Override
+            public void add(String name, String value) {
+                res.addHeader(name, value);
+            }
+
+            @Override
+            public void set(String name, String value) {
+                res.setHeader(name, value);
+            }
+        };
     }
 
     /** @return the page's validator for the coding sent: the stored one, or its gzip form */
@@ -294,18 +299,14 @@ final class Responses {
     }
 
     void statusHeaders(HttpServletResponse res, Outcome outcome, String cacheStatus) {
-        if (s.statusHeaders()) {
-            res.setHeader("X-Cache", outcome.header());
-            res.setHeader("Cache-Status", "Polystore; " + cacheStatus);
-            // the one response header a page's own script can read (PerformanceResourceTiming.serverTiming)
-            res.addHeader("Server-Timing", "cache;desc=\"" + outcome.header() + "\"");
-        }
+        statusHeaders(sink(res), outcome, cacheStatus);
     }
 
     void statusHeaders(HeaderSink res, Outcome outcome, String cacheStatus) {
         if (s.statusHeaders()) {
             res.set("X-Cache", outcome.header());
             res.set("Cache-Status", "Polystore; " + cacheStatus);
+            // the one response header a page's own script can read (PerformanceResourceTiming.serverTiming)
             res.add("Server-Timing", "cache;desc=\"" + outcome.header() + "\"");
         }
     }

@@ -116,21 +116,12 @@ public final class JedisTier implements SharedTier {
     public void store(String key, String vary, String variant, byte[] page, long ttlMillis, List<String> tagKeys,
             Consumer<Throwable> onDone) {
         byte[] ttl = b(Long.toString(Math.max(1, ttlMillis)));
-        try {
-            writes.execute(() -> {
-                try {
-                    jedis.eval(b(Scripts.STORE), List.of(b(key)), List.of(b(vary), b(variant), page, ttl));
-                    for (String tagKey : tagKeys) {
-                        jedis.eval(b(Scripts.TAG), List.of(b(tagKey)), List.of(b(key), ttl));
-                    }
-                    onDone.accept(null);
-                } catch (RuntimeException e) {
-                    onDone.accept(e);
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            onDone.accept(e);
-        }
+        TierThreads.write(writes, () -> {
+            jedis.eval(b(Scripts.STORE), List.of(b(key)), List.of(b(vary), b(variant), page, ttl));
+            for (String tagKey : tagKeys) {
+                jedis.eval(b(Scripts.TAG), List.of(b(tagKey)), List.of(b(key), ttl));
+            }
+        }, onDone);
     }
 
     @Override
@@ -184,11 +175,8 @@ public final class JedisTier implements SharedTier {
 
     @Override
     public void unlock(String lockKey, String owner) {
-        try {
-            writes.execute(() -> jedis.eval(b(Scripts.UNLOCK), List.of(b(lockKey)), List.of(b(owner))));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // the lock expires by itself
-        }
+        // the lock expires by itself when the write is dropped
+        TierThreads.writeOrDrop(writes, () -> jedis.eval(b(Scripts.UNLOCK), List.of(b(lockKey)), List.of(b(owner))));
     }
 
     @Override

@@ -19,7 +19,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -117,24 +116,13 @@ public final class SpringRedisTier implements SharedTier {
     public void store(String key, String vary, String variant, byte[] page, long ttlMillis, List<String> tagKeys,
             Consumer<Throwable> onDone) {
         byte[] ttl = b(Long.toString(Math.max(1, ttlMillis)));
-        try {
-            writes.execute(() -> {
-                try {
-                    call(c -> {
-                        eval(c, Scripts.STORE, ReturnType.INTEGER, b(key), b(vary), b(variant), page, ttl);
-                        for (String tagKey : tagKeys) {
-                            eval(c, Scripts.TAG, ReturnType.INTEGER, b(tagKey), b(key), ttl);
-                        }
-                        return null;
-                    });
-                    onDone.accept(null);
-                } catch (RuntimeException e) {
-                    onDone.accept(e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            onDone.accept(e);
-        }
+        TierThreads.write(writes, () -> call(c -> {
+            eval(c, Scripts.STORE, ReturnType.INTEGER, b(key), b(vary), b(variant), page, ttl);
+            for (String tagKey : tagKeys) {
+                eval(c, Scripts.TAG, ReturnType.INTEGER, b(tagKey), b(key), ttl);
+            }
+            return null;
+        }), onDone);
     }
 
     @Override
@@ -196,11 +184,8 @@ public final class SpringRedisTier implements SharedTier {
 
     @Override
     public void unlock(String lockKey, String owner) {
-        try {
-            writes.execute(() -> call(c -> eval(c, Scripts.UNLOCK, ReturnType.INTEGER, b(lockKey), b(owner))));
-        } catch (RejectedExecutionException e) {
-            // the lock expires by itself
-        }
+        // the lock expires by itself when the write is dropped
+        TierThreads.writeOrDrop(writes, () -> call(c -> eval(c, Scripts.UNLOCK, ReturnType.INTEGER, b(lockKey), b(owner))));
     }
 
     /** Bounded: a request that finds its node's heartbeat late sends one itself. */

@@ -24,6 +24,35 @@ final class TierThreads {
         });
     }
 
+    /**
+     * Runs a write on the writers and reports how it ended.
+     *
+     * @param onDone called once: with null, or with the failure (a full queue included)
+     */
+    static void write(ThreadPoolExecutor writes, Runnable commands, java.util.function.Consumer<Throwable> onDone) {
+        try {
+            writes.execute(() -> {
+                try {
+                    commands.run();
+                    onDone.accept(null);
+                } catch (RuntimeException e) {
+                    onDone.accept(e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            onDone.accept(e);
+        }
+    }
+
+    /** Runs a write on the writers that may be dropped when their queue is full (it expires by itself). */
+    static void writeOrDrop(ThreadPoolExecutor writes, Runnable commands) {
+        try {
+            writes.execute(commands);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // dropped
+        }
+    }
+
     /** Lets queued writes finish, for at most 2 s. */
     static void stop(ThreadPoolExecutor writes) {
         writes.shutdown();
