@@ -5,7 +5,6 @@ import io.polystore.Store;
 import io.polystore.testkit.Feature;
 import io.polystore.testkit.RedisCluster;
 import io.polystore.testkit.RepositoryConformanceSuite;
-import io.polystore.testkit.TestServers;
 import org.junit.jupiter.api.AfterAll;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.data.redis.connection.RedisClusterConfiguration;
@@ -29,11 +28,7 @@ class SpringDataRedisClusterConformanceIT extends RepositoryConformanceSuite {
 
     @Override
     protected Store openStore() {
-        try {
-            cluster = RedisCluster.start(3, 0);
-        } catch (IllegalStateException e) {
-            TestServers.unavailable(TestServers.REDIS, e.getMessage());
-        }
+        cluster = RedisClusterConformanceIT.startCluster();
         String url = cluster.url();
         List<String> nodes = new ArrayList<>(List.of(url.substring(url.indexOf("//") + 2).split(",")));
         factory = factory(new RedisClusterConfiguration(nodes));

@@ -73,6 +73,14 @@ final class SpringRedisOps implements RedisOps {
         return o == null ? null : o instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : o.toString();
     }
 
+    private static byte[][] bytes(List<String> keys) {
+        byte[][] out = new byte[keys.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = b(keys.get(i));
+        }
+        return out;
+    }
+
     private static byte[][] keysAndArgs(String[] keys, String[] args) {
         byte[][] out = new byte[keys.length + args.length][];
         for (int i = 0; i < keys.length; i++) {
@@ -133,22 +141,19 @@ final class SpringRedisOps implements RedisOps {
     }
 
     private List<Object> evalAll(String script, ReturnType type, List<String[]> keys, List<String[]> args) {
-        if (call("scripts", SpringRedisOps::clustered)) {
-            List<Object> out = new ArrayList<>(keys.size());
-            call("scripts", c -> {
-                for (int i = 0; i < keys.size(); i++) {
-                    out.add(eval(c, script, type, keys.get(i), args.get(i)));
-                }
-                return null;
-            });
-            return out;
-        }
-        String sha = sha(script);
         List<Object> out = new ArrayList<>(keys.size());
         for (int from = 0; from < keys.size(); from += CHUNK) {
             int start = from;
             int to = Math.min(keys.size(), from + CHUNK);
             out.addAll(call("scripts", c -> {
+                if (clustered(c)) {
+                    List<Object> results = new ArrayList<>(to - start);
+                    for (int i = start; i < to; i++) {
+                        results.add(eval(c, script, type, keys.get(i), args.get(i)));
+                    }
+                    return results;
+                }
+                String sha = sha(script); // loaded first: a pipeline cannot fall back on NOSCRIPT
                 c.openPipeline();
                 for (int i = start; i < to; i++) {
                     c.scriptingCommands().evalSha(sha, type, keys.get(i).length, keysAndArgs(keys.get(i), args.get(i)));
@@ -189,28 +194,18 @@ final class SpringRedisOps implements RedisOps {
             return out;
         }
         List<Object> results = call("MGET", c -> {
-            if (clustered(c)) {
-                List<Object> chunks = new ArrayList<>();
-                for (int from = 0; from < keys.size(); from += CHUNK) {
-                    List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
-                    byte[][] k = new byte[chunk.size()][];
-                    for (int i = 0; i < k.length; i++) {
-                        k[i] = b(chunk.get(i));
-                    }
-                    chunks.add(c.stringCommands().mGet(k));
-                }
-                return chunks;
+            boolean pipelined = !clustered(c);
+            if (pipelined) {
+                c.openPipeline();
             }
-            c.openPipeline();
+            List<Object> chunks = new ArrayList<>();
             for (int from = 0; from < keys.size(); from += CHUNK) {
-                List<String> chunk = keys.subList(from, Math.min(keys.size(), from + CHUNK));
-                byte[][] k = new byte[chunk.size()][];
-                for (int i = 0; i < k.length; i++) {
-                    k[i] = b(chunk.get(i));
+                List<byte[]> values = c.stringCommands().mGet(bytes(keys.subList(from, Math.min(keys.size(), from + CHUNK))));
+                if (!pipelined) {
+                    chunks.add(values);
                 }
-                c.stringCommands().mGet(k);
             }
-            return c.closePipeline();
+            return pipelined ? c.closePipeline() : chunks;
         });
         for (Object r : results) {
             for (Object v : (List<?>) r) {
@@ -290,10 +285,7 @@ final class SpringRedisOps implements RedisOps {
         if (keys.isEmpty()) {
             return;
         }
-        byte[][] k = new byte[keys.size()][];
-        for (int i = 0; i < k.length; i++) {
-            k[i] = b(keys.get(i));
-        }
+        byte[][] k = bytes(keys);
         call("UNLINK", c -> c.keyCommands().unlink(k));
     }
 
@@ -376,10 +368,7 @@ final class SpringRedisOps implements RedisOps {
 
     @Override
     public List<byte[]> mgetBytes(List<String> keys) {
-        byte[][] k = new byte[keys.size()][];
-        for (int i = 0; i < k.length; i++) {
-            k[i] = b(keys.get(i));
-        }
+        byte[][] k = bytes(keys);
         return call("MGET", c -> c.stringCommands().mGet(k));
     }
 
