@@ -53,7 +53,7 @@ public class PolystorePageCacheAutoConfiguration {
             }
         });
         String redis = settings.get("redis");
-        if (redis == null || !redis.trim().startsWith(PageCache.SPRING_DATA_REDIS)) {
+        if (redis == null || !redis.trim().startsWith(RedisFactoryBeans.PREFIX)) {
             return PageCache.builder().apply(settings, SOURCE).build();
         }
         settings.remove("redis");

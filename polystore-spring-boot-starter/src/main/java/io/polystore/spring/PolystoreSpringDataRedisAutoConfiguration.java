@@ -33,7 +33,7 @@ public class PolystoreSpringDataRedisAutoConfiguration {
         return new StoreProvider() {
             @Override
             public Set<String> schemes() {
-                return Set.of("spring-data-redis");
+                return Set.of(RedisFactoryBeans.SCHEME);
             }
 
             @Override

@@ -12,8 +12,9 @@ import java.util.Arrays;
  * {@link RedisConnectionFactory} beans. Only touched when Spring Data Redis is on the classpath.
  */
 final class RedisFactoryBeans {
-    /** The prefix of a value that names a factory bean. */
-    static final String PREFIX = "spring-data-redis:";
+    /** The URI scheme that names a factory bean, and the prefix of such a value. */
+    static final String SCHEME = "spring-data-redis";
+    static final String PREFIX = SCHEME + ":";
     private static final String FACTORY = "org.springframework.data.redis.connection.RedisConnectionFactory";
 
     private RedisFactoryBeans() {

@@ -2,7 +2,6 @@ package io.polystore.spring;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.polystore.Polystore;
 import io.polystore.Repository;
 import io.polystore.pagecache.PageCache;
 import io.polystore.testkit.TestServers;
@@ -15,15 +14,12 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
@@ -102,8 +98,6 @@ class StarterServicesIT {
     }
 
     @Autowired
-    Polystore polystore;
-    @Autowired
     Repository<Widget, String> widgets;
     @Autowired
     Repository<Token, String> tokens;
@@ -115,8 +109,7 @@ class StarterServicesIT {
     int port;
 
     private HttpResponse<String> send(String method, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        return LocalHttp.send(port, method, path);
     }
 
     @Test
