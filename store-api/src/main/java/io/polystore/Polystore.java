@@ -158,6 +158,27 @@ public final class Polystore implements AutoCloseable {
         return v != null ? v : System.getProperty(name);
     }
 
+    /**
+     * The version of the {@code store-api} on the class path, as the build wrote it (the command
+     * lines' {@code --version} prints it).
+     *
+     * @return the version, such as {@code 0.1.0}, or {@code "unknown"} when the build's version
+     *         file is missing (classes copied without their resources)
+     */
+    public static String version() {
+        try (java.io.InputStream in = Polystore.class.getResourceAsStream("version.properties")) {
+            if (in == null) {
+                return "unknown";
+            }
+            java.util.Properties p = new java.util.Properties();
+            p.load(in);
+            String v = p.getProperty("version", "").strip();
+            return v.isEmpty() || v.startsWith("${") ? "unknown" : v;
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
+    }
+
     /** @return a builder for configuring stores in code */
     public static Builder builder() {
         return new Builder("Polystore.builder()");

@@ -49,47 +49,17 @@ public final class CopyBench {
      * @param out     where the result goes
      */
     public record Options(String from, String to, int records, int rounds, int batch, Path out) {
+        /** @throws BenchException when the target has no bulk path to compare with */
+        public Options {
+            String scheme = StoreConfig.scheme(to);
+            if (!scheme.equals("jdbc:postgresql") && !scheme.equals("redis")) {
+                throw new BenchException("copy measures against the target's bulk path: COPY on jdbc:postgresql: or pipelined"
+                        + " SET on redis://; not " + scheme);
+            }
+        }
     }
 
     private CopyBench() {
-    }
-
-    /**
-     * @param args {@code copy --from URI --to URI [--records N] [--rounds N] [--batch N] [--out DIR]}
-     * @return the options
-     */
-    public static Options parse(String[] args) {
-        String from = null;
-        String to = null;
-        int records = 100_000;
-        int rounds = 3;
-        int batch = 1000;
-        Path out = Path.of("bench-results");
-        for (int i = 1; i < args.length; i += 2) {
-            String a = args[i];
-            if (i + 1 >= args.length) {
-                throw new BenchException(a + " needs a value");
-            }
-            String v = args[i + 1];
-            switch (a) {
-                case "--from" -> from = v;
-                case "--to" -> to = v;
-                case "--records" -> records = (int) Args.positive(a, v);
-                case "--rounds" -> rounds = (int) Args.positive(a, v);
-                case "--batch" -> batch = (int) Args.positive(a, v);
-                case "--out" -> out = Path.of(v);
-                default -> throw new BenchException("unknown option '" + a + "' for copy");
-            }
-        }
-        if (from == null || to == null) {
-            throw new BenchException("copy needs --from URI and --to URI");
-        }
-        String scheme = StoreConfig.scheme(to);
-        if (!scheme.equals("jdbc:postgresql") && !scheme.equals("redis")) {
-            throw new BenchException("copy measures against the target's bulk path: COPY on jdbc:postgresql: or pipelined SET"
-                    + " on redis://; not " + scheme);
-        }
-        return new Options(from, to, records, rounds, batch, out);
     }
 
     private static Map<String, String> options(String uri) {

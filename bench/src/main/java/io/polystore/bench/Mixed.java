@@ -27,63 +27,9 @@ public final class Mixed {
     private Mixed() {
     }
 
-    /** The options every mixed-workload command takes; each command parses its own beside them. */
+    /** The options every mixed-workload command takes (store may be null: the command says what it needs). */
     public record Common(String store, List<String> targets, Map<String, String> storeOptions, int threads, Duration duration,
             Duration warmup, int rounds, Path out) {
-    }
-
-    /**
-     * Parses {@code --store --compare -o --threads --duration --warmup --rounds --out}; every other
-     * option goes to {@code extra}, which returns false for one it does not know either.
-     *
-     * @param args    the command line, the command's name first
-     * @param extra   the command's own options (name, value)
-     * @return the shared options (store may be null: the command says what it needs)
-     * @throws BenchException for a missing value or an unknown option
-     */
-    public static Common parse(String[] args, java.util.function.BiPredicate<String, String> extra) {
-        String store = null;
-        List<String> targets = List.of("api");
-        Map<String, String> options = new LinkedHashMap<>();
-        int threads = 8;
-        Duration duration = Duration.ofSeconds(10);
-        Duration warmup = Duration.ofSeconds(5);
-        int rounds = 3;
-        Path out = Path.of("bench-results");
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            if (i + 1 >= args.length) {
-                throw new BenchException(a + " needs a value");
-            }
-            String v = args[++i];
-            switch (a) {
-                case "--store" -> store = v;
-                case "--compare" -> targets = List.of(v.toLowerCase(Locale.ROOT).split(","));
-                case "-o" -> {
-                    int eq = v.indexOf('=');
-                    if (eq < 1) {
-                        throw new BenchException("-o takes KEY=VALUE, not '" + v + "'");
-                    }
-                    options.put(v.substring(0, eq), v.substring(eq + 1));
-                }
-                case "--threads" -> threads = (int) Args.positive(a, v);
-                case "--duration" -> duration = Args.seconds(a, v, false);
-                case "--warmup" -> warmup = Args.seconds(a, v, true);
-                case "--rounds" -> rounds = (int) Args.positive(a, v);
-                case "--out" -> out = Path.of(v);
-                default -> {
-                    if (!extra.test(a, v)) {
-                        throw new BenchException("unknown option '" + a + "' for " + args[0]);
-                    }
-                }
-            }
-        }
-        for (String t : targets) {
-            if (!t.equals("api") && !t.equals("raw")) {
-                throw new BenchException("unknown target '" + t + "'; " + args[0] + " compares api and raw");
-            }
-        }
-        return new Common(store, targets, options, threads, duration, warmup, rounds, out);
     }
 
     /** One round's measurements. Thread-safe. */

@@ -42,40 +42,16 @@ public final class TopQueryBench {
     }
 
     public record Options(String store, int records, int queries, int rounds, Path out) {
+        /** @throws BenchException for a store without a hand-written query to compare with */
+        public Options {
+            String scheme = StoreConfig.scheme(store);
+            if (!scheme.startsWith("redis") && !Neo4jTarget.supports(store) && !scheme.equals("neo4j-embedded")) {
+                throw new BenchException("top compares the API with a hand-written query on Redis and Neo4j; not on " + scheme);
+            }
+        }
     }
 
     private TopQueryBench() {
-    }
-
-    public static Options parse(String[] args) {
-        String store = null;
-        int records = 100_000;
-        int queries = 200;
-        int rounds = 3;
-        Path out = Path.of("bench-results");
-        for (int i = 1; i < args.length; i += 2) {
-            String a = args[i];
-            if (i + 1 >= args.length) {
-                throw new BenchException(a + " needs a value");
-            }
-            String v = args[i + 1];
-            switch (a) {
-                case "--store" -> store = v;
-                case "--records" -> records = (int) Args.positive(a, v);
-                case "--queries" -> queries = (int) Args.positive(a, v);
-                case "--rounds" -> rounds = (int) Args.positive(a, v);
-                case "--out" -> out = Path.of(v);
-                default -> throw new BenchException("unknown option '" + a + "' for top");
-            }
-        }
-        if (store == null) {
-            throw new BenchException("top needs --store (redis://host:port, neo4j-embedded: or bolt://host:7687)");
-        }
-        String scheme = StoreConfig.scheme(store);
-        if (!scheme.startsWith("redis") && !Neo4jTarget.supports(store) && !scheme.equals("neo4j-embedded")) {
-            throw new BenchException("top compares the API with a hand-written query on Redis and Neo4j; not on " + scheme);
-        }
-        return new Options(store, records, queries, rounds, out);
     }
 
     public static Path run(Options o, PrintStream out, PrintStream err) throws Exception {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,7 +72,7 @@ class WorkloadAndCliTest {
     void cliErrorsExitWithTwoAndSayWhatIsWrong() {
         StringBuilder err = new StringBuilder();
         assertThat(cli(err)).isEqualTo(2);
-        assertThat(err).contains("no command").contains("usage");
+        assertThat(err).contains("no command").contains("Usage: polystore-bench");
         err.setLength(0);
         assertThat(cli(err, "run", "--workload", "nope")).isEqualTo(2);
         assertThat(err).contains("unknown workload 'nope'");
@@ -86,6 +87,66 @@ class WorkloadAndCliTest {
         assertThat(err).contains("no raw-driver baseline for 'mem'");
         err.setLength(0);
         assertThat(cli(err, "run", "--bogus")).isEqualTo(2);
-        assertThat(err).contains("unknown option '--bogus'");
+        assertThat(err).contains("Unknown option: '--bogus'").contains("Usage: polystore-bench run");
+    }
+
+    @Test
+    void everyCommandHasHelpAndVersionAndTheShellGetsCompletion() {
+        List<String> commands = List.of("run", "compare", "pages", "sessions", "graph", "http", "purge-propagation",
+                "revalidation", "top", "copy");
+        StringBuilder out = new StringBuilder();
+        StringBuilder err = new StringBuilder();
+        assertThat(Cli.run(out, err, "--help")).isZero();
+        for (String c : commands) {
+            assertThat(out).as("the command list").contains("  " + c + " ");
+        }
+        for (String c : commands) {
+            out.setLength(0);
+            assertThat(Cli.run(out, err, c, "--help")).as(c).isZero();
+            assertThat(out).as(c).contains("Usage: polystore-bench " + c).contains("--version");
+            out.setLength(0);
+            assertThat(Cli.run(out, err, "help", c)).as(c).isZero();
+            assertThat(out).as(c).contains("Usage: polystore-bench " + c);
+            out.setLength(0);
+            assertThat(Cli.run(out, err, c, "--version")).as(c).isZero();
+            assertThat(out.toString()).as(c).startsWith("polystore-bench " + io.polystore.Polystore.version() + "\n")
+                    .doesNotContain("unknown");
+        }
+        out.setLength(0);
+        assertThat(Cli.run(out, err, "run", "--help")).isZero();
+        assertThat(out).contains("--store=URI").contains("raw-lettuce").contains("-p=KEY=VALUE");
+        out.setLength(0);
+        assertThat(Cli.run(out, err, "generate-completion")).isZero();
+        assertThat(out).contains("complete -F").contains("purge-propagation").contains("--page-bytes");
+        assertThat(err).isEmpty();
+    }
+
+    @Test
+    void optionValuesAreCheckedAndNamed() {
+        StringBuilder out = new StringBuilder();
+        StringBuilder err = new StringBuilder();
+        assertThat(Cli.run(out, err, "copy", "--from", "mem:", "--to", "jdbc:sqlite:x.db")).isEqualTo(2);
+        assertThat(err).contains("not jdbc:sqlite").contains("Usage: polystore-bench copy");
+        err.setLength(0);
+        assertThat(Cli.run(out, err, "copy", "--from", "mem:", "--to", "redis://x", "--records", "-5")).isEqualTo(2);
+        assertThat(err).contains("'--records'").contains("'-5' is not a positive whole number");
+        err.setLength(0);
+        assertThat(Cli.run(out, err, "copy", "--to", "redis://x")).isEqualTo(2);
+        assertThat(err).contains("Missing required option: '--from=URI'");
+        err.setLength(0);
+        assertThat(Cli.run(out, err, "top", "--store", "jdbc:sqlite:x.db")).isEqualTo(2);
+        assertThat(err).contains("not on jdbc:sqlite");
+        err.setLength(0);
+        assertThat(Cli.run(out, err, "pages", "--duration", "10 minutes")).isEqualTo(2);
+        assertThat(err).contains("'--duration'").contains("'10 minutes' is not whole seconds");
+        err.setLength(0);
+        assertThat(Cli.run(out, err, "purge-propagation")).isEqualTo(2);
+        assertThat(err).contains("needs --redis");
+        err.setLength(0);
+        assertThat(Cli.run(out, err, "compare", "one.json")).isEqualTo(2);
+        assertThat(err).contains("AFTER.json");
+        err.setLength(0);
+        assertThat(Cli.run(out, err, "run", "-o", "pool-size")).isEqualTo(2);
+        assertThat(err).contains("-o").contains("KEY=VALUE").contains("pool-size");
     }
 }

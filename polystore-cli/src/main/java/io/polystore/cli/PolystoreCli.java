@@ -4,9 +4,18 @@ import io.polystore.ConfigurationException;
 import io.polystore.Copy;
 import io.polystore.Polystore;
 import io.polystore.StoreException;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -15,6 +24,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 
 /**
@@ -27,25 +37,27 @@ import java.util.function.Consumer;
  *      [--no-verify] [--delete-source]
  * </pre>
  *
- * Exit codes: 0 done (and verified, unless {@code --no-verify}), 1 the copy failed or the two sides
- * differ, 2 bad usage or configuration (the message says what to change).
+ * Every command takes {@code --help} and {@code --version}; {@code generate-completion} prints a
+ * bash/zsh completion script. Exit codes: 0 done (and verified, unless {@code --no-verify}), 1 the
+ * copy failed or the two sides differ, 2 bad usage or configuration (the message says what to change).
  */
-public final class PolystoreCli {
-    static final String USAGE = """
-            usage: java -cp app.jar:polystore-cli.jar io.polystore.cli.PolystoreCli copy --config FILE --entity CLASS \\
-                        --from STORE --to STORE [--batch N] [--checkpoint FILE] [--resume] [--no-verify] [--delete-source]
-              --config FILE       the application's Polystore configuration (placeholders from the environment)
-              --entity CLASS      the entity type, fully qualified ('$' for nested classes)
-              --from, --to        store names from the configuration
-              --batch N           entities per page read and batch written (default 500)
-              --checkpoint FILE   where the position after each written batch is kept
-                                  (default <Entity>.<from>-<to>.checkpoint); removed when the copy is done
-              --resume            continue from the checkpoint of an interrupted copy
-              --no-verify         skip the comparison of both sides (counts and SHA-256 of every entity)
-              --delete-source     delete the copied entities from the source, only after a passed verification
-            """;
+@Command(name = "polystore", mixinStandardHelpOptions = true, versionProvider = PolystoreCli.Version.class,
+        synopsisSubcommandLabel = "COMMAND",
+        description = "Polystore's command-line tools. Run them with the application's jar first on the class path:%n"
+                + "  java -cp app.jar:polystore-cli.jar io.polystore.cli.PolystoreCli COMMAND ...",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done", "1:the command failed (the message says what happened)",
+            "2:bad usage or configuration (the message says what to change)"})
+public final class PolystoreCli implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
 
     private PolystoreCli() {
+    }
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "no command: name one of " + spec.subcommands().keySet());
     }
 
     /**
@@ -65,85 +77,104 @@ public final class PolystoreCli {
      * @return the exit code
      */
     public static int run(String[] args, PrintStream out, PrintStream err, boolean interactive) {
-        if (args.length == 0 || !args[0].equals("copy")) {
-            err.println(args.length == 0 ? "polystore: no command" : "polystore: unknown command '" + args[0] + "'");
-            err.print(USAGE);
-            return 2;
-        }
-        CopyCommand c;
-        try {
-            c = CopyCommand.parse(args);
-        } catch (IllegalArgumentException e) {
-            err.println("polystore copy: " + e.getMessage());
-            err.print(USAGE);
-            return 2;
-        }
-        return c.run(out, err, interactive);
+        return commandLine(out, err, interactive).execute(args);
     }
 
-    /** The copy command's options. */
-    record CopyCommand(Path config, String entity, String from, String to, int batch, Path checkpoint, boolean resume,
-                       boolean verify, boolean deleteSource) {
+    /** @return the command line with its commands, writing to the given streams */
+    static CommandLine commandLine(PrintStream out, PrintStream err, boolean interactive) {
+        CommandLine cl = new CommandLine(new PolystoreCli());
+        cl.addSubcommand(new CopyCommand(out, err, interactive));
+        cl.addSubcommand(new CommandLine.HelpCommand());
+        cl.addSubcommand(new AutoComplete.GenerateCompletion());
+        cl.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+        cl.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+        cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+        return cl;
+    }
 
-        static CopyCommand parse(String[] args) {
-            Path config = null;
-            String entity = null;
-            String from = null;
-            String to = null;
-            int batch = 500;
-            Path checkpoint = null;
-            boolean resume = false;
-            boolean verify = true;
-            boolean delete = false;
-            for (int i = 1; i < args.length; i++) {
-                String a = args[i];
-                switch (a) {
-                    case "--config" -> config = Path.of(value(args, ++i, a));
-                    case "--entity" -> entity = value(args, ++i, a);
-                    case "--from" -> from = value(args, ++i, a);
-                    case "--to" -> to = value(args, ++i, a);
-                    case "--batch" -> {
-                        String v = value(args, ++i, a);
-                        try {
-                            batch = Integer.parseInt(v);
-                        } catch (NumberFormatException e) {
-                            batch = -1;
-                        }
-                        if (batch < 1 || batch > 100_000) {
-                            throw new IllegalArgumentException("--batch '" + v + "': expected a whole number from 1 to 100000");
-                        }
-                    }
-                    case "--checkpoint" -> checkpoint = Path.of(value(args, ++i, a));
-                    case "--resume" -> resume = true;
-                    case "--no-verify" -> verify = false;
-                    case "--delete-source" -> delete = true;
-                    default -> throw new IllegalArgumentException("unknown option '" + a + "'");
-                }
+    /** {@code --version}: the version of the Polystore jars on the class path. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{"polystore " + Polystore.version(),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")"};
+        }
+    }
+
+    /** The copy command. */
+    @Command(name = "copy", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
+            description = "Copies every entity of a type from one store of the application's configuration to another,"
+                    + " keeping ids and versions, then compares both sides (counts and SHA-256 of every entity).",
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:copied (and verified, unless --no-verify)", "1:the copy failed or the two sides differ",
+                "2:bad usage or configuration (the message says what to change)"})
+    static final class CopyCommand implements Callable<Integer> {
+        static final int MAX_BATCH = 100_000;
+
+        @Spec
+        private CommandSpec spec;
+
+        @Option(names = "--config", required = true, paramLabel = "FILE",
+                description = "the application's Polystore configuration (placeholders from the environment)")
+        Path config;
+
+        @Option(names = "--entity", required = true, paramLabel = "CLASS",
+                description = "the entity type, fully qualified ('$' for nested classes)")
+        String entity;
+
+        @Option(names = "--from", required = true, paramLabel = "STORE", description = "the source: a store name from the configuration")
+        String from;
+
+        @Option(names = "--to", required = true, paramLabel = "STORE", description = "the target: a store name from the configuration")
+        String to;
+
+        @Option(names = "--batch", paramLabel = "N", defaultValue = "500",
+                description = "entities per page read and batch written, 1 to " + MAX_BATCH + " (default: ${DEFAULT-VALUE})")
+        int batch;
+
+        @Option(names = "--checkpoint", paramLabel = "FILE",
+                description = "where the position after each written batch is kept (default <Entity>.<from>-<to>.checkpoint);"
+                        + " removed when the copy is done")
+        Path checkpoint;
+
+        @Option(names = "--resume", description = "continue from the checkpoint of an interrupted copy")
+        boolean resume;
+
+        @Option(names = "--no-verify", description = "skip the comparison of both sides")
+        boolean noVerify;
+
+        @Option(names = "--delete-source", description = "delete the copied entities from the source, only after a passed verification")
+        boolean deleteSource;
+
+        private final PrintStream out;
+        private final PrintStream err;
+        private final boolean interactive;
+
+        CopyCommand(PrintStream out, PrintStream err, boolean interactive) {
+            this.out = out;
+            this.err = err;
+            this.interactive = interactive;
+        }
+
+        /** Checks what the options' types cannot, as usage errors naming the option and its value. */
+        private void validate() {
+            if (batch < 1 || batch > MAX_BATCH) {
+                throw new ParameterException(spec.commandLine(), "Invalid value for option '--batch': '" + batch
+                        + "' is not a whole number from 1 to " + MAX_BATCH);
             }
-            for (String[] required : new String[][]{{"--config", config == null ? null : ""}, {"--entity", entity},
-                {"--from", from}, {"--to", to}}) {
-                if (required[1] == null) {
-                    throw new IllegalArgumentException(required[0] + " is required");
-                }
-            }
-            if (delete && !verify) {
-                throw new IllegalArgumentException("--delete-source needs the verification: leave out --no-verify");
+            if (deleteSource && noVerify) {
+                throw new ParameterException(spec.commandLine(), "--delete-source needs the verification: leave out --no-verify");
             }
             if (checkpoint == null) {
                 String simple = entity.substring(Math.max(entity.lastIndexOf('.'), entity.lastIndexOf('$')) + 1);
                 checkpoint = Path.of(simple + "." + from + "-" + to + ".checkpoint");
             }
-            return new CopyCommand(config, entity, from, to, batch, checkpoint, resume, verify, delete);
         }
 
-        private static String value(String[] args, int i, String option) {
-            if (i >= args.length || args[i].startsWith("--")) {
-                throw new IllegalArgumentException(option + " needs a value");
-            }
-            return args[i];
-        }
-
-        int run(PrintStream out, PrintStream err, boolean interactive) {
+        @Override
+        public Integer call() {
+            validate();
+            boolean verify = !noVerify;
             Class<?> type;
             try {
                 type = Class.forName(entity, false, Thread.currentThread().getContextClassLoader());

@@ -115,11 +115,18 @@ class CopyCommandIT {
     @Test
     void mistakesAreExplainedWithExitCode2() throws IOException {
         Path file = config("  a: \"mem:a\"\n  b: \"mem:b\"\n");
-        assertThat(cli().code()).isEqualTo(2);
-        assertThat(cli("move").err()).contains("unknown command 'move'");
+        Result none = cli();
+        assertThat(none.code()).isEqualTo(2);
+        assertThat(none.err()).contains("no command").contains("copy").contains("Usage: polystore");
+        assertThat(cli("move").err()).contains("'move'");
+        assertThat(cli("move").code()).isEqualTo(2);
         Result missing = cli("copy", "--config", file.toString(), "--entity", Cargo.class.getName(), "--from", "a");
         assertThat(missing.code()).isEqualTo(2);
-        assertThat(missing.err()).contains("--to is required").contains("usage:");
+        assertThat(missing.err()).contains("Missing required option: '--to=STORE'").contains("Usage: polystore copy");
+        Result typo = cli("copy", "--config", file.toString(), "--entity", Cargo.class.getName(), "--from", "a", "--to", "b",
+                "--bacth", "5");
+        assertThat(typo.code()).isEqualTo(2);
+        assertThat(typo.err()).contains("Unknown options: '--bacth'").contains("Possible solutions: --batch");
         Result noClass = cli("copy", "--config", file.toString(), "--entity", "com.acme.Nope", "--from", "a", "--to", "b");
         assertThat(noClass.code()).isEqualTo(2);
         assertThat(noClass.err()).contains("com.acme.Nope").contains("-cp");
@@ -128,14 +135,41 @@ class CopyCommandIT {
         assertThat(noStore.err()).contains("no store named 'c'");
         Result batch = cli("copy", "--config", file.toString(), "--entity", Cargo.class.getName(), "--from", "a", "--to", "b",
                 "--batch", "zero");
-        assertThat(batch.err()).contains("--batch 'zero'");
+        assertThat(batch.code()).isEqualTo(2);
+        assertThat(batch.err()).contains("'--batch'").contains("'zero'");
+        Result tooBig = cli("copy", "--config", file.toString(), "--entity", Cargo.class.getName(), "--from", "a", "--to", "b",
+                "--batch", "100001");
+        assertThat(tooBig.code()).isEqualTo(2);
+        assertThat(tooBig.err()).contains("'--batch'").contains("'100001'").contains("1 to 100000");
         Result noResume = cli("copy", "--config", file.toString(), "--entity", Cargo.class.getName(), "--from", "a", "--to", "b",
                 "--resume", "--checkpoint", dir.resolve("none").toString());
         assertThat(noResume.code()).isEqualTo(2);
         assertThat(noResume.err()).contains("cannot read the checkpoint");
         Result unsafe = cli("copy", "--config", file.toString(), "--entity", Cargo.class.getName(), "--from", "a", "--to", "b",
                 "--no-verify", "--delete-source");
+        assertThat(unsafe.code()).isEqualTo(2);
         assertThat(unsafe.err()).contains("--delete-source needs the verification");
+    }
+
+    @Test
+    void everyCommandHasHelpVersionAndCompletion() {
+        for (String[] args : new String[][]{{"--help"}, {"copy", "--help"}, {"help", "copy"}}) {
+            Result help = cli(args);
+            assertThat(help.code()).as(String.join(" ", args)).isZero();
+            assertThat(help.out()).as(String.join(" ", args)).contains("Usage: polystore").contains("Exit codes:");
+        }
+        assertThat(cli("copy", "--help").out()).contains("--config=FILE").contains("--delete-source").contains("--resume");
+        assertThat(cli("--help").out()).contains("copy").contains("generate-completion");
+        for (String[] args : new String[][]{{"--version"}, {"copy", "--version"}, {"-V"}}) {
+            Result version = cli(args);
+            assertThat(version.code()).as(String.join(" ", args)).isZero();
+            // the version the build wrote into store-api, the same one this module is built as
+            assertThat(version.out()).as(String.join(" ", args)).startsWith("polystore " + Polystore.version() + "\n")
+                    .doesNotContain("unknown");
+        }
+        Result completion = cli("generate-completion");
+        assertThat(completion.code()).isZero();
+        assertThat(completion.out()).contains("complete -F").contains("--entity").contains("--checkpoint");
     }
 
     @Test

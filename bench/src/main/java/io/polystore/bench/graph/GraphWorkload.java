@@ -57,30 +57,21 @@ public final class GraphWorkload {
     private GraphWorkload() {
     }
 
-    public static Options parse(String[] args) {
-        int[] users = {10_000};
-        int[] follows = {20};
-        Mixed.Common c = Mixed.parse(args, (a, v) -> switch (a) {
-            case "--users" -> {
-                users[0] = (int) Args.positive(a, v);
-                yield true;
-            }
-            case "--follows" -> {
-                follows[0] = (int) Args.positive(a, v);
-                yield true;
-            }
-            default -> false;
-        });
+    /**
+     * @return the graph command's options
+     * @throws BenchException for a missing store, a graph that cannot be drawn, or a baseline the store has not
+     */
+    public static Options options(Mixed.Common c, int users, int follows) {
         if (c.store() == null) {
             throw new BenchException("graph needs --store (neo4j-embedded:, bolt://host:7687, or mem: for the API alone)");
         }
-        if (follows[0] >= users[0]) {
-            throw new BenchException("--follows (" + follows[0] + ") must be less than --users (" + users[0] + ")");
+        if (follows >= users) {
+            throw new BenchException("--follows (" + follows + ") must be less than --users (" + users + ")");
         }
         if (c.targets().contains("raw") && StoreConfig.scheme(c.store()).equals("mem")) {
             throw new BenchException("the raw graph baseline is neo4j-java-driver; '" + c.store() + "' has none");
         }
-        return new Options(c.store(), c.targets(), c.storeOptions(), users[0], follows[0], c.threads(), c.duration(), c.warmup(),
+        return new Options(c.store(), c.targets(), c.storeOptions(), users, follows, c.threads(), c.duration(), c.warmup(),
                 c.rounds(), c.out());
     }
 

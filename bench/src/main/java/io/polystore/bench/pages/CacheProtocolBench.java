@@ -53,34 +53,16 @@ public final class CacheProtocolBench {
     public record Options(String command, String redis, int purges, int pageBytes, int requests, int rounds, Path out) {
     }
 
-    public static Options parse(String[] args) {
-        String redis = null;
-        int purges = 200;
-        int pageBytes = 100 * 1024;
-        int requests = 2000;
-        int rounds = 5;
-        Path out = Path.of("bench-results");
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            String v = i + 1 < args.length ? args[i + 1] : null;
-            if (v == null) {
-                throw new BenchException(a + " needs a value");
-            }
-            switch (a) {
-                case "--redis" -> redis = v;
-                case "--purges" -> purges = (int) Args.positive(a, v);
-                case "--page-bytes" -> pageBytes = (int) Args.positive(a, v);
-                case "--requests" -> requests = (int) Args.positive(a, v);
-                case "--rounds" -> rounds = (int) Args.positive(a, v);
-                case "--out" -> out = Path.of(v);
-                default -> throw new BenchException("unknown option '" + a + "' for " + args[0]);
-            }
-            i++;
-        }
-        if (args[0].equals("purge-propagation") && redis == null) {
+    /**
+     * @param command {@code purge-propagation} or {@code revalidation}
+     * @return the command's options
+     * @throws BenchException for purge-propagation without a Redis
+     */
+    public static Options options(String command, String redis, int purges, int pageBytes, int requests, int rounds, Path out) {
+        if (command.equals("purge-propagation") && redis == null) {
             throw new BenchException("purge-propagation needs --redis redis://host:port (both nodes share it)");
         }
-        return new Options(args[0], redis, purges, pageBytes, requests, rounds, out);
+        return new Options(command, redis, purges, pageBytes, requests, rounds, out);
     }
 
     public static Path run(Options o, PrintStream out, PrintStream err) throws Exception {

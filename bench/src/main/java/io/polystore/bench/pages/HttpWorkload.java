@@ -37,61 +37,23 @@ public final class HttpWorkload {
     /** Options of the {@code http} command. */
     public record Options(String urlTemplate, boolean self, String redis, long l1Bytes, int renderMillis, int ttlSeconds,
             int urls, String distribution, int threads, Duration duration, Duration warmup, Path out) {
+        /** @throws BenchException for neither a URL nor --self, a URL without {n}, or an unknown distribution */
+        public Options {
+            if (urlTemplate == null && !self) {
+                throw new BenchException("http needs --url http://host:port/path/{n} (a running app) or --self");
+            }
+            if (urlTemplate != null && !urlTemplate.contains("{n}")) {
+                throw new BenchException("--url must hold {n}, replaced by the page number: " + urlTemplate);
+            }
+            try {
+                KeyChooser.of(distribution, urls, 0.99, 0.2, 0.8);
+            } catch (IllegalArgumentException e) {
+                throw new BenchException(e.getMessage());
+            }
+        }
     }
 
     private HttpWorkload() {
-    }
-
-    public static Options parse(String[] args) {
-        String url = null;
-        boolean self = false;
-        String redis = null;
-        long l1 = 4L << 20;
-        int render = 5;
-        int ttl = 60;
-        int urls = 10_000;
-        String distribution = "zipfian";
-        int threads = 32;
-        Duration duration = Duration.ofSeconds(30);
-        Duration warmup = Duration.ofSeconds(5);
-        Path out = Path.of("bench-results");
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--self")) {
-                self = true;
-                continue;
-            }
-            if (i + 1 >= args.length) {
-                throw new BenchException(a + " needs a value");
-            }
-            String v = args[++i];
-            switch (a) {
-                case "--url" -> url = v;
-                case "--redis" -> redis = v;
-                case "--l1-bytes" -> l1 = Args.positive(a, v);
-                case "--render-ms" -> render = (int) Args.positive(a, v);
-                case "--ttl" -> ttl = (int) Args.positive(a, v);
-                case "--urls" -> urls = (int) Args.positive(a, v);
-                case "--distribution" -> distribution = v;
-                case "--threads" -> threads = (int) Args.positive(a, v);
-                case "--duration" -> duration = Args.seconds(a, v, false);
-                case "--warmup" -> warmup = Args.seconds(a, v, true);
-                case "--out" -> out = Path.of(v);
-                default -> throw new BenchException("unknown option '" + a + "' for http");
-            }
-        }
-        if (url == null && !self) {
-            throw new BenchException("http needs --url http://host:port/path/{n} (a running app) or --self");
-        }
-        if (url != null && !url.contains("{n}")) {
-            throw new BenchException("--url must hold {n}, replaced by the page number: " + url);
-        }
-        try {
-            KeyChooser.of(distribution, urls, 0.99, 0.2, 0.8);
-        } catch (IllegalArgumentException e) {
-            throw new BenchException(e.getMessage());
-        }
-        return new Options(url, self, redis, l1, render, ttl, urls, distribution, threads, duration, warmup, out);
     }
 
     /** Counts and latencies per X-Cache value of one phase. */

@@ -60,39 +60,13 @@ public final class PageCacheBench {
     private PageCacheBench() {
     }
 
-    /** Parses {@code pages} options. */
-    public static Options parse(String[] args) {
-        String redis = null;
-        int connections = 32;
-        int threads = 2;
-        Duration duration = Duration.ofSeconds(10);
-        Duration warmup = Duration.ofSeconds(3);
-        int rounds = 5;
-        int pageBytes = 8192;
-        boolean nginx = true;
-        List<String> targets = null;
-        Path out = Path.of("bench-results");
-        for (int i = 1; i < args.length; i++) {
-            String a = args[i];
-            String v = i + 1 < args.length ? args[i + 1] : null;
-            switch (a) {
-                case "--redis" -> redis = need(a, v);
-                case "--connections" -> connections = (int) Args.positive(a, need(a, v));
-                case "--wrk-threads" -> threads = (int) Args.positive(a, need(a, v));
-                case "--duration" -> duration = Args.seconds(a, need(a, v), false);
-                case "--warmup" -> warmup = Args.seconds(a, need(a, v), false);
-                case "--rounds" -> rounds = (int) Args.positive(a, need(a, v));
-                case "--page-bytes" -> pageBytes = (int) Args.positive(a, need(a, v));
-                case "--targets" -> targets = List.of(need(a, v).split(","));
-                case "--no-nginx" -> {
-                    nginx = false;
-                    i--;
-                }
-                case "--out" -> out = Path.of(need(a, v));
-                default -> throw new BenchException("unknown option '" + a + "' for pages");
-            }
-            i++;
-        }
+    /**
+     * @param targets the targets, or null for the default set (l2 with a Redis, nginx unless switched off)
+     * @return the pages command's options
+     * @throws BenchException for an unknown target, or l2 without a Redis
+     */
+    public static Options options(String redis, int connections, int wrkThreads, Duration duration, Duration warmup, int rounds,
+            int pageBytes, boolean nginx, List<String> targets, Path out) {
         if (targets == null) {
             targets = new ArrayList<>(List.of("plain", "l1", "core"));
             if (redis != null) {
@@ -111,14 +85,7 @@ public final class PageCacheBench {
                 throw new BenchException("the l2 target needs --redis redis://host:port");
             }
         }
-        return new Options(redis, connections, threads, duration, warmup, rounds, pageBytes, nginx, targets, out);
-    }
-
-    private static String need(String option, String value) {
-        if (value == null) {
-            throw new BenchException(option + " needs a value");
-        }
-        return value;
+        return new Options(redis, connections, wrkThreads, duration, warmup, rounds, pageBytes, nginx, List.copyOf(targets), out);
     }
 
     /** The page every target serves, and the servlet that renders it (optionally slowly). */

@@ -36,28 +36,19 @@ public final class SessionWorkload {
     private SessionWorkload() {
     }
 
-    public static Options parse(String[] args) {
-        Duration[] ttl = {Duration.ofSeconds(3)};
-        int[] users = {10_000};
-        Mixed.Common c = Mixed.parse(args, (a, v) -> switch (a) {
-            case "--ttl" -> {
-                ttl[0] = Args.seconds(a, v, false);
-                yield true;
-            }
-            case "--users" -> {
-                users[0] = (int) Args.positive(a, v);
-                yield true;
-            }
-            default -> false;
-        });
+    /**
+     * @return the sessions command's options
+     * @throws BenchException for a missing store or a baseline the store has not
+     */
+    public static Options options(Mixed.Common c, Duration ttl, int users) {
         if (c.store() == null) {
             throw new BenchException("sessions needs --store (redis://host:port, or mem: for the API alone)");
         }
         if (c.targets().contains("raw") && !c.store().startsWith("redis://")) {
             throw new BenchException("the raw sessions baseline is Lettuce on redis://; '" + c.store() + "' has none");
         }
-        return new Options(c.store(), c.targets(), c.storeOptions(), c.threads(), c.duration(), c.warmup(), c.rounds(), ttl[0],
-                users[0], c.out());
+        return new Options(c.store(), c.targets(), c.storeOptions(), c.threads(), c.duration(), c.warmup(), c.rounds(), ttl,
+                users, c.out());
     }
 
     /** What a thread knows of a session it made. */

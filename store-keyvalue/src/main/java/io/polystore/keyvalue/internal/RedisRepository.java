@@ -37,6 +37,8 @@ import java.util.stream.Stream;
  * criteria, order and cursor to them.
  */
 final class RedisRepository<T, ID> implements Repository<T, ID> {
+    private static final int UNLINK_BATCH = 1_000;
+
     private static final String MAX_TEXT = "\uDBFF\uDFFF";
 
     private final RedisStore store;
@@ -350,7 +352,7 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
                 keys.add(entityPrefix + id);
             }
             long present = mget(keys).stream().filter(java.util.Objects::nonNull).count();
-            store.ops.unlink(keys);
+            unlink(keys);
             return present;
         }
         List<String[]> keys = new ArrayList<>(idTexts.size());
@@ -375,8 +377,18 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         // whatever is left of the type (index keys, stray entries) goes too; the id sequence stays
         List<String> rest = store.ops.scanKeys(Keys.glob(base) + "*");
         rest.remove(base + "seq");
-        store.ops.unlink(rest);
+        unlink(rest);
         return n;
+    }
+
+    /**
+     * Unlinks keys {@value #UNLINK_BATCH} to a command: one UNLINK of a million keys keeps Redis busy
+     * for longer than the store's timeout (seen: 2 s) and every other client waits behind it.
+     */
+    private void unlink(List<String> keys) {
+        for (int from = 0; from < keys.size(); from += UNLINK_BATCH) {
+            store.ops.unlink(keys.subList(from, Math.min(keys.size(), from + UNLINK_BATCH)));
+        }
     }
 
     /** Drops the index entries of expired entities, so that counts and index reads see only live ones. */
