@@ -46,9 +46,11 @@ public final class Polystore implements AutoCloseable {
     private final List<OperationListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<Class<?>, Repository<?, ?>> listened = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean closed;
+    private final String namespace;
 
     private Polystore(Map<String, Store> stores, Map<Class<?>, String> routes, String defaultStore, String source,
-            Map<String, Map<String, String>> sections) {
+            Map<String, Map<String, String>> sections, String namespace) {
+        this.namespace = namespace;
         this.sections = sections;
         this.stores = stores;
         this.routes = routes;
@@ -307,6 +309,11 @@ public final class Polystore implements AutoCloseable {
         return stores.get(name);
     }
 
+    /** @return the namespace every store was opened in ({@link Builder#namespace}), or empty */
+    public java.util.Optional<String> namespace() {
+        return java.util.Optional.ofNullable(namespace);
+    }
+
     /** @return the store names, in configuration order */
     public Set<String> storeNames() {
         return stores.keySet();
@@ -390,6 +397,7 @@ public final class Polystore implements AutoCloseable {
         private final List<StoreProvider> providers = new ArrayList<>();
 
         private final Map<String, Map<String, String>> sections = new LinkedHashMap<>();
+        private String namespace;
 
         Builder(String source) {
             this.source = source;
@@ -521,18 +529,41 @@ public final class Polystore implements AutoCloseable {
         }
 
         /**
-         * Opens every store and validates every routed entity type.
+         * Puts every store configured by URI in a namespace of its own: each back end puts the
+         * namespace before the names of what it creates (the table prefix of relational stores,
+         * the key prefix on Redis, the label prefix on Neo4j, database names on CouchDB, collection
+         * names on Couchbase), so that two Polystores in different namespaces share a server and
+         * never see each other's data. What tests use to run side by side on one server (the
+         * testkit's {@code @PolystoreTest}); {@link io.polystore.spi.Droppable} removes a
+         * namespace again.
          *
-         * @return the Polystore
-         * @throws ConfigurationException for bad configuration; stores already opened are closed again
-         * @throws MappingException if a routed entity class cannot be mapped
+         * @param namespace lower-case letters, digits and {@code _}, starting with a letter
+         * @return this builder
+         * @throws ConfigurationException if the namespace is malformed
          */
+        public Builder namespace(String namespace) {
+            if (namespace == null || !namespace.matches("[a-z][a-z0-9_]*")) {
+                throw new ConfigurationException(source + ": namespace '" + namespace
+                        + "' must start with a lower-case letter and hold only lower-case letters, digits and '_'");
+            }
+            this.namespace = namespace;
+            return this;
+        }
+
         /** Records the settings of a section another module reads (see {@link Polystore#settings}). */
         Builder section(String name, Map<String, String> settings) {
             sections.put(name, Map.copyOf(settings));
             return this;
         }
 
+        /**
+         * Opens every store and validates every routed entity type.
+         *
+         * @return the Polystore
+         * @throws ConfigurationException for bad configuration (or a namespace a store cannot
+         *         have); stores already opened are closed again
+         * @throws MappingException if a routed entity class cannot be mapped
+         */
         public Polystore build() {
             java.util.Set<String> names = new java.util.LinkedHashSet<>(stores.keySet());
             names.addAll(opened.keySet());
@@ -559,10 +590,27 @@ public final class Polystore implements AutoCloseable {
             Providers providers = new Providers(loader != null ? loader : Polystore.class.getClassLoader(), this.providers);
             Map<String, Store> open = new LinkedHashMap<>(opened);
             try {
-                for (StoreConfig config : stores.values()) {
-                    Store store = providers.forConfig(config).open(config);
+                if (namespace != null && !opened.isEmpty()) {
+                    throw new ConfigurationException(source + ": namespace '" + namespace + "': store '"
+                            + opened.keySet().iterator().next() + "' was added open and cannot be put in a namespace;"
+                            + " configure it by URI");
+                }
+                for (StoreConfig given : stores.values()) {
+                    StoreProvider provider = providers.forConfig(given);
+                    StoreConfig config = given;
+                    if (namespace != null) {
+                        config = provider.inNamespace(given, namespace);
+                        if (config == null) {
+                            throw new ConfigurationException(source + ": namespace '" + namespace + "': store '" + given.name()
+                                    + "' (" + given.redactedUri() + ") has no namespaces; its back end cannot share a server"
+                                    + " between namespaces");
+                        }
+                    }
+                    Store store = provider.open(config);
+                    StoreConfig done = config;
                     open.put(config.name(), store);
-                    LOG.log(Level.INFO, () -> "polystore - opened store '" + config.name() + "' at " + config.redactedUri());
+                    LOG.log(Level.INFO, () -> "polystore - opened store '" + done.name() + "' at " + done.redactedUri()
+                            + (namespace == null ? "" : " in namespace '" + namespace + "'"));
                 }
             } catch (RuntimeException e) {
                 try {
@@ -573,7 +621,7 @@ public final class Polystore implements AutoCloseable {
                 throw e;
             }
             Polystore polystore = new Polystore(Collections.unmodifiableMap(open), Map.copyOf(routes), dflt, source,
-                    Map.copyOf(sections));
+                    Map.copyOf(sections), namespace);
             try {
                 // routed types get their repositories now, so tables are created or validated at startup
                 for (Class<?> type : routes.keySet()) {

@@ -78,6 +78,15 @@ public abstract class AbstractStore implements Store {
         return repositories.all();
     }
 
+    /**
+     * Forgets the repositories made so far, so that the next {@link #repository} of a type makes
+     * (and prepares: tables, indexes, databases) a new one; what a {@link Droppable} store calls
+     * after dropping its namespace.
+     */
+    protected final void forgetRepositories() {
+        repositories.clear();
+    }
+
     @Override
     public Set<Class<?>> capabilities() {
         return Set.copyOf(capabilities.keySet());

@@ -41,4 +41,9 @@ public final class RepositoryCache {
     public java.util.Collection<Repository<?, ?>> all() {
         return repositories.values();
     }
+
+    /** Forgets every repository: the next {@link #get} of a type makes a new one. */
+    public void clear() {
+        repositories.clear();
+    }
 }

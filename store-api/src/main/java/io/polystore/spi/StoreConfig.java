@@ -38,6 +38,25 @@ public final class StoreConfig {
         this.source = source;
     }
 
+    /**
+     * @param key   an option
+     * @param value its new value
+     * @return the same configuration with the option set (for {@link StoreProvider#inNamespace})
+     */
+    public StoreConfig withOption(String key, String value) {
+        Map<String, String> changed = new LinkedHashMap<>(options);
+        changed.put(key, value);
+        return new StoreConfig(name, uri, changed, source);
+    }
+
+    /**
+     * @param newUri another URI
+     * @return the same configuration with that URI (for {@link StoreProvider#inNamespace})
+     */
+    public StoreConfig withUri(String newUri) {
+        return new StoreConfig(name, newUri, options, source);
+    }
+
     /** @return the store's name */
     public String name() {
         return name;

@@ -28,4 +28,18 @@ public interface StoreProvider {
      * @throws io.polystore.StoreUnavailableException if the server cannot be reached
      */
     Store open(StoreConfig config);
+
+    /**
+     * The configuration of the same store with a namespace of its own: everything it creates
+     * (tables, keys, labels, databases) carries {@code namespace} before the name it would have
+     * had, so that stores in different namespaces on one server never see each other's data. See
+     * {@link io.polystore.Polystore.Builder#namespace}.
+     *
+     * @param config    a store's configuration
+     * @param namespace lower-case letters, digits and {@code _}, starting with a letter
+     * @return the configuration in that namespace, or null when this back end has no namespaces
+     */
+    default StoreConfig inNamespace(StoreConfig config, String namespace) {
+        return null;
+    }
 }

@@ -355,6 +355,37 @@ public abstract class RepositoryConformanceSuite {
         assertThat(numbered.findById(c.id())).map(Numbered::label).contains("c");
     }
 
+    // ---- Droppable (what @PolystoreTest cleans up with) ------------------------------------------
+
+    @Test
+    void droppingTheNamespaceRemovesEverythingAndTheStoreStartsAfresh() {
+        io.polystore.spi.Droppable droppable = requireCapability(io.polystore.spi.Droppable.class);
+        repo(Counter.class).save(new Counter("kept-until-drop", 0, 1));
+        repo(Item.class).saveAll(List.of(new Item("i1", 1, "one"), new Item("i2", 2, "two")));
+        long dropped;
+        try {
+            dropped = droppable.drop();
+        } catch (io.polystore.ConfigurationException e) {
+            // the suite's store has no namespace to drop (an empty prefix would be the whole database)
+            assertThat(e).hasMessageContaining("nothing was dropped");
+            String message = "SKIPPED on " + getClass().getSimpleName() + ": the store has no namespace: " + e.getMessage();
+            System.out.println(message);
+            Assumptions.abort(message);
+            return;
+        }
+        assertThat(dropped).as("tables, keys, nodes or databases removed").isGreaterThanOrEqualTo(2);
+        // the next repositories prepare their tables, indexes or databases again, and find nothing
+        assertThat(repo(Counter.class).findById("kept-until-drop")).isEmpty();
+        assertThat(repo(Item.class).count()).isZero();
+        assertThat(repo(Item.class).find(Query.where(eq("n", 2))).content()).isEmpty();
+        repo(Item.class).save(new Item("i3", 3, "after the drop"));
+        assertThat(repo(Item.class).find(Query.where(eq("n", 3))).content()).containsExactly(new Item("i3", 3, "after the drop"));
+        assertThat(repo(Counter.class).save(new Counter("c", 0, 5)).version()).isEqualTo(1);
+        // dropping twice is fine: nothing is left the second time but what was written since
+        assertThat(droppable.drop()).isGreaterThanOrEqualTo(1);
+        assertThat(repo(Item.class).count()).isZero();
+    }
+
     // ---- importAll (what Polystore.copy writes with) ---------------------------------------------
 
     @Test

@@ -19,4 +19,10 @@ public final class MemStoreProvider implements StoreProvider {
         config.requireKnownOptions(Set.of());
         return new MemStore(config.name(), config.redactedUri());
     }
+
+    /** Every {@code mem:} store starts empty and shares nothing: it is in a namespace of its own already. */
+    @Override
+    public StoreConfig inNamespace(StoreConfig config, String namespace) {
+        return config;
+    }
 }

@@ -47,6 +47,7 @@ final class CouchDbStore extends AbstractStore {
         super(config.name(), config.redactedUri());
         this.http = http;
         this.prefix = prefix;
+        provide(io.polystore.spi.Droppable.class, this::drop);
         this.schema = config.enumOption("schema", SchemaMode.class, SchemaMode.CREATE);
         this.batchSize = config.intOption("batch-size", 1000, 1, 100_000);
         String sweep = config.stringOption("sweep", "1m");
@@ -117,6 +118,32 @@ final class CouchDbStore extends AbstractStore {
         String name = model.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_$()+-]", "_");
         String db = prefix + name;
         return Character.isLetter(db.charAt(0)) ? db : "e" + db;
+    }
+
+    /** Deletes every database whose name starts with the prefix. */
+    private long drop() {
+        checkOpen();
+        if (prefix.isEmpty()) {
+            throw new io.polystore.ConfigurationException("store '" + name() + "' has no database prefix (the URI's path): dropping"
+                    + " its namespace would delete every database of the server; nothing was dropped");
+        }
+        CouchDbHttp.Response r = http.send("GET", "/_all_dbs", null, "list databases");
+        if (!r.ok() || r.body() == null || !r.body().isArray()) {
+            throw http.unexpected("list databases", r);
+        }
+        long dropped = 0;
+        for (com.fasterxml.jackson.databind.JsonNode db : r.body()) {
+            String name = db.asText();
+            if (name.startsWith(prefix)) {
+                CouchDbHttp.Response d = http.send("DELETE", "/" + CouchDbHttp.segment(name), null, "delete database " + name);
+                if (!d.ok() && d.status() != 404) {
+                    throw http.unexpected("delete database " + name, d);
+                }
+                dropped++;
+            }
+        }
+        forgetRepositories();
+        return dropped;
     }
 
     /** Removes expired entities from every repository made so far; failures are logged and retried next time. */

@@ -20,6 +20,19 @@ public final class CouchbaseStoreProvider implements StoreProvider {
     }
 
     /**
+     * The namespace goes before the collection prefix: collections {@code <namespace>_<prefix><entity>}
+     * (key-value entries: {@code <namespace>_<prefix>kv}). With the default collection layout there
+     * are no collections to prefix, so the namespace is refused (null).
+     */
+    @Override
+    public StoreConfig inNamespace(StoreConfig config, String namespace) {
+        if ("default-collection".equalsIgnoreCase(config.options().getOrDefault("layout", "").replace('_', '-'))) {
+            return null;
+        }
+        return config.withOption("collection-prefix", namespace + "_" + config.options().getOrDefault("collection-prefix", ""));
+    }
+
+    /**
      * A store on a cluster the application owns (see {@code io.polystore.document.CouchbaseStores}).
      *
      * @param name    the store's name

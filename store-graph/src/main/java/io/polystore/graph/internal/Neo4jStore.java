@@ -83,6 +83,7 @@ final class Neo4jStore extends AbstractStore implements Transactional, GraphOper
         super(config.name(), config.redactedUri());
         provide(Transactional.class, this);
         provide(GraphOperations.class, this);
+        provide(io.polystore.spi.Droppable.class, this::drop);
         this.labelPrefix = config.stringOption("label-prefix", "");
         this.database = config.option("database").orElse(null);
         this.timeout = config.durationOption("timeout", Duration.ofSeconds(10));
@@ -318,6 +319,38 @@ final class Neo4jStore extends AbstractStore implements Transactional, GraphOper
         schema("creating the _id constraint of " + label, "CREATE CONSTRAINT " + Cypher.quote(Cypher.schemaName("id", label))
                 + " IF NOT EXISTS FOR (n:" + Cypher.quote(label) + ") REQUIRE n._id IS UNIQUE");
         labelsWithConstraint.add(label);
+    }
+
+    /**
+     * Deletes every node with a label under the prefix (and its relationships), 10 000 per
+     * transaction, then the constraints and indexes of those labels.
+     */
+    private long drop() {
+        if (labelPrefix.isEmpty()) {
+            throw new io.polystore.ConfigurationException("store '" + name() + "' has no label-prefix: dropping its namespace"
+                    + " would delete every node of the database; nothing was dropped");
+        }
+        Map<String, Object> p = Map.of("p", labelPrefix);
+        long deleted = 0;
+        long batch;
+        do {
+            batch = write("dropping the nodes of " + labelPrefix + "*", q -> q.run("MATCH (n) WHERE any(l IN labels(n) WHERE"
+                    + " l STARTS WITH $p) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS c", p).single().get("c").asLong());
+            deleted += batch;
+        } while (batch > 0);
+        for (String kind : List.of("CONSTRAINT", "INDEX")) {
+            List<String> names = read("listing the " + kind.toLowerCase(java.util.Locale.ROOT) + "s of " + labelPrefix + "*",
+                    q -> q.run("SHOW " + (kind.equals("INDEX") ? "INDEXES" : "CONSTRAINTS") + " YIELD name, labelsOrTypes"
+                            + (kind.equals("INDEX") ? ", owningConstraint WHERE owningConstraint IS NULL AND" : " WHERE")
+                            + " any(l IN coalesce(labelsOrTypes, []) WHERE l STARTS WITH $p) RETURN name", p)
+                            .list(r -> r.get("name").asString()));
+            for (String n : names) {
+                schema("dropping " + n, "DROP " + kind + " " + Cypher.quote(n) + " IF EXISTS");
+            }
+        }
+        labelsWithConstraint.clear();
+        forgetRepositories();
+        return deleted;
     }
 
     // ---- Transactional --------------------------------------------------------------------------

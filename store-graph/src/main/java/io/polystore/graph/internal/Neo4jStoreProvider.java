@@ -21,4 +21,10 @@ public final class Neo4jStoreProvider implements StoreProvider {
     public Store open(StoreConfig config) {
         return Neo4jStore.open(config);
     }
+
+    /** The namespace goes before the label prefix: labels {@code <namespace>_<label-prefix><Entity>}. */
+    @Override
+    public StoreConfig inNamespace(StoreConfig config, String namespace) {
+        return config.withOption("label-prefix", namespace + "_" + config.options().getOrDefault("label-prefix", ""));
+    }
 }

@@ -37,8 +37,6 @@ import java.util.stream.Stream;
  * criteria, order and cursor to them.
  */
 final class RedisRepository<T, ID> implements Repository<T, ID> {
-    private static final int UNLINK_BATCH = 1_000;
-
     private static final String MAX_TEXT = "\uDBFF\uDFFF";
 
     private final RedisStore store;
@@ -381,14 +379,8 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         return n;
     }
 
-    /**
-     * Unlinks keys {@value #UNLINK_BATCH} to a command: one UNLINK of a million keys keeps Redis busy
-     * for longer than the store's timeout (seen: 2 s) and every other client waits behind it.
-     */
     private void unlink(List<String> keys) {
-        for (int from = 0; from < keys.size(); from += UNLINK_BATCH) {
-            store.ops.unlink(keys.subList(from, Math.min(keys.size(), from + UNLINK_BATCH)));
-        }
+        store.unlinkInBatches(keys);
     }
 
     /** Drops the index entries of expired entities, so that counts and index reads see only live ones. */

@@ -52,6 +52,7 @@ final class RedisStore extends AbstractStore {
         this.prefix = prefix;
         this.ops = ops;
         provide(KeyValueOperations.class, new RedisKeyValue(ops, prefix + ":kv:", ValueCodec.json()));
+        provide(io.polystore.spi.Droppable.class, this::drop);
         provide(IndexMaintenance.class, (entity, repair) ->
                 ((RedisRepository<?, ?>) repository(EntityModel.of(entity))).verify(repair));
     }
@@ -184,6 +185,26 @@ final class RedisStore extends AbstractStore {
             throw config.invalid("key-prefix", "must be non-empty and hold no braces");
         }
         return prefix;
+    }
+
+    /**
+     * Unlinks keys 1 000 to a command: one UNLINK of a million keys keeps Redis busy for longer than
+     * the store's timeout (seen: 2 s) and every other client waits behind it.
+     */
+    void unlinkInBatches(java.util.List<String> keys) {
+        for (int from = 0; from < keys.size(); from += 1_000) {
+            ops.unlink(keys.subList(from, Math.min(keys.size(), from + 1_000)));
+        }
+    }
+
+    /** Removes every key under the prefix: entities and indexes ({prefix:Entity}:...) and key-value entries (prefix:kv:...). */
+    private long drop() {
+        checkOpen();
+        java.util.List<String> keys = new java.util.ArrayList<>(ops.scanKeys(Keys.glob("{" + prefix + ":") + "*"));
+        keys.addAll(ops.scanKeys(Keys.glob(prefix + ":") + "*"));
+        unlinkInBatches(keys);
+        forgetRepositories();
+        return keys.size();
     }
 
     static RedisStore on(StoreConfig config, String prefix, RedisOps ops) {

@@ -18,4 +18,10 @@ public final class RedisStoreProvider implements StoreProvider {
     public Store open(StoreConfig config) {
         return RedisStore.open(config);
     }
+
+    /** The namespace goes before the key prefix: keys {@code {<namespace>:<key-prefix>:<Entity>}:...}. */
+    @Override
+    public StoreConfig inNamespace(StoreConfig config, String namespace) {
+        return config.withOption("key-prefix", namespace + ":" + RedisStore.prefix(config));
+    }
 }

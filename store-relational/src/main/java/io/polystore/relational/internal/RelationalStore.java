@@ -80,6 +80,7 @@ final class RelationalStore extends AbstractStore implements Transactional {
             Layout layout) throws SQLException {
         super(config.name(), config.redactedUri());
         provide(Transactional.class, this);
+        provide(io.polystore.spi.Droppable.class, this::drop);
         this.layout = layout;
         this.pool = pool;
         this.dialect = dialect;
@@ -306,6 +307,29 @@ final class RelationalStore extends AbstractStore implements Transactional {
         } catch (RuntimeException e) {
             failure.addSuppressed(e);
         }
+    }
+
+    /**
+     * Drops every table whose name starts with the table prefix (their indexes and sequences go
+     * with them), then forgets the repositories so that the next ones create their tables again.
+     */
+    private long drop() {
+        if (tablePrefix.isEmpty()) {
+            throw new ConfigurationException("store '" + name() + "' has no table-prefix: dropping its namespace would drop"
+                    + " every table of the database; nothing was dropped");
+        }
+        long[] dropped = {0};
+        schemaWork("drop tables " + tablePrefix + "*", c -> {
+            for (String table : Schema.tablesStartingWith(c, tablePrefix)) {
+                try (java.sql.Statement st = c.createStatement()) {
+                    st.execute("DROP TABLE IF EXISTS " + dialect.quote(table));
+                }
+                dropped[0]++;
+            }
+            return null;
+        });
+        forgetRepositories();
+        return dropped[0];
     }
 
     /** Runs read work on the thread's transaction connection or a pooled one. */

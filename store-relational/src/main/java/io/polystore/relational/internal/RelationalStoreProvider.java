@@ -18,4 +18,10 @@ public final class RelationalStoreProvider implements StoreProvider {
     public Store open(StoreConfig config) {
         return RelationalStore.open(config);
     }
+
+    /** The namespace goes before the table prefix: {@code <namespace>_<table-prefix><entity>}. */
+    @Override
+    public StoreConfig inNamespace(StoreConfig config, String namespace) {
+        return config.withOption("table-prefix", namespace + "_" + config.options().getOrDefault("table-prefix", ""));
+    }
 }

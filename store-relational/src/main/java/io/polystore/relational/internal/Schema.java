@@ -129,6 +129,21 @@ final class Schema {
         return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
     }
 
+    /** @return the tables of the connection's database (and schema) whose names start with the prefix */
+    static List<String> tablesStartingWith(Connection c, String prefix) throws SQLException {
+        DatabaseMetaData md = c.getMetaData();
+        List<String> out = new ArrayList<>();
+        try (ResultSet rs = md.getTables(c.getCatalog(), c.getSchema(), null, new String[]{"TABLE"})) {
+            while (rs.next()) {
+                String name = rs.getString("TABLE_NAME");
+                if (name != null && name.startsWith(prefix)) {
+                    out.add(name);
+                }
+            }
+        }
+        return out;
+    }
+
     private static Set<String> columns(Connection c, String table) throws SQLException {
         DatabaseMetaData md = c.getMetaData();
         Set<String> out = new HashSet<>();
