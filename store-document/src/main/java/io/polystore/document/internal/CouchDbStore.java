@@ -27,7 +27,7 @@ import java.util.logging.Logger;
 final class CouchDbStore extends AbstractStore {
     private static final Logger LOG = Logger.getLogger(CouchDbStore.class.getName());
     private static final Set<String> OPTIONS = Set.of("user", "password", "schema", "timeout", "connect-timeout", "pool-size",
-            "sweep", "batch-size");
+            "sweep", "batch-size", "auth");
 
     /** What to do about databases and indexes when a repository is first used. */
     enum SchemaMode {
@@ -97,7 +97,11 @@ final class CouchDbStore extends AbstractStore {
         String scheme = config.scheme().equals("couchdbs") ? "https" : "http";
         int port = uri.getPort() < 0 ? (scheme.equals("https") ? 6984 : 5984) : uri.getPort();
         String host = uri.getHost().contains(":") && !uri.getHost().startsWith("[") ? "[" + uri.getHost() + "]" : uri.getHost();
-        CouchDbHttp http = new CouchDbHttp(config.name(), scheme + "://" + host + ":" + port, user, password,
+        CouchDbHttp.Auth auth = config.enumOption("auth", CouchDbHttp.Auth.class, CouchDbHttp.Auth.BASIC);
+        if (auth == CouchDbHttp.Auth.COOKIE && user == null) {
+            throw config.invalid("auth", "cookie logs in with the options user and password (or user:password@ in the URI); set them");
+        }
+        CouchDbHttp http = new CouchDbHttp(config.name(), scheme + "://" + host + ":" + port, auth, user, password,
                 config.durationOption("timeout", Duration.ofSeconds(10)), config.durationOption("connect-timeout", Duration.ofSeconds(5)),
                 config.intOption("pool-size", 16, 1, 1000));
         CouchDbStore store = new CouchDbStore(config, http, prefix);

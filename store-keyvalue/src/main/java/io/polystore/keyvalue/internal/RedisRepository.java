@@ -485,7 +485,82 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         int want = query.limit() > 0 ? query.limit() + 1 : 0;
         Candidates candidates = candidatesOf(query);
         List<Map<String, Object>> walked = want > 0 ? walkSortIndex(query, want, candidates) : null;
+        if (walked == null && want > 0 && idOrder(query) != null) {
+            walked = new ArrayList<>(want);
+            java.util.Iterator<Map<String, Object>> it = walkIds(query, candidates);
+            while (walked.size() < want && it.hasNext()) {
+                walked.add(it.next());
+            }
+        }
         return DocumentQueries.page(model, query, walked != null ? walked : matching(query, true, want, candidates));
+    }
+
+    /**
+     * The order of id texts when a query is in id order (no sort keys, or the id alone), else null.
+     * Ids compare as the API compares them: text and UUIDs by code point, whole numbers by value.
+     */
+    private Comparator<String> idOrder(Query query) {
+        List<io.polystore.query.Sort> sort = query.sort();
+        if (sort.size() > 1 || sort.size() == 1 && !sort.get(0).field().equals(model.id().name())) {
+            return null;
+        }
+        Comparator<String> ascending = model.idKind() == EntityModel.IdKind.LONG
+                ? Comparator.comparingLong(Long::parseLong) : io.polystore.mapping.Values::compareCodePoints;
+        return sort.isEmpty() || sort.get(0).ascending() ? ascending : ascending.reversed();
+    }
+
+    /**
+     * The matches of a query in id order, read lazily: the candidate ids (every id of the type when
+     * the criteria name no index) are sorted first, the ids up to the cursor skipped, and the
+     * documents read {@value #MGET_PAGE} at a time and checked exactly. A page costs reading the
+     * ids and sorting them, and the documents of that page; not every document of the type.
+     */
+    private java.util.Iterator<Map<String, Object>> walkIds(Query query, Candidates candidates) {
+        Comparator<String> order = idOrder(query);
+        List<String> ids = new ArrayList<>(candidates.ids() != null ? candidates.ids() : all());
+        ids.sort(order);
+        int from = 0;
+        if (query.cursor().isPresent()) {
+            List<Object> values = DocumentQueries.cursorValues(model, query.sort(), query.cursor().get());
+            String last = model.idToString(values.get(values.size() - 1));
+            int at = java.util.Collections.binarySearch(ids, last, order);
+            from = at >= 0 ? at + 1 : -at - 1;
+        }
+        List<String> rest = ids.subList(from, ids.size());
+        Predicate<Map<String, Object>> exact = candidates.exact();
+        return new java.util.Iterator<>() {
+            private int next;
+            private final java.util.ArrayDeque<Map<String, Object>> ready = new java.util.ArrayDeque<>();
+
+            @Override
+            public boolean hasNext() {
+                while (ready.isEmpty() && next < rest.size()) {
+                    int to = Math.min(rest.size(), next + MGET_PAGE);
+                    List<String> keys = new ArrayList<>(to - next);
+                    for (String id : rest.subList(next, to)) {
+                        keys.add(entityPrefix + id);
+                    }
+                    next = to;
+                    for (String text : mget(keys)) {
+                        if (text != null) {
+                            Map<String, Object> doc = document(text);
+                            if (exact.test(doc)) {
+                                ready.add(doc);
+                            }
+                        }
+                    }
+                }
+                return !ready.isEmpty();
+            }
+
+            @Override
+            public Map<String, Object> next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                return ready.poll();
+            }
+        };
     }
 
     /** The most index entries read per window of a walk along a sort index (the first window is the page). */
@@ -626,7 +701,15 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public Stream<T> stream(Query query) {
-        return matching(query, true, 0, candidatesOf(query)).stream().map(model::fromDocument);
+        Candidates candidates = candidatesOf(query);
+        if (idOrder(query) != null) {
+            // in id order: the ids are sorted, the documents read as the stream is consumed
+            java.util.Iterator<Map<String, Object>> docs = walkIds(query, candidates);
+            Stream<Map<String, Object>> s = java.util.stream.StreamSupport.stream(java.util.Spliterators.spliteratorUnknownSize(docs,
+                    java.util.Spliterator.ORDERED | java.util.Spliterator.NONNULL), false);
+            return s.map(model::fromDocument);   // every match from the cursor on: a stream ignores the limit
+        }
+        return matching(query, true, 0, candidates).stream().map(model::fromDocument);
     }
 
     private Set<String> all() {
