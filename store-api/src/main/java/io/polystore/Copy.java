@@ -56,6 +56,14 @@ public final class Copy {
      * @param progress     called after each written batch (and once at the end), or null
      */
     public record Options(int batchSize, String resumeFrom, boolean verify, boolean deleteSource, Consumer<Progress> progress) {
+        /**
+         * @param batchSize    entities per page read and per batch written (default 500)
+         * @param resumeFrom   a {@link Progress#checkpoint()} of an interrupted copy, or null to start at the beginning
+         * @param verify       whether to compare both sides afterwards (default true)
+         * @param deleteSource whether to delete the copied entities from the source once verified (default false)
+         * @param progress     called after each written batch (and once at the end), or null
+         * @throws IllegalArgumentException for a batch size outside 1 to 100 000, or deleting the source without verifying
+         */
         public Options {
             if (batchSize < 1 || batchSize > 100_000) {
                 throw new IllegalArgumentException("batch size must be 1 to 100 000, but was " + batchSize);

@@ -12,6 +12,11 @@ import java.util.Objects;
  * @param id     the id as text ({@link EntityModel#idToString})
  */
 public record EntityRef(String entity, String id) {
+    /**
+     * @param entity the entity's stored name ({@link EntityModel#name()})
+     * @param id     the id as text ({@link EntityModel#idToString})
+     * @throws NullPointerException for a null component
+     */
     public EntityRef {
         Objects.requireNonNull(entity, "entity");
         Objects.requireNonNull(id, "id");

@@ -30,6 +30,12 @@ public interface GraphOperations {
      * @param to   the end
      */
     record Relationship(EntityRef from, String type, EntityRef to) {
+        /**
+         * @param from the start
+         * @param type the relationship type
+         * @param to   the end
+         * @throws NullPointerException for a null component
+         */
         public Relationship {
             java.util.Objects.requireNonNull(from, "from");
             java.util.Objects.requireNonNull(type, "type");

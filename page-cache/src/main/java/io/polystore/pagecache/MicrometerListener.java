@@ -40,7 +40,10 @@ public final class MicrometerListener implements PageCacheListener {
         return new MicrometerListener(io.micrometer.core.instrument.Metrics.globalRegistry, name);
     }
 
-    /** @param name tags every meter ({@code cache=<name>}) */
+    /**
+     * @param name tags every meter ({@code cache=<name>})
+     * @param registry where the meters go
+     */
     public MicrometerListener(MeterRegistry registry, String name) {
         this.registry = registry;
         this.name = name;

@@ -287,7 +287,11 @@ public final class PageCache implements AutoCloseable {
         return invalidation.pending();
     }
 
-    /** Adds a purge listener (for forwarding purges to a CDN). */
+    /**
+     * Adds a purge listener (for forwarding purges to a CDN).
+     *
+     * @param l the listener
+     */
     public void addPurgeListener(PurgeListener l) {
         purgeListeners.add(Objects.requireNonNull(l));
     }
@@ -443,6 +447,7 @@ public final class PageCache implements AutoCloseable {
      * Waits until the pages sent to Redis so far are written (writes are asynchronous: they never
      * delay a response).
      *
+     * @param timeout how long to wait
      * @return whether all were written within the timeout
      */
     public boolean awaitSharedWrites(Duration timeout) {
@@ -532,6 +537,9 @@ public final class PageCache implements AutoCloseable {
         /**
          * Hosts whose pages are cached ({@code example.com}, {@code *.example.com}); requests for
          * other hosts pass through uncached. Default: none listed, every host cached under its own key.
+         *
+         * @param hosts host names; {@code *.example.com} matches its subdomains
+         * @return this builder
          */
         public Builder hosts(String... hosts) {
             for (String h : hosts) {
@@ -540,20 +548,35 @@ public final class PageCache implements AutoCloseable {
             return this;
         }
 
-        /** Query parameter names left out of keys, as globs; replaces the default {@code utm_*, gclid, fbclid}. */
+        /**
+         * Query parameter names left out of keys, as globs; replaces the default {@code utm_*, gclid, fbclid}.
+         *
+         * @param globs parameter names, as globs ({@code utm_*})
+         * @return this builder
+         */
         public Builder ignoreQueryParameters(String... globs) {
             ignoredParameters.clear();
             ignoredParameters.addAll(Arrays.asList(globs));
             return this;
         }
 
-        /** Adds route rules, checked in order; the first match applies. */
+        /**
+         * Adds route rules, checked in order; the first match applies.
+         *
+         * @param rules the rules, in order
+         * @return this builder
+         */
         public Builder route(RouteRule... rules) {
             routes.addAll(Arrays.asList(rules));
             return this;
         }
 
-        /** Bodies larger than this stream through unstored. Default 1 MiB. */
+        /**
+         * Bodies larger than this stream through unstored. Default 1 MiB.
+         *
+         * @param bytes the size in bytes
+         * @return this builder
+         */
         public Builder maxBodyBytes(int bytes) {
             if (bytes < 0) {
                 throw new IllegalArgumentException("max-body must not be negative: " + bytes);
@@ -562,7 +585,12 @@ public final class PageCache implements AutoCloseable {
             return this;
         }
 
-        /** The local tier's budget in bytes. Default 64 MiB. */
+        /**
+         * The local tier's budget in bytes. Default 64 MiB.
+         *
+         * @param bytes the size in bytes
+         * @return this builder
+         */
         public Builder localMaxBytes(long bytes) {
             if (bytes <= 0) {
                 throw new IllegalArgumentException("local-max-bytes must be positive: " + bytes);
@@ -574,6 +602,9 @@ public final class PageCache implements AutoCloseable {
         /**
          * Adds the shared tier: {@code redis://[user:password@]host:port[/db]}, {@code rediss://...}
          * or {@code redis-cluster://host:port,host:port}. Default: none (local tier only).
+         *
+         * @param uri the Redis URI ({@code redis://}, {@code rediss://}, {@code redis-cluster://})
+         * @return this builder
          */
         public Builder redis(String uri) {
             if (uri != null && uri.startsWith(SPRING_DATA_REDIS)) {
@@ -595,6 +626,7 @@ public final class PageCache implements AutoCloseable {
          * classpath. Replaces a {@link #redis(String) URI} set before.
          *
          * @param factory a started connection factory
+         * @return this builder
          */
         public Builder redisConnectionFactory(org.springframework.data.redis.connection.RedisConnectionFactory factory) {
             this.redisFactory = Objects.requireNonNull(factory, "factory");
@@ -602,7 +634,12 @@ public final class PageCache implements AutoCloseable {
             return this;
         }
 
-        /** The Redis client of the shared tier: {@code lettuce} (default) or {@code jedis} (add redis.clients:jedis). */
+        /**
+         * The Redis client of the shared tier: {@code lettuce} (default) or {@code jedis} (add redis.clients:jedis).
+         *
+         * @param client the client library ({@code lettuce} or {@code jedis})
+         * @return this builder
+         */
         public Builder redisClient(String client) {
             String c = client == null ? "" : client.trim().toLowerCase(Locale.ROOT);
             if (!c.equals("lettuce") && !c.equals("jedis")) {
@@ -612,18 +649,35 @@ public final class PageCache implements AutoCloseable {
             return this;
         }
 
-        /** How long one Redis command may take before the cache goes on without it. Default 100 ms. */
+        /**
+         * How long one Redis command may take before the cache goes on without it. Default 100 ms.
+         *
+         * @param timeout the most a command may take
+         * @return this builder
+         */
         public Builder redisTimeout(Duration timeout) {
             this.redisTimeout = positive(timeout, "redis-timeout");
             return this;
         }
 
+        /**
+         * How long connecting to Redis may take (at startup and when reconnecting, in the
+         * background). Default 1 s.
+         *
+         * @param timeout the most a connection attempt takes
+         * @return this builder
+         */
         public Builder redisConnectTimeout(Duration timeout) {
             this.redisConnectTimeout = positive(timeout, "redis-connect-timeout");
             return this;
         }
 
-        /** Prefix of every Redis key and of the invalidation channel. Default {@code polystore:pages}. */
+        /**
+         * Prefix of every Redis key and of the invalidation channel. Default {@code polystore:pages}.
+         *
+         * @param namespace the prefix of every key and channel
+         * @return this builder
+         */
         public Builder namespace(String namespace) {
             if (namespace == null || namespace.isBlank()) {
                 throw new IllegalArgumentException("namespace must not be blank");
@@ -632,57 +686,102 @@ public final class PageCache implements AutoCloseable {
             return this;
         }
 
-        /** Cookies that mark a logged-in session: such requests bypass the cache. Default JSESSIONID, SESSION. */
+        /**
+         * Cookies that mark a logged-in session: such requests bypass the cache. Default JSESSIONID, SESSION.
+         *
+         * @param names cookie names
+         * @return this builder
+         */
         public Builder sessionCookies(String... names) {
             sessionCookies.clear();
             sessionCookies.addAll(Arrays.asList(names));
             return this;
         }
 
-        /** Whether responses carry {@code X-Cache} and {@code Cache-Status}. Default true. */
+        /**
+         * Whether responses carry {@code X-Cache} and {@code Cache-Status}. Default true.
+         *
+         * @param on true to switch it on, false to switch it off
+         * @return this builder
+         */
         public Builder statusHeaders(boolean on) {
             this.statusHeaders = on;
             return this;
         }
 
-        /** Whether tag headers are removed before the client sees them. Default true. */
+        /**
+         * Whether tag headers are removed before the client sees them. Default true.
+         *
+         * @param on true to switch it on, false to switch it off
+         * @return this builder
+         */
         public Builder stripTags(boolean on) {
             this.stripTags = on;
             return this;
         }
 
-        /** The response headers that carry tags (space- or comma-separated). Default Surrogate-Key, Cache-Tag. */
+        /**
+         * The response headers that carry tags (space- or comma-separated). Default Surrogate-Key, Cache-Tag.
+         *
+         * @param names header names
+         * @return this builder
+         */
         public Builder tagHeaders(String... names) {
             tagHeaders.clear();
             tagHeaders.addAll(Arrays.asList(names));
             return this;
         }
 
-        /** The stale-while-revalidate window for responses that name none. Default 0. */
+        /**
+         * The stale-while-revalidate window for responses that name none. Default 0.
+         *
+         * @param window how long a stale page may be served while it is refreshed
+         * @return this builder
+         */
         public Builder staleWhileRevalidate(Duration window) {
             this.staleWhileRevalidate = notNegative(window, "stale-while-revalidate");
             return this;
         }
 
-        /** The stale-if-error window for responses that name none. Default 0. */
+        /**
+         * The stale-if-error window for responses that name none. Default 0.
+         *
+         * @param window how long a stale page may be served when rendering it fails
+         * @return this builder
+         */
         public Builder staleIfError(Duration window) {
             this.staleIfError = notNegative(window, "stale-if-error");
             return this;
         }
 
-        /** Whether responses without explicit freshness get heuristic freshness (RFC 9111 §4.2.2). Default false. */
+        /**
+         * Whether responses without explicit freshness get heuristic freshness (RFC 9111 §4.2.2). Default false.
+         *
+         * @param on true to switch it on, false to switch it off
+         * @return this builder
+         */
         public Builder heuristics(boolean on) {
             this.heuristics = on;
             return this;
         }
 
-        /** How long concurrent misses wait for the one render before rendering themselves. Default 10 s. */
+        /**
+         * How long concurrent misses wait for the one render before rendering themselves. Default 10 s.
+         *
+         * @param timeout the most a miss waits
+         * @return this builder
+         */
         public Builder coalesceTimeout(Duration timeout) {
             this.coalesceTimeout = notNegative(timeout, "coalesce-timeout");
             return this;
         }
 
-        /** Whether a cold page is rendered once per cluster (a Redis lock), not once per node. Default false. */
+        /**
+         * Whether a cold page is rendered once per cluster (a Redis lock), not once per node. Default false.
+         *
+         * @param on true to switch it on, false to switch it off
+         * @return this builder
+         */
         public Builder clusterLock(boolean on) {
             this.clusterLock = on;
             return this;
@@ -694,6 +793,9 @@ public final class PageCache implements AutoCloseable {
          * serves its memory tier only while it hears its own heartbeats on the purge channel (see
          * docs/PAGE-CACHE.md). Default 1 s; {@link Duration#ZERO} turns the bound off (memory is
          * served until a purge message arrives, however late).
+         *
+         * @param bound the most time; {@link Duration#ZERO} for no bound
+         * @return this builder
          */
         public Builder invalidationBound(Duration bound) {
             this.invalidationBound = notNegative(bound, "invalidation-bound");
@@ -703,6 +805,9 @@ public final class PageCache implements AutoCloseable {
         /**
          * How long {@link PageCache#purgeUrl} and the other synchronous purges wait for Redis to
          * accept a purge before answering that it is still pending. Default 2 s.
+         *
+         * @param timeout the most a purge waits
+         * @return this builder
          */
         public Builder purgeTimeout(Duration timeout) {
             this.purgeTimeout = notNegative(timeout, "purge-timeout");
@@ -715,19 +820,32 @@ public final class PageCache implements AutoCloseable {
          * request (a 304 costs no body) instead of fetching it whole. Responses marked
          * {@code no-cache} or stale on arrival are stored only for that. Default 10 min;
          * {@link Duration#ZERO} keeps nothing past its stale windows.
+         *
+         * @param keep how long to keep it
+         * @return this builder
          */
         public Builder keep(Duration keep) {
             this.keep = notNegative(keep, "keep");
             return this;
         }
 
-        /** How long the cluster render lock is held at most. Default 10 s. */
+        /**
+         * How long the cluster render lock is held at most. Default 10 s.
+         *
+         * @param ttl the lock's time to live
+         * @return this builder
+         */
         public Builder lockTtl(Duration ttl) {
             this.lockTtl = positive(ttl, "lock-ttl");
             return this;
         }
 
-        /** Whether a request's {@code Cache-Control: no-cache} or {@code max-age=0} forces a render. Default false. */
+        /**
+         * Whether a request's {@code Cache-Control: no-cache} or {@code max-age=0} forces a render. Default false.
+         *
+         * @param on true to switch it on, false to switch it off
+         * @return this builder
+         */
         public Builder honourRequestNoCache(boolean on) {
             this.honourRequestNoCache = on;
             return this;
@@ -736,6 +854,10 @@ public final class PageCache implements AutoCloseable {
         /**
          * Enables the HTTP purge endpoint at {@code path}, answering only requests that carry the
          * token (as {@code Authorization: Bearer <token>} or {@code X-Purge-Token}) from allowed addresses.
+         *
+         * @param path the request path
+         * @param token the secret a purge request must carry
+         * @return this builder
          */
         public Builder purgeEndpoint(String path, String token) {
             if (path == null || !path.startsWith("/")) {
@@ -746,7 +868,12 @@ public final class PageCache implements AutoCloseable {
             return this;
         }
 
-        /** Addresses (CIDR) allowed to call the purge endpoint. Default loopback only. */
+        /**
+         * Addresses (CIDR) allowed to call the purge endpoint. Default loopback only.
+         *
+         * @param cidrs address ranges, as CIDR ({@code 10.0.0.0/8})
+         * @return this builder
+         */
         public Builder purgeAllow(String... cidrs) {
             purgeAllow.clear();
             for (String c : cidrs) {
@@ -756,25 +883,46 @@ public final class PageCache implements AutoCloseable {
             return this;
         }
 
-        /** Whether {@code Surrogate-Control} is passed on to the client (a CDN in front). Default true. */
+        /**
+         * Whether {@code Surrogate-Control} is passed on to the client (a CDN in front). Default true.
+         *
+         * @param on true to switch it on, false to switch it off
+         * @return this builder
+         */
         public Builder forwardSurrogateControl(boolean on) {
             this.forwardSurrogateControl = on;
             return this;
         }
 
-        /** Whether {@code CDN-Cache-Control} (RFC 9213) sets this cache's freshness. Default true. */
+        /**
+         * Whether {@code CDN-Cache-Control} (RFC 9213) sets this cache's freshness. Default true.
+         *
+         * @param on true to switch it on, false to switch it off
+         * @return this builder
+         */
         public Builder honourCdnCacheControl(boolean on) {
             this.honourCdnCacheControl = on;
             return this;
         }
 
-        /** Whether successful POST/PUT/PATCH/DELETE invalidate their URL (RFC 9111 §4.4). Default true. */
+        /**
+         * Whether successful POST/PUT/PATCH/DELETE invalidate their URL (RFC 9111 §4.4). Default true.
+         *
+         * @param on true to switch it on, false to switch it off
+         * @return this builder
+         */
         public Builder invalidateOnUnsafe(boolean on) {
             this.invalidateOnUnsafe = on;
             return this;
         }
 
-        /** Consecutive Redis failures that open the circuit breaker, and how long it stays open. Defaults 3, 2 s. */
+        /**
+         * Consecutive Redis failures that open the circuit breaker, and how long it stays open. Defaults 3, 2 s.
+         *
+         * @param failures consecutive failures that open it
+         * @param open how long it stays open
+         * @return this builder
+         */
         public Builder circuitBreaker(int failures, Duration open) {
             if (failures < 1) {
                 throw new IllegalArgumentException("breaker failures must be at least 1: " + failures);
@@ -787,13 +935,21 @@ public final class PageCache implements AutoCloseable {
         /**
          * Receives hits, misses, bypasses, renders and evictions. Default: a {@link MicrometerListener}
          * on Micrometer's global registry when Micrometer is on the classpath, else none.
+         *
+         * @param listener the listener
+         * @return this builder
          */
         public Builder listener(PageCacheListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
             return this;
         }
 
-        /** Receives every purge (to forward to a CDN). */
+        /**
+         * Receives every purge (to forward to a CDN).
+         *
+         * @param listener the listener
+         * @return this builder
+         */
         public Builder purgeListener(PurgeListener listener) {
             purgeListeners.add(Objects.requireNonNull(listener, "purgeListener"));
             return this;
@@ -806,6 +962,7 @@ public final class PageCache implements AutoCloseable {
          * @param settings the settings
          * @param source   where they come from, for messages ({@code web.xml filter 'pages'}, a file name)
          * @throws IllegalArgumentException naming the source, key and value when one is wrong
+         * @return this builder
          */
         public Builder apply(Map<String, String> settings, String source) {
             SettingsParser.apply(this, settings, source);

@@ -20,19 +20,37 @@ public interface PageCacheListener {
     default void request(Outcome outcome, String detail, long bytes, long nanos) {
     }
 
-    /** The handler rendered a page (a miss or a background refresh). */
+    /**
+     * The handler rendered a page (a miss or a background refresh).
+     *
+     * @param nanos how long it took, in nanoseconds
+     * @param stored whether the page was stored
+     */
     default void render(long nanos, boolean stored) {
     }
 
-    /** The local tier evicted a page to stay within its byte budget. */
+    /**
+     * The local tier evicted a page to stay within its byte budget.
+     *
+     * @param bytes the size in bytes
+     */
     default void eviction(long bytes) {
     }
 
-    /** A Redis command failed or timed out. */
+    /**
+     * A Redis command failed or timed out.
+     *
+     * @param cause what failed
+     */
     default void sharedTierFailure(Throwable cause) {
     }
 
-    /** Pages were purged. */
+    /**
+     * Pages were purged.
+     *
+     * @param kind what was purged ({@code url}, {@code prefix}, {@code tag}, {@code all})
+     * @param target the URL, prefix or tag purged
+     */
     default void purge(String kind, String target) {
     }
 }

@@ -17,9 +17,11 @@ public interface PurgeListener {
     default void purgedPrefix(String urlPrefix) {
     }
 
+    /** @param tag a surrogate key ({@code Surrogate-Key}) whose pages were purged */
     default void purgedTag(String tag) {
     }
 
+    /** Every page was purged. */
     default void purgedAll() {
     }
 }

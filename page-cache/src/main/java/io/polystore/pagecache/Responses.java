@@ -95,7 +95,10 @@ final class Responses {
     }
 
 
-    /** Writes a stored page as the answer, or 304 when the request's validators match. @return body bytes sent */
+    /**
+     * Writes a stored page as the answer, or 304 when the request's validators match.
+     * @return body bytes sent
+     */
     long serve(Page page, HttpServletRequest req, HttpServletResponse res, Outcome outcome, String detail, long now)
             throws IOException {
         boolean gz = page.compressed() && Conditional.acceptsGzip(req);

@@ -43,17 +43,28 @@ public final class RouteRule {
         this.ttl = ttl;
     }
 
-    /** @return a rule that never caches paths matching {@code pattern} */
+    /**
+     * @return a rule that never caches paths matching {@code pattern}
+     * @param pattern a path pattern ({@code /static/**})
+     */
     public static RouteRule never(String pattern) {
         return new RouteRule(pattern, Action.NEVER, null);
     }
 
-    /** @return a rule that caches matching paths for {@code ttl}, overriding the origin's freshness */
+    /**
+     * @return a rule that caches matching paths for {@code ttl}, overriding the origin's freshness
+     * @param pattern a path pattern ({@code /static/**})
+     * @param ttl the time to live
+     */
     public static RouteRule ttl(String pattern, Duration ttl) {
         return new RouteRule(pattern, Action.TTL, Objects.requireNonNull(ttl, "ttl"));
     }
 
-    /** @return a rule that caps the origin's freshness at {@code ttl} */
+    /**
+     * @return a rule that caps the origin's freshness at {@code ttl}
+     * @param pattern a path pattern ({@code /static/**})
+     * @param ttl the time to live
+     */
     public static RouteRule maxTtl(String pattern, Duration ttl) {
         return new RouteRule(pattern, Action.MAX_TTL, Objects.requireNonNull(ttl, "ttl"));
     }
@@ -63,6 +74,8 @@ public final class RouteRule {
      * {@code pattern -> max 5m}.
      *
      * @throws IllegalArgumentException naming what is wrong
+     * @param spec the rule as written in configuration
+     * @return the rule
      */
     public static RouteRule parse(String spec) {
         int arrow = spec.indexOf("->");
@@ -80,15 +93,20 @@ public final class RouteRule {
         return ttl(pattern, Durations.parse(what));
     }
 
-    /** @return whether the rule applies to a normalised path */
+    /**
+     * @return whether the rule applies to a normalised path
+     * @param path the request path
+     */
     public boolean matches(String path) {
         return regex.matcher(path).matches();
     }
 
+    /** @return the path pattern, as written */
     public String pattern() {
         return pattern;
     }
 
+    /** @return what the rule does to matching requests */
     public Action action() {
         return action;
     }

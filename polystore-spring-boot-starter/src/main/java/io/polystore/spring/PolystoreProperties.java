@@ -33,59 +33,73 @@ public class PolystoreProperties {
         /** Back-end options ({@code schema}, {@code pool-size}, {@code key-prefix}, ...). */
         private Map<String, String> options = new LinkedHashMap<>();
 
+        /** @return the {@code uri} setting (see the field) */
         public String getUri() {
             return uri;
         }
 
+        /** @param uri the {@code uri} setting (see the field) */
         public void setUri(String uri) {
             this.uri = uri;
         }
 
+        /** @return the {@code options} setting (see the field) */
         public Map<String, String> getOptions() {
             return options;
         }
 
+        /** @param options the {@code options} setting (see the field) */
         public void setOptions(Map<String, String> options) {
             this.options = options;
         }
     }
 
+    /** @return the {@code config} setting (see the field) */
     public String getConfig() {
         return config;
     }
 
+    /** @param config the {@code config} setting (see the field) */
     public void setConfig(String config) {
         this.config = config;
     }
 
+    /** @return the {@code stores} setting (see the field) */
     public Map<String, StoreProperties> getStores() {
         return stores;
     }
 
+    /** @param stores the {@code stores} setting (see the field) */
     public void setStores(Map<String, StoreProperties> stores) {
         this.stores = stores;
     }
 
+    /** @return the {@code entities} setting (see the field) */
     public Map<String, String> getEntities() {
         return entities;
     }
 
+    /** @param entities the {@code entities} setting (see the field) */
     public void setEntities(Map<String, String> entities) {
         this.entities = entities;
     }
 
+    /** @return the {@code default-store} setting (see the field) */
     public String getDefaultStore() {
         return defaultStore;
     }
 
+    /** @param defaultStore the {@code default-store} setting (see the field) */
     public void setDefaultStore(String defaultStore) {
         this.defaultStore = defaultStore;
     }
 
+    /** @return the {@code repositories} setting (see the field) */
     public List<String> getRepositories() {
         return repositories;
     }
 
+    /** @param repositories the {@code repositories} setting (see the field) */
     public void setRepositories(List<String> repositories) {
         this.repositories = repositories;
     }

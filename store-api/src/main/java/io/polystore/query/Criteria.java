@@ -77,6 +77,12 @@ public sealed interface Criteria {
      * @param value the operand, never null
      */
     record Compare(String field, Op op, Object value) implements Criteria {
+        /**
+         * @param field a dotted path
+         * @param op    the operator
+         * @param value the operand, never null
+         * @throws IllegalArgumentException for a blank field or a null operand (use {@code isNull})
+         */
         public Compare {
             requireField(field);
             Objects.requireNonNull(op, "op");
@@ -91,6 +97,11 @@ public sealed interface Criteria {
      * @param values the candidates, none null
      */
     record In(String field, List<Object> values) implements Criteria {
+        /**
+         * @param field  a dotted path
+         * @param values the candidates, none null
+         * @throws IllegalArgumentException for a blank field or a null candidate
+         */
         public In {
             requireField(field);
             values = List.copyOf(values);
@@ -105,6 +116,11 @@ public sealed interface Criteria {
      * @param prefix the prefix
      */
     record StartsWith(String field, String prefix) implements Criteria {
+        /**
+         * @param field  a dotted path to a text field
+         * @param prefix the prefix
+         * @throws IllegalArgumentException for a blank field or a null prefix
+         */
         public StartsWith {
             requireField(field);
             requireOperand(field, prefix);
@@ -127,6 +143,10 @@ public sealed interface Criteria {
      * @param field a dotted path
      */
     record IsNull(String field) implements Criteria {
+        /**
+         * @param field a dotted path
+         * @throws IllegalArgumentException for a blank field
+         */
         public IsNull {
             requireField(field);
         }
@@ -139,6 +159,11 @@ public sealed interface Criteria {
      * @param value the element
      */
     record Contains(String field, Object value) implements Criteria {
+        /**
+         * @param field a dotted path to a collection
+         * @param value the element
+         * @throws IllegalArgumentException for a blank field or a null element
+         */
         public Contains {
             requireField(field);
             requireOperand(field, value);
@@ -151,6 +176,11 @@ public sealed interface Criteria {
      * @param parts the conditions
      */
     record And(List<Criteria> parts) implements Criteria {
+        /**
+         * Keeps a copy of the parts.
+         *
+         * @param parts the conditions
+         */
         public And {
             parts = List.copyOf(parts);
         }
@@ -162,6 +192,11 @@ public sealed interface Criteria {
      * @param parts the conditions
      */
     record Or(List<Criteria> parts) implements Criteria {
+        /**
+         * Keeps a copy of the parts.
+         *
+         * @param parts the conditions
+         */
         public Or {
             parts = List.copyOf(parts);
         }
@@ -173,6 +208,10 @@ public sealed interface Criteria {
      * @param part the condition
      */
     record Not(Criteria part) implements Criteria {
+        /**
+         * @param part the condition
+         * @throws NullPointerException for a null part
+         */
         public Not {
             Objects.requireNonNull(part, "part");
         }
@@ -189,6 +228,12 @@ public sealed interface Criteria {
      * @param other     the other end
      */
     record Related(String type, Direction direction, EntityRef other) implements Criteria {
+        /**
+         * @param type      the relationship type ({@code "FOLLOWS"})
+         * @param direction seen from the queried entity
+         * @param other     the other end
+         * @throws NullPointerException for a null component
+         */
         public Related {
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(direction, "direction");
@@ -198,77 +243,132 @@ public sealed interface Criteria {
 
     // ---- factories --------------------------------------------------------------------------
 
-    /** @param field a dotted path @param value the operand @return {@code field = value} */
+    /**
+     * @param field a dotted path
+     * @param value the operand
+     * @return {@code field = value}
+     */
     static Criteria eq(String field, Object value) {
         return new Compare(field, Op.EQ, value);
     }
 
-    /** @param field a dotted path @param value the operand @return {@code field <> value}, true when the field is null */
+    /**
+     * @param field a dotted path
+     * @param value the operand
+     * @return {@code field <> value}, true when the field is null
+     */
     static Criteria ne(String field, Object value) {
         return new Compare(field, Op.NE, value);
     }
 
-    /** @param field a dotted path @param value the operand @return {@code field < value} */
+    /**
+     * @param field a dotted path
+     * @param value the operand
+     * @return {@code field < value}
+     */
     static Criteria lt(String field, Object value) {
         return new Compare(field, Op.LT, value);
     }
 
-    /** @param field a dotted path @param value the operand @return {@code field <= value} */
+    /**
+     * @param field a dotted path
+     * @param value the operand
+     * @return {@code field <= value}
+     */
     static Criteria le(String field, Object value) {
         return new Compare(field, Op.LE, value);
     }
 
-    /** @param field a dotted path @param value the operand @return {@code field > value} */
+    /**
+     * @param field a dotted path
+     * @param value the operand
+     * @return {@code field > value}
+     */
     static Criteria gt(String field, Object value) {
         return new Compare(field, Op.GT, value);
     }
 
-    /** @param field a dotted path @param value the operand @return {@code field >= value} */
+    /**
+     * @param field a dotted path
+     * @param value the operand
+     * @return {@code field >= value}
+     */
     static Criteria ge(String field, Object value) {
         return new Compare(field, Op.GE, value);
     }
 
-    /** @param field a dotted path @param values candidates @return {@code field in (values)} */
+    /**
+     * @param field a dotted path
+     * @param values candidates
+     * @return {@code field in (values)}
+     */
     static Criteria in(String field, Collection<?> values) {
         return new In(field, new ArrayList<>(values));
     }
 
-    /** @param field a dotted path @param values candidates @return {@code field in (values)} */
+    /**
+     * @param field a dotted path
+     * @param values candidates
+     * @return {@code field in (values)}
+     */
     static Criteria in(String field, Object... values) {
         return new In(field, Arrays.asList(values));
     }
 
-    /** @param field a dotted path @param prefix the prefix @return text starts with prefix */
+    /**
+     * @param field a dotted path
+     * @param prefix the prefix
+     * @return text starts with prefix
+     */
     static Criteria startsWith(String field, String prefix) {
         return new StartsWith(field, prefix);
     }
 
-    /** @param field a dotted path @return the field is null or absent */
+    /**
+     * @param field a dotted path
+     * @return the field is null or absent
+     */
     static Criteria isNull(String field) {
         return new IsNull(field);
     }
 
-    /** @param field a dotted path @return the field is neither null nor absent */
+    /**
+     * @param field a dotted path
+     * @return the field is neither null nor absent
+     */
     static Criteria isNotNull(String field) {
         return new Not(new IsNull(field));
     }
 
-    /** @param field a collection field @param value an element @return the collection holds the element */
+    /**
+     * @param field a collection field
+     * @param value an element
+     * @return the collection holds the element
+     */
     static Criteria contains(String field, Object value) {
         return new Contains(field, value);
     }
 
-    /** @param parts conditions @return all of them */
+    /**
+     * @param parts conditions
+     * @return all of them
+     */
     static Criteria and(Criteria... parts) {
         return new And(Arrays.asList(parts));
     }
 
-    /** @param parts conditions @return any of them */
+    /**
+     * @param parts conditions
+     * @return any of them
+     */
     static Criteria or(Criteria... parts) {
         return new Or(Arrays.asList(parts));
     }
 
-    /** @param part a condition @return its negation */
+    /**
+     * @param part a condition
+     * @return its negation
+     */
     static Criteria not(Criteria part) {
         return new Not(part);
     }
@@ -283,12 +383,18 @@ public sealed interface Criteria {
         return new Related(type, direction, other);
     }
 
-    /** @param other a condition @return {@code this and other} */
+    /**
+     * @param other a condition
+     * @return {@code this and other}
+     */
     default Criteria and(Criteria other) {
         return new And(List.of(this, other));
     }
 
-    /** @param other a condition @return {@code this or other} */
+    /**
+     * @param other a condition
+     * @return {@code this or other}
+     */
     default Criteria or(Criteria other) {
         return new Or(List.of(this, other));
     }

@@ -22,6 +22,18 @@ import java.util.Objects;
 public record Cursor(String signature, List<Object> values) {
     private static final ObjectMapper JSON = Mapping.newObjectMapper();
 
+    /**
+
+     * Keeps an unmodifiable copy of the values.
+
+     *
+
+     * @param signature the entity name and sort order it was made for
+
+     * @param values    the stored sort-key values of the last entity, then its id
+
+     */
+
     public Cursor {
         Objects.requireNonNull(signature, "signature");
         values = java.util.Collections.unmodifiableList(new ArrayList<>(values));

@@ -36,6 +36,7 @@ public final class RelationalSchema {
      * Prints the DDL of entity classes.
      *
      * @param args a JDBC URI (or just its scheme), then fully qualified entity class names
+     * @throws ClassNotFoundException when an entity class is not on the class path
      */
     public static void main(String[] args) throws ClassNotFoundException {
         if (args.length < 2) {

@@ -67,7 +67,11 @@ public final class RedisCluster implements AutoCloseable {
         return "redis-cli";
     }
 
-    /** Waits until every running node reports {@code cluster_state:ok}. */
+    /**
+     * Waits until every running node reports {@code cluster_state:ok}.
+     *
+     * @param timeout how long to wait
+     */
     public void awaitOk(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {

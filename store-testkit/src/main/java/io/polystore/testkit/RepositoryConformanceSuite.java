@@ -194,7 +194,11 @@ public abstract class RepositoryConformanceSuite {
                 balance == null ? null : new BigDecimal(balance), score, null);
     }
 
-    /** Eight people; the expected results of the query tests are worked out by hand from this table. */
+    /**
+     * Eight people; the expected results of the query tests are worked out by hand from this table.
+     *
+     * @return the people
+     */
     protected static List<Person> people() {
         return List.of(
                 person("p1", "Ada", 36, "ada@example.com", Status.ACTIVE, new Address("12 St James's Sq", "London", "SW1"),

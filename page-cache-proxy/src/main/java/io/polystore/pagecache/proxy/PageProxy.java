@@ -63,6 +63,8 @@ public final class PageProxy implements AutoCloseable {
      *                 {@code origin-idle-timeout}, {@code threads}) and the page cache's
      * @param source   where they come from, for messages
      * @throws IllegalArgumentException naming the source, key and value when one is wrong
+     * @return the running proxy; {@link #close()} stops it
+     * @throws Exception when Jetty cannot start (the port is taken, say)
      */
     public static PageProxy start(Map<String, String> settings, String source) throws Exception {
         Map<String, String> cacheSettings = new LinkedHashMap<>();
@@ -192,7 +194,13 @@ public final class PageProxy implements AutoCloseable {
         return front.answered();
     }
 
-    /** Reads a properties file of proxy and page cache settings. */
+    /**
+     * Reads a properties file of proxy and page cache settings.
+     *
+     * @param file a properties file
+     * @return the settings, by key
+     * @throws IOException when the file cannot be read
+     */
     public static Map<String, String> read(Path file) throws IOException {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -216,6 +224,12 @@ public final class PageProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the proxy until the process is stopped.
+     *
+     * @param args the properties file of settings
+     * @throws Exception when the settings cannot be read or Jetty cannot start
+     */
     public static void main(String[] args) throws Exception {
         if (args.length != 1) {
             System.err.println("usage: java -jar polystore-page-proxy.jar proxy.properties");

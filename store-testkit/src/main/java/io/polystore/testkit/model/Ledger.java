@@ -25,7 +25,10 @@ public record Ledger(@Id String id, @Indexed String name, @Indexed BigDecimal am
                      @Indexed Boolean flag, @Indexed List<String> tags, Address address, String note,
                      @Version long version) {
 
-    /** @param v a version @return a copy with that version */
+    /**
+     * @param v a version
+     * @return a copy with that version
+     */
     public Ledger withVersion(long v) {
         return new Ledger(id, name, amount, score, flag, tags, address, note, v);
     }

@@ -41,22 +41,34 @@ public record Person(@Id String id,
                      Long score,
                      String bio) {
 
-    /** @param newId an id @return a copy with that id */
+    /**
+     * @param newId an id
+     * @return a copy with that id
+     */
     public Person withId(String newId) {
         return new Person(newId, name, age, email, status, address, tags, attributes, birthday, createdAt, balance, score, bio);
     }
 
-    /** @param newName a name @return a copy with that name */
+    /**
+     * @param newName a name
+     * @return a copy with that name
+     */
     public Person withName(String newName) {
         return new Person(id, newName, age, email, status, address, tags, attributes, birthday, createdAt, balance, score, bio);
     }
 
-    /** @param newAge an age @return a copy with that age */
+    /**
+     * @param newAge an age
+     * @return a copy with that age
+     */
     public Person withAge(int newAge) {
         return new Person(id, name, newAge, email, status, address, tags, attributes, birthday, createdAt, balance, score, bio);
     }
 
-    /** @param newBio a bio @return a copy with that bio */
+    /**
+     * @param newBio a bio
+     * @return a copy with that bio
+     */
     public Person withBio(String newBio) {
         return new Person(id, name, age, email, status, address, tags, attributes, birthday, createdAt, balance, score, newBio);
     }
