@@ -1,7 +1,6 @@
 package io.polystore;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.polystore.mapping.Mapping;
 
 import java.io.IOException;
 
@@ -49,7 +48,7 @@ public interface ValueCodec {
 /** JSON codec. */
 final class JsonCodec implements ValueCodec {
     static final JsonCodec INSTANCE = new JsonCodec();
-    private final ObjectMapper mapper = Mapping.newObjectMapper();
+    private final ObjectMapper mapper = io.polystore.spi.Json.newObjectMapper();
 
     @Override
     public byte[] encode(Object value) {

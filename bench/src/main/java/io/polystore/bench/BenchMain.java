@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.polystore.Polystore;
 import io.polystore.StoreException;
-import io.polystore.mapping.Mapping;
 import io.polystore.spi.Redaction;
 import io.polystore.spi.StoreConfig;
 import picocli.AutoComplete;
@@ -708,7 +707,7 @@ public final class BenchMain implements Callable<Integer> {
         }
 
         private Path write(Results.Run result, String scheme) {
-            ObjectMapper json = Mapping.newObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            ObjectMapper json = io.polystore.spi.Json.newObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(result.startedAt());
             Path file = options.out().resolve(stamp + "-" + result.workload().name() + "-" + scheme.replace(':', '-') + ".json");
             try {

@@ -3,7 +3,6 @@ package io.polystore.bench;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.polystore.mapping.Mapping;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.polystore.spi.Redaction;
@@ -38,7 +37,7 @@ final class JdbcTarget implements Target {
     private final String vacuum;
     private final String query;
     private final boolean document;
-    private final ObjectMapper json = Mapping.newObjectMapper();
+    private final ObjectMapper json = io.polystore.spi.Json.newObjectMapper();
 
     /**
      * @param document whether records are JSON documents ({@code id}, {@code doc}) rather than columns

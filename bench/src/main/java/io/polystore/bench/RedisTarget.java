@@ -9,7 +9,6 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.polystore.mapping.Mapping;
 import io.polystore.spi.Redaction;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.params.ScanParams;
@@ -27,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  */
 abstract class RedisTarget implements Target {
     static final String PREFIX = "bench-raw:";
-    final ObjectMapper json = Mapping.newObjectMapper();
+    final ObjectMapper json = io.polystore.spi.Json.newObjectMapper();
     private final String uri;
     private final String kind;
 

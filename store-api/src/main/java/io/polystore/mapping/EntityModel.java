@@ -346,8 +346,8 @@ public final class EntityModel<T> {
      * @param target the Java type
      * @return the value
      */
-    public Object fromStored(Object stored, JavaType target) {
-        return mapper.convertValue(stored, target);
+    public Object fromStored(Object stored, TypeRef target) {
+        return mapper.convertValue(stored, target.javaType());
     }
 
     /**
@@ -361,10 +361,10 @@ public final class EntityModel<T> {
      * @return its stored form
      * @throws UnsupportedQueryException if the operand does not fit the type
      */
-    public Object storedOperand(PropertyPath path, JavaType type, Object operand) {
+    public Object storedOperand(PropertyPath path, TypeRef type, Object operand) {
         try {
-            Object java = !type.isPrimitive() && type.getRawClass().isInstance(operand)
-                    ? operand : mapper.convertValue(operand, type);
+            Object java = !type.isPrimitive() && type.rawClass().isInstance(operand)
+                    ? operand : mapper.convertValue(operand, type.javaType());
             if (java instanceof String s && loneSurrogate(s) >= 0) {
                 throw new UnsupportedQueryException(name + "." + path + ": operand holds a lone surrogate (invalid UTF-16) at index "
                         + loneSurrogate(s) + "; no stored text can hold one, so the query is refused");
@@ -372,7 +372,7 @@ public final class EntityModel<T> {
             return toStored(java);
         } catch (IllegalArgumentException e) {
             throw new UnsupportedQueryException(name + "." + path + ": operand '" + operand + "' ("
-                    + operand.getClass().getSimpleName() + ") does not fit the field's type " + type.toCanonical(), e);
+                    + operand.getClass().getSimpleName() + ") does not fit the field's type " + type.canonicalName(), e);
         }
     }
 
@@ -580,9 +580,9 @@ public final class EntityModel<T> {
             if (root == null) {
                 root = p;
             }
-            current = p.type();
+            current = p.javaType();
         }
-        return new PropertyPath(path, List.of(segments), root, current, Kinds.of(current), multi);
+        return new PropertyPath(path, List.of(segments), root, new TypeRef(current), Kinds.of(current), multi);
     }
 
     @Override

@@ -31,7 +31,12 @@ public final class PropertyModel {
     }
 
     /** @return the declared Java type, with generics */
-    public JavaType type() {
+    public TypeRef type() {
+        return new TypeRef(type);
+    }
+
+    /** @return the JSON library's view of the declared type, for the mapping model's conversions */
+    JavaType javaType() {
         return type;
     }
 

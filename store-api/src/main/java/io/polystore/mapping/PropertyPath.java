@@ -1,7 +1,5 @@
 package io.polystore.mapping;
 
-import com.fasterxml.jackson.databind.JavaType;
-
 import java.util.List;
 
 /**
@@ -16,7 +14,7 @@ import java.util.List;
  * @param multiValued  whether the path crosses a collection before its end ({@code comments.author});
  *                     a comparison on such a path matches when any element matches
  */
-public record PropertyPath(String path, List<String> segments, PropertyModel root, JavaType leafType,
+public record PropertyPath(String path, List<String> segments, PropertyModel root, TypeRef leafType,
                            ValueKind leafKind, boolean multiValued) {
 
     /** @return whether the path is a single top-level field */
@@ -25,14 +23,14 @@ public record PropertyPath(String path, List<String> segments, PropertyModel roo
     }
 
     /** @return the element type when the leaf is a collection or map, else the leaf type */
-    public JavaType elementType() {
-        JavaType content = leafType.getContentType();
+    public TypeRef elementType() {
+        TypeRef content = leafType.contentType();
         return content == null ? leafType : content;
     }
 
     /** @return the kind of the elements when the leaf is a collection, else the leaf kind */
     public ValueKind elementKind() {
-        return leafKind == ValueKind.LIST ? Kinds.of(elementType()) : leafKind;
+        return leafKind == ValueKind.LIST ? elementType().kind() : leafKind;
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.polystore.query;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.polystore.UnsupportedQueryException;
-import io.polystore.mapping.Mapping;
 
 import java.util.ArrayList;
 import java.util.Base64;
@@ -20,7 +19,7 @@ import java.util.Objects;
  * @param values    the stored sort-key values of the last entity, then its id
  */
 public record Cursor(String signature, List<Object> values) {
-    private static final ObjectMapper JSON = Mapping.newObjectMapper();
+    private static final ObjectMapper JSON = io.polystore.spi.Json.newObjectMapper();
 
     /**
 

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.polystore.MappingException;
 import io.polystore.mapping.EntityModel;
-import io.polystore.mapping.Mapping;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,10 +22,10 @@ import java.util.Map;
  */
 public final class JsonDocuments<T> {
 
-    private static final JsonFactory FACTORY = Mapping.newObjectMapper().getFactory();
+    private static final JsonFactory FACTORY = io.polystore.spi.Json.newObjectMapper().getFactory();
 
     private final EntityModel<T> model;
-    private final ObjectMapper json = Mapping.newObjectMapper();
+    private final ObjectMapper json = io.polystore.spi.Json.newObjectMapper();
     private final JavaType javaType;
 
     /**

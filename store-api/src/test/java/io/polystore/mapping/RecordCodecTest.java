@@ -22,7 +22,7 @@ class RecordCodecTest {
         assertThat(RecordCodec.of(Simple.class)).isNotNull();
         assertThat(RecordCodec.of(NotSimple.class)).as("doubles go through Jackson").isNull();
         Simple s = new Simple("x", Integer.MIN_VALUE, Long.MAX_VALUE, true, null, (short) -3, (byte) 7, null);
-        Map<String, Object> viaJackson = Mapping.newObjectMapper().convertValue(s, new TypeReference<LinkedHashMap<String, Object>>() {
+        Map<String, Object> viaJackson = io.polystore.spi.Json.newObjectMapper().convertValue(s, new TypeReference<LinkedHashMap<String, Object>>() {
         });
         EntityModel<Simple> model = EntityModel.of(Simple.class);
         Map<String, Object> fast = model.toDocument(s);

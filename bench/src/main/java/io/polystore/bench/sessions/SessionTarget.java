@@ -9,7 +9,6 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.polystore.IndexMaintenance;
 import io.polystore.Polystore;
 import io.polystore.Repository;
-import io.polystore.mapping.Mapping;
 
 import java.util.List;
 import java.util.Map;
@@ -86,7 +85,7 @@ interface SessionTarget extends AutoCloseable {
         private static final String PREFIX = "bench-raw-session:";
         private final RedisClient client;
         private final StatefulRedisConnection<String, String> connection;
-        private final ObjectMapper json = Mapping.newObjectMapper();
+        private final ObjectMapper json = io.polystore.spi.Json.newObjectMapper();
 
         RawLettuce(String uri) {
             this.client = RedisClient.create(uri);

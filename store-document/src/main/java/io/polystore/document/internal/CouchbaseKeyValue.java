@@ -46,7 +46,7 @@ final class CouchbaseKeyValue implements KeyValueOperations {
     private final Collection collection;
     private final String prefix;
     private final ValueCodec codec;
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = io.polystore.mapping.Mapping.newObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = io.polystore.spi.Json.newObjectMapper();
 
     CouchbaseKeyValue(CouchbaseStore store, Collection collection, String prefix, ValueCodec codec) {
         this.store = store;

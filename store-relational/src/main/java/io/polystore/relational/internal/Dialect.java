@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.polystore.MappingException;
 import io.polystore.UnsupportedQueryException;
-import io.polystore.mapping.Mapping;
 import io.polystore.mapping.ValueKind;
 
 import java.math.BigDecimal;
@@ -31,7 +30,7 @@ import java.util.UUID;
  * bytes, maps and lists for nested values.
  */
 abstract class Dialect {
-    static final ObjectMapper JSON = Mapping.newObjectMapper();
+    static final ObjectMapper JSON = io.polystore.spi.Json.newObjectMapper();
 
     /** @return a short name for messages ({@code "PostgreSQL"}) */
     abstract String name();
@@ -176,30 +175,30 @@ abstract class Dialect {
         }
     }
 
-    private void checkStorable(String field, com.fasterxml.jackson.databind.JavaType type, Object value) {
+    private void checkStorable(String field, io.polystore.mapping.TypeRef type, Object value) {
         if (value == null) {
             return;
         }
-        if (value instanceof String || type.getRawClass() == BigDecimal.class) {
+        if (value instanceof String || type.rawClass() == BigDecimal.class) {
             String why = refusal(value);
             if (why != null) {
                 throw new MappingException(field + ": " + why + "; nothing was written");
             }
         } else if (value instanceof Map<?, ?> map) {
-            if (type.isMapLikeType()) {
+            if (type.isMap()) {
                 for (Map.Entry<?, ?> e : map.entrySet()) {
-                    checkStorable(field + "." + e.getKey(), type.getKeyType(), e.getKey());
-                    checkStorable(field + "." + e.getKey(), type.getContentType(), e.getValue());
+                    checkStorable(field + "." + e.getKey(), type.keyType(), e.getKey());
+                    checkStorable(field + "." + e.getKey(), type.contentType(), e.getValue());
                 }
-            } else if (type.getRawClass() != Object.class) {
-                for (io.polystore.mapping.PropertyModel p : io.polystore.mapping.TypeModel.of(type.getRawClass()).properties()) {
+            } else if (type.rawClass() != Object.class) {
+                for (io.polystore.mapping.PropertyModel p : io.polystore.mapping.TypeModel.of(type.rawClass()).properties()) {
                     checkStorable(field + "." + p.name(), p.type(), map.get(p.name()));
                 }
             }
-        } else if (value instanceof java.util.Collection<?> list && type.getContentType() != null) {
+        } else if (value instanceof java.util.Collection<?> list && type.contentType() != null) {
             int i = 0;
             for (Object o : list) {
-                checkStorable(field + "[" + i++ + "]", type.getContentType(), o);
+                checkStorable(field + "[" + i++ + "]", type.contentType(), o);
             }
         }
     }
