@@ -37,7 +37,7 @@ import java.util.function.Consumer;
  */
 public final class Copy {
     private static final ObjectWriter CANONICAL = JsonMapper.builder()
-            .addModule(new JavaTimeModule()).addModule(new Jdk8Module())
+            .addModule(new JavaTimeModule()).addModule(new Jdk8Module()).addModule(new io.polystore.internal.ValueTypesModule())
             .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
             .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)

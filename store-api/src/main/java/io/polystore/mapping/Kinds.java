@@ -50,11 +50,20 @@ final class Kinds {
     private Kinds() {
     }
 
+    /** @return whether the mapping model knows the class without a {@link ValueType} */
+    static boolean builtIn(Class<?> type) {
+        return KINDS.containsKey(type);
+    }
+
     static ValueKind of(JavaType type) {
         Class<?> raw = type.getRawClass();
         ValueKind kind = KINDS.get(raw);
         if (kind != null) {
             return kind;
+        }
+        ValueType<?> custom = Mapping.valueType(raw);
+        if (custom != null) {
+            return custom.kind();
         }
         if (raw.isEnum()) {
             return ValueKind.ENUM;

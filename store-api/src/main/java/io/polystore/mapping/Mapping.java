@@ -14,9 +14,37 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * stores that keep documents.
  */
 public final class Mapping {
+    private static final java.util.concurrent.ConcurrentHashMap<Class<?>, ValueType<?>> VALUE_TYPES =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private static final ObjectMapper SHARED = io.polystore.spi.Json.newObjectMapper();
 
+
     private Mapping() {
+    }
+
+    /**
+     * Makes an application's value type known to every store: fields of that type (and lists and
+     * maps of it) are kept, compared and queried as values of its {@link ValueType#kind() kind}.
+     * Register at startup, before the first entity that uses the type is mapped: entity models and
+     * JSON mappers remember what they learned about a type.
+     *
+     * @param valueType the value type
+     * @throws IllegalStateException when another value type is registered for the same class
+     */
+    public static void register(ValueType<?> valueType) {
+        ValueType<?> before = VALUE_TYPES.putIfAbsent(valueType.type(), valueType);
+        if (before != null && before != valueType) {
+            throw new IllegalStateException(valueType.type().getName() + " is registered already, as " + before
+                    + "; register each value type once, at startup");
+        }
+    }
+
+    /**
+     * @param type a class
+     * @return its registered value type, or null
+     */
+    public static ValueType<?> valueType(Class<?> type) {
+        return VALUE_TYPES.get(type);
     }
 
     /** @return the shared mapper used by {@link EntityModel}; do not reconfigure it */

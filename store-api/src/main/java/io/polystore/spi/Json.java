@@ -28,6 +28,7 @@ public final class Json {
         return JsonMapper.builder()
                 .addModule(new JavaTimeModule())
                 .addModule(new Jdk8Module())
+                .addModule(new io.polystore.internal.ValueTypesModule())
                 .visibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
                 .visibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
                 .visibility(PropertyAccessor.CREATOR, JsonAutoDetect.Visibility.ANY)

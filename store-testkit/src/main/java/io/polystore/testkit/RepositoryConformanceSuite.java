@@ -97,6 +97,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class RepositoryConformanceSuite {
+    static {
+        // before any entity that uses them is mapped
+        io.polystore.mapping.Mapping.register(io.polystore.testkit.model.Money.TYPE);
+        io.polystore.mapping.Mapping.register(io.polystore.testkit.model.Sku.TYPE);
+    }
 
     /** Strings that break naive quoting, escaping, encoding or comparison. */
     protected static final List<String> HOSTILE = List.of(
@@ -151,7 +156,7 @@ public abstract class RepositoryConformanceSuite {
     @BeforeEach
     final void emptyEveryEntityType() {
         for (Class<?> type : List.of(Person.class, Counter.class, Numbered.class, Token.class, Item.class,
-                Numbers.class, Article.class, Session.class, Plain.class, Ledger.class)) {
+                Numbers.class, Article.class, Session.class, Plain.class, Ledger.class, io.polystore.testkit.model.Priced.class)) {
             repo(type).deleteAll();
         }
     }
@@ -357,6 +362,38 @@ public abstract class RepositoryConformanceSuite {
         assertThat(numbered.count()).isEqualTo(4);
         assertThat(numbered.findById(a.id() + 1000)).map(Numbered::label).contains("explicit");
         assertThat(numbered.findById(c.id())).map(Numbered::label).contains("c");
+    }
+
+    // ---- application value types (Mapping.register) ---------------------------------------------
+
+    @Test
+    void applicationValueTypesAreKeptComparedSortedAndQueriedAsTheirKind() {
+        Repository<io.polystore.testkit.model.Priced, String> priced = repo(io.polystore.testkit.model.Priced.class);
+        io.polystore.testkit.model.Priced a = new io.polystore.testkit.model.Priced("a", io.polystore.testkit.model.Money.of("10.00"),
+                new io.polystore.testkit.model.Sku("AB-1"), List.of(io.polystore.testkit.model.Money.of("1.5"),
+                io.polystore.testkit.model.Money.of("-0.10")));
+        io.polystore.testkit.model.Priced b = new io.polystore.testkit.model.Priced("b", io.polystore.testkit.model.Money.of("9.50"),
+                new io.polystore.testkit.model.Sku("AB-2 '; DROP TABLE priced;--"), List.of());
+        io.polystore.testkit.model.Priced c = new io.polystore.testkit.model.Priced("c", io.polystore.testkit.model.Money.of("100"),
+                new io.polystore.testkit.model.Sku("ZZ-9"), null);
+        io.polystore.testkit.model.Priced d = new io.polystore.testkit.model.Priced("d", null, null, null);
+        priced.saveAll(List.of(a, b, c, d));
+        // kept exactly: the amounts' scale, the text, the lists
+        assertThat(priced.findById("a")).contains(a);
+        assertThat(priced.findById("b")).contains(b);
+        assertThat(priced.findAllById(List.of("c", "d"))).containsExactlyInAnyOrder(c, d);
+        // compared and sorted by amount (9.50 < 10.00 < 100), nulls first; operands as the value type or its kind
+        assertThat(priced.find(Query.all().orderBy(Sort.asc("price"))).content()).containsExactly(d, b, a, c);
+        assertThat(priced.find(Query.where(gt("price", io.polystore.testkit.model.Money.of("9.99")))
+                .orderBy(Sort.desc("price"))).content()).containsExactly(c, a);
+        assertThat(priced.find(Query.where(eq("price", new BigDecimal("9.5")))).content()).containsExactly(b);
+        assertThat(priced.count(Query.where(le("price", io.polystore.testkit.model.Money.of("10"))))).isEqualTo(2);
+        assertThat(priced.find(Query.where(eq("sku", new io.polystore.testkit.model.Sku("ZZ-9")))).content()).containsExactly(c);
+        assertThat(priced.find(Query.where(startsWith("sku", "AB-")).orderBy(Sort.asc("sku"))).content()).containsExactly(a, b);
+        assertThat(priced.count(Query.where(isNull("price")))).isEqualTo(1);
+        // an operand that is neither the value type nor its kind is refused, naming the field
+        assertThatThrownBy(() -> priced.find(Query.where(eq("price", "ten euros"))))
+                .isInstanceOf(UnsupportedQueryException.class).hasMessageContaining("price");
     }
 
     // ---- Droppable (what @PolystoreTest cleans up with) ------------------------------------------
