@@ -272,11 +272,14 @@ public final class Copy {
                                  long start) {
         MessageDigest all = sha256();
         Side side = new Side();
-        Query q = Query.all().limit(options == null ? 1000 : options.batchSize());
-        Query page = q;
-        while (true) {
-            Page<T> p = repository.find(page);
-            for (T e : p.content()) {
+        int every = options == null ? 1000 : options.batchSize();
+        // one pass in id order: a stream reads lazily where the store can (pages of a relational or
+        // graph store; on Redis the sorted ids once and the documents as they are consumed), so a
+        // side costs one read of the type, not one per page
+        try (java.util.stream.Stream<T> entities = repository.stream(Query.all())) {
+            java.util.Iterator<T> it = entities.iterator();
+            while (it.hasNext()) {
+                T e = it.next();
                 byte[] json;
                 try {
                     json = CANONICAL.writeValueAsBytes(e);
@@ -289,14 +292,13 @@ public final class Copy {
                 if (side.entries.size() < 100_000) {
                     side.entries.add(new String[]{model.idToString(model.idOf(e)), HexFormat.of().formatHex(sha256().digest(json))});
                 }
+                if (options != null && side.count % every == 0) {
+                    report(options, phase, side.count, total, null, start);
+                }
             }
-            if (options != null) {
-                report(options, phase, side.count, total, null, start);
-            }
-            if (p.next().isEmpty()) {
-                break;
-            }
-            page = q.after(p.next().get());
+        }
+        if (options != null) {
+            report(options, phase, side.count, total, null, start);
         }
         side.checksum = HexFormat.of().formatHex(all.digest());
         return side;

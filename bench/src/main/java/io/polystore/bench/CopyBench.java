@@ -125,7 +125,8 @@ public final class CopyBench {
                         }
                     }
                 }
-                // the copy is right, not only fast: a verified run at the end
+                // the copy is right, not only fast: a verified run at the end (the ceiling's copy removed first)
+                ceiling.clear();
                 target.deleteAll();
                 Copy.Report verified = p.copy(BenchRecord.class, "from", "to", Copy.Options.defaults().batchSize(o.batch()));
                 if (!verified.verified()) {
