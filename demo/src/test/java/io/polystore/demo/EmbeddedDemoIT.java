@@ -226,9 +226,24 @@ class EmbeddedDemoIT extends DemoContract {
      * speed check.
      */
     private static void submit(ChromeDriver chrome, By what) {
-        WebElement page = chrome.findElement(By.tagName("html"));
-        chrome.findElement(what).click();
-        new WebDriverWait(chrome, Duration.ofSeconds(60)).until(ExpectedConditions.stalenessOf(page));
+        for (int attempt = 1; ; attempt++) {
+            WebElement page = chrome.findElement(By.tagName("html"));
+            try {
+                chrome.findElement(what).click();
+            } catch (org.openqa.selenium.WebDriverException e) {
+                // the document was replaced between finding the element and clicking it (a navigation
+                // still settling on a busy machine: "Node with given id does not belong to the
+                // document", or a stale element): find it again in the document now shown
+                boolean replaced = e instanceof org.openqa.selenium.StaleElementReferenceException
+                        || String.valueOf(e.getMessage()).contains("does not belong to the document");
+                if (!replaced || attempt == 5) {
+                    throw e;
+                }
+                continue;
+            }
+            new WebDriverWait(chrome, Duration.ofSeconds(60)).until(ExpectedConditions.stalenessOf(page));
+            return;
+        }
     }
 
     /** Last: it stops the key-value store. */
