@@ -74,6 +74,10 @@ final class Kinds {
         if (type.isCollectionLikeType() || type.isArrayType()) {
             return ValueKind.LIST;
         }
+        MAPPED_AS_RECORDS.add(raw);
         return ValueKind.OBJECT;
     }
+
+    /** Classes already mapped as nested records: a value type registered for one of them now would come too late. */
+    static final java.util.Set<Class<?>> MAPPED_AS_RECORDS = java.util.concurrent.ConcurrentHashMap.newKeySet();
 }

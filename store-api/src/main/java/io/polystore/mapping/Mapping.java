@@ -29,9 +29,15 @@ public final class Mapping {
      * JSON mappers remember what they learned about a type.
      *
      * @param valueType the value type
-     * @throws IllegalStateException when another value type is registered for the same class
+     * @throws IllegalStateException when another value type is registered for the same class, or
+     *                               the class was mapped as a nested record already (too late)
      */
     public static void register(ValueType<?> valueType) {
+        if (Kinds.MAPPED_AS_RECORDS.contains(valueType.type())) {
+            throw new IllegalStateException(valueType.type().getName() + " was mapped as a nested record before " + valueType
+                    + " was registered: entity models and JSON mappers keep what they learned; register value types at"
+                    + " startup, before the first entity that uses them is mapped (before building the Polystore)");
+        }
         ValueType<?> before = VALUE_TYPES.putIfAbsent(valueType.type(), valueType);
         if (before != null && before != valueType) {
             throw new IllegalStateException(valueType.type().getName() + " is registered already, as " + before

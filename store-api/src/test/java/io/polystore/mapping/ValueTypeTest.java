@@ -21,6 +21,12 @@ class ValueTypeTest {
     record Broken(String text) {
     }
 
+    record Late(String text) {
+    }
+
+    record UsesLate(@Id String id, Late late) {
+    }
+
     record Reading(@Id String id, Celsius temperature, List<Celsius> history, Map<String, Stamp> marks, Broken broken) {
     }
 
@@ -57,5 +63,13 @@ class ValueTypeTest {
         EntityModel<Reading> model = EntityModel.of(Reading.class);
         Reading bad = new Reading("r2", null, null, null, new Broken("not a number"));
         assertThatThrownBy(() -> model.toDocument(bad)).hasMessageContaining("Broken").hasMessageContaining("not a java.lang.Long");
+    }
+
+    @Test
+    void aRegistrationAfterTheTypeWasMappedAsARecordIsRefusedNotIgnored() {
+        assertThat(EntityModel.of(UsesLate.class).property("late").orElseThrow().kind()).isEqualTo(ValueKind.OBJECT);
+        assertThatThrownBy(() -> Mapping.register(ValueType.of(Late.class, ValueKind.STRING, Late::text, s -> new Late((String) s))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("Late").hasMessageContaining("before the first entity");
+        assertThat(Mapping.valueType(Late.class)).isNull();
     }
 }
