@@ -5,7 +5,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.junit.jupiter.api.BeforeAll;
@@ -234,16 +233,39 @@ class EmbeddedDemoIT extends DemoContract {
                 // the document was replaced between finding the element and clicking it (a navigation
                 // still settling on a busy machine: "Node with given id does not belong to the
                 // document", or a stale element): find it again in the document now shown
-                boolean replaced = e instanceof org.openqa.selenium.StaleElementReferenceException
-                        || String.valueOf(e.getMessage()).contains("does not belong to the document");
-                if (!replaced || attempt == 5) {
+                if (!replaced(e) || attempt == 5) {
                     throw e;
                 }
                 continue;
             }
-            new WebDriverWait(chrome, Duration.ofSeconds(60)).until(ExpectedConditions.stalenessOf(page));
+            new WebDriverWait(chrome, Duration.ofSeconds(60)).until(d -> left(page));
             return;
         }
+    }
+
+    /**
+     * Whether the browser has left the page whose root element this is. Chromium reports an element
+     * of a replaced document either as stale or, while the new document is being attached, as an
+     * inspector error ("Node with given id does not belong to the document", seen in CI); both mean
+     * the old page is gone. Selenium's {@code stalenessOf} knows only the first.
+     */
+    private static boolean left(WebElement root) {
+        try {
+            root.isEnabled();
+            return false;
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return true;
+        } catch (org.openqa.selenium.WebDriverException e) {
+            if (replaced(e)) {
+                return true;
+            }
+            throw e;
+        }
+    }
+
+    private static boolean replaced(org.openqa.selenium.WebDriverException e) {
+        return e instanceof org.openqa.selenium.StaleElementReferenceException
+                || String.valueOf(e.getMessage()).contains("does not belong to the document");
     }
 
     /** Last: it stops the key-value store. */
