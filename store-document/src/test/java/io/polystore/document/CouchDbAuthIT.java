@@ -1,7 +1,5 @@
 package io.polystore.document;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.polystore.ConfigurationException;
 import io.polystore.Polystore;
 import io.polystore.Repository;
@@ -13,18 +11,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,15 +34,10 @@ class CouchDbAuthIT {
     public record Memo(@Id String id, String text) {
     }
 
-    /** One request as the relay saw it. */
-    record Seen(String method, String path, String cookie, String authorization, String body) {
-    }
-
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private String server;
-    private HttpServer relay;
-    private final List<Seen> seen = new CopyOnWriteArrayList<>();
+    private RecordingRelay relay;
     private final AtomicInteger refuseNextWithCookie = new AtomicInteger();
     private String user;
     private String password;
@@ -69,15 +57,14 @@ class CouchDbAuthIT {
         HttpResponse<String> db = HTTP.send(HttpRequest.newBuilder(URI.create(server + "/auth_" + user + "_memo"))
                 .PUT(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(db.statusCode()).as(db.body()).isIn(201, 202);
-        relay = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        relay.createContext("/", this::forward);
-        relay.start();
+        relay = new RecordingRelay(server, seen -> seen.cookie() != null
+                && refuseNextWithCookie.getAndUpdate(n -> Math.max(0, n - 1)) > 0);
     }
 
     @AfterEach
     void stopRelay() {
         if (relay != null) {
-            relay.stop(0);
+            relay.close();
         }
     }
 
@@ -85,52 +72,11 @@ class CouchDbAuthIT {
         return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    private void forward(HttpExchange ex) throws IOException {
-        byte[] body;
-        try (InputStream in = ex.getRequestBody()) {
-            body = in.readAllBytes();
-        }
-        String cookie = ex.getRequestHeaders().getFirst("Cookie");
-        seen.add(new Seen(ex.getRequestMethod(), ex.getRequestURI().getRawPath(), cookie,
-                ex.getRequestHeaders().getFirst("Authorization"), new String(body, StandardCharsets.UTF_8)));
-        if (cookie != null && refuseNextWithCookie.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-            byte[] refusal = "{\"error\":\"unauthorized\",\"reason\":\"session expired\"}".getBytes(StandardCharsets.UTF_8);
-            ex.sendResponseHeaders(401, refusal.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(refusal);
-            }
-            return;
-        }
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server + ex.getRequestURI().toString()))
-                .method(ex.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
-        for (String h : List.of("Content-Type", "Accept", "Cookie", "Authorization")) {
-            String v = ex.getRequestHeaders().getFirst(h);
-            if (v != null) {
-                b.header(h, v);
-            }
-        }
-        HttpResponse<byte[]> r;
-        try {
-            r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-        for (String h : List.of("Content-Type", "Set-Cookie")) {
-            r.headers().allValues(h).forEach(v -> ex.getResponseHeaders().add(h, v));
-        }
-        ex.sendResponseHeaders(r.statusCode(), r.body().length == 0 ? -1 : r.body().length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(r.body());
-        }
-    }
-
     private Polystore open(Map<String, String> options) {
         Map<String, String> all = new java.util.HashMap<>(options);
         all.put("schema", "none");
         all.put("sweep", "off");
-        return Polystore.builder().store("couch", "couchdb://127.0.0.1:" + relay.getAddress().getPort() + "/auth_" + user + "_",
+        return Polystore.builder().store("couch", "couchdb://127.0.0.1:" + relay.port() + "/auth_" + user + "_",
                 all).build();
     }
 
@@ -144,11 +90,11 @@ class CouchDbAuthIT {
             assertThat(memos.findById("m3")).contains(new Memo("m3", "text 3"));
             assertThat(memos.count()).isEqualTo(5);
         }
-        List<Seen> logins = seen.stream().filter(s -> s.path().equals("/_session")).toList();
+        List<RecordingRelay.Seen> logins = relay.seen().stream().filter(s -> s.path().equals("/_session")).toList();
         assertThat(logins).hasSize(1);
         assertThat(logins.get(0).method()).isEqualTo("POST");
         assertThat(logins.get(0).body()).contains("\"" + user + "\"");
-        List<Seen> rest = seen.stream().filter(s -> !s.path().equals("/_session")).toList();
+        List<RecordingRelay.Seen> rest = relay.seen().stream().filter(s -> !s.path().equals("/_session")).toList();
         assertThat(rest).hasSizeGreaterThan(5);
         assertThat(rest).allSatisfy(s -> {
             assertThat(s.cookie()).as(s.method() + " " + s.path()).startsWith("AuthSession=");
@@ -167,8 +113,8 @@ class CouchDbAuthIT {
             refuseNextWithCookie.set(1);   // the server answers the next request as CouchDB does once a session has ended
             memos.save(new Memo("b", "after"));
             assertThat(memos.findById("b")).contains(new Memo("b", "after"));
-            assertThat(seen.stream().filter(s -> s.path().equals("/_session")).count()).isEqualTo(2);
-            assertThat(get("/_session", seen.get(seen.size() - 1).cookie()).body()).contains("\"name\":\"" + user + "\"");
+            assertThat(relay.seen().stream().filter(s -> s.path().equals("/_session")).count()).isEqualTo(2);
+            assertThat(get("/_session", relay.seen().get(relay.seen().size() - 1).cookie()).body()).contains("\"name\":\"" + user + "\"");
             // refused again right after a new login: that is the credentials, not an expired session
             refuseNextWithCookie.set(2);
             assertThatThrownBy(() -> memos.findById("a")).isInstanceOf(StoreUnavailableException.class)
@@ -196,8 +142,8 @@ class CouchDbAuthIT {
             memos.save(new Memo("x", "basic"));
             assertThat(memos.findById("x")).contains(new Memo("x", "basic"));
         }
-        assertThat(seen).noneMatch(s -> s.path().equals("/_session"));
-        assertThat(seen).allSatisfy(s -> {
+        assertThat(relay.seen()).noneMatch(s -> s.path().equals("/_session"));
+        assertThat(relay.seen()).allSatisfy(s -> {
             assertThat(s.authorization()).startsWith("Basic ");
             assertThat(s.cookie()).isNull();
         });

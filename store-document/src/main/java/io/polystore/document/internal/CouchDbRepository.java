@@ -13,6 +13,7 @@ import io.polystore.spi.Conflicts;
 import io.polystore.spi.DocumentQueries;
 import io.polystore.spi.JsonDocuments;
 import io.polystore.spi.Lowered;
+import io.polystore.spi.PagedStream;
 import io.polystore.spi.WritePlan;
 
 import java.time.Instant;
@@ -51,6 +52,15 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
     private final JsonDocuments<T> json;
     private final String db;
     private final boolean versioned;
+    /** The indexed top-level fields of an ordered kind: each gets order keys ascending and descending. */
+    private final List<PropertyModel> sortable;
+    /** The order keys every document carries: {@code i}, then {@code a.f} and {@code d.f} per sortable field. */
+    private final List<String> orderKeys;
+    /**
+     * Whether every live document is known to carry its order keys (the database's layout marker
+     * says so), so that queries may page by them; until then queries read every candidate.
+     */
+    private volatile boolean ordered;
 
     CouchDbRepository(CouchDbStore store, EntityModel<T> model) {
         this.store = store;
@@ -58,8 +68,22 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
         this.json = new JsonDocuments<>(model);
         this.db = "/" + CouchDbHttp.segment(store.database(model));
         this.versioned = model.version().isPresent();
+        List<PropertyModel> s = new ArrayList<>();
+        List<String> keys = new ArrayList<>(List.of("i"));
+        for (PropertyModel p : model.indexed()) {
+            if (p.kind().isOrdered() && p.kind().isScalar() && !p.name().equals(model.id().name())) {
+                s.add(p);
+                keys.add("a." + p.name());
+                keys.add("d." + p.name());
+            }
+        }
+        this.sortable = List.copyOf(s);
+        this.orderKeys = List.copyOf(keys);
         if (store.schema == CouchDbStore.SchemaMode.CREATE) {
             createSchema();
+        } else {
+            Marker marker = readMarker();
+            ordered = marker != null && marker.keys.containsAll(orderKeys);
         }
     }
 
@@ -86,6 +110,128 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
                 throw store.http.unexpected("creating the index of " + model.name() + "." + p.name(), ir);
             }
         }
+        for (String key : orderKeys) {
+            Map<String, Object> index = new LinkedHashMap<>();
+            index.put("index", Map.of("fields", List.of("ord." + key)));
+            index.put("name", indexName(key));
+            index.put("ddoc", indexName(key));
+            index.put("type", "json");
+            CouchDbHttp.Response ir = store.http.send("POST", db + "/_index", json.write(index), "creating the order index " + key);
+            if (!ir.ok()) {
+                throw store.http.unexpected("creating the order index " + key + " of " + model.name(), ir);
+            }
+        }
+        addOrderKeys();
+    }
+
+    private static String indexName(String orderKey) {
+        return "polystore-ord-" + orderKey.replace('.', '-');
+    }
+
+    // ---- order keys -----------------------------------------------------------------------------
+
+    /** The layout marker: which order keys every document of the database carries. */
+    private record Marker(String rev, List<String> keys) {
+    }
+
+    private static final String MARKER = "_local/polystore-order-keys";
+
+    private Marker readMarker() {
+        CouchDbHttp.Response r = store.http.send("GET", db + "/" + CouchDbHttp.segment(MARKER), null, "read the layout of " + model.name());
+        if (r.status() == 404) {
+            return null;
+        }
+        if (!r.ok()) {
+            throw store.http.unexpected("read the layout of " + model.name(), r);
+        }
+        Map<?, ?> m = (Map<?, ?>) r.value();
+        List<String> keys = new ArrayList<>();
+        for (Object k : list(m.get("keys"))) {
+            keys.add(String.valueOf(k));
+        }
+        return new Marker(m.get("_rev") instanceof String rev ? rev : null, keys);
+    }
+
+    /**
+     * Gives every stored document the order keys this mapping asks for (documents written before
+     * order keys existed, or before a field was {@code @Indexed}), then records in the layout marker
+     * that they all carry them. A document changed in between by a writer is left as that writer
+     * wrote it: every writer of this version writes the keys.
+     */
+    private void addOrderKeys() {
+        Marker marker = readMarker();
+        if (marker != null && marker.keys.containsAll(orderKeys)) {
+            ordered = true;
+            return;
+        }
+        scanRaw(null, List.of("_id", "_rev", "exp", "src", "doc", "ord"), page -> {
+            List<Map<String, Object>> rewrite = new ArrayList<>();
+            for (Map<?, ?> raw : page) {
+                Current c = current(raw);
+                if (c.doc == null || hasOrderKeys(raw)) {
+                    continue; // expired (the sweep removes it) or already keyed
+                }
+                Map<String, Object> doc = new LinkedHashMap<>();
+                raw.forEach((k, v) -> doc.put(String.valueOf(k), v));
+                doc.put("ord", orderKeys(c.doc));
+                rewrite.add(doc);
+            }
+            bulk(rewrite, "adding order keys to " + model.name()); // a conflict: someone wrote it meanwhile, with keys
+        });
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (marker != null && marker.rev != null) {
+            body.put("_rev", marker.rev);
+        }
+        body.put("keys", orderKeys);
+        CouchDbHttp.Response r = store.http.send("PUT", db + "/" + CouchDbHttp.segment(MARKER), json.write(body),
+                "record the layout of " + model.name());
+        if (!r.ok() && r.status() != 409) { // 409: another process recorded it at the same time
+            throw store.http.unexpected("record the layout of " + model.name(), r);
+        }
+        ordered = true;
+    }
+
+    private boolean hasOrderKeys(Map<?, ?> raw) {
+        if (!(raw.get("ord") instanceof Map<?, ?> ord)) {
+            return false;
+        }
+        for (String key : orderKeys) {
+            if (orderKey(ord, key) == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return the order key {@code i} or {@code a.f}/{@code d.f} of a stored document's {@code ord} */
+    private static String orderKey(Map<?, ?> ord, String key) {
+        int dot = key.indexOf('.');
+        if (dot < 0) {
+            return ord.get(key) instanceof String s ? s : null;
+        }
+        return ord.get(key.substring(0, dot)) instanceof Map<?, ?> m && m.get(key.substring(dot + 1)) instanceof String s ? s : null;
+    }
+
+    /**
+     * The order keys of an entity's document: {@code i} orders by id, {@code a.f} by field f then id,
+     * {@code d.f} by f descending then id ascending ({@link OrderKeys}).
+     */
+    private Map<String, Object> orderKeys(Map<String, Object> doc) {
+        String id = OrderKeys.of(model.id().kind(), doc.get(model.id().name()));
+        Map<String, Object> ord = new LinkedHashMap<>();
+        ord.put("i", OrderKeys.bounded(id));
+        if (!sortable.isEmpty()) {
+            Map<String, Object> asc = new LinkedHashMap<>();
+            Map<String, Object> desc = new LinkedHashMap<>();
+            for (PropertyModel p : sortable) {
+                String v = OrderKeys.of(p.kind(), doc.get(p.name()));
+                asc.put(p.name(), OrderKeys.bounded(OrderKeys.tuple(v, id)));
+                desc.put(p.name(), OrderKeys.bounded(OrderKeys.tuple(OrderKeys.descending(v), id)));
+            }
+            ord.put("a", asc);
+            ord.put("d", desc);
+        }
+        return ord;
     }
 
     // ---- stored form ----------------------------------------------------------------------------
@@ -163,6 +309,7 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
             out.put("src", json.write(plan.document()));
         }
         out.put("doc", plan.document());
+        out.put("ord", orderKeys(plan.document()));
         if (plan.expiresAt() != null) {
             out.put("exp", plan.expiresAt().toEpochMilli());
         }
@@ -527,6 +674,17 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
      * limit: no bookmarks, no server default).
      */
     private void scan(Map<String, Object> narrowing, List<String> fields, Consumer<List<Current>> sink) {
+        scanRaw(narrowing, fields, page -> {
+            List<Current> out = new ArrayList<>(page.size());
+            for (Map<?, ?> d : page) {
+                out.add(current(d));
+            }
+            sink.accept(out);
+        });
+    }
+
+    /** {@link #scan}, handing on the documents as read. */
+    private void scanRaw(Map<String, Object> narrowing, List<String> fields, Consumer<List<Map<?, ?>>> sink) {
         String after = null;
         while (true) {
             // $gte the last id seen (dropped below) rather than $gt: pouchdb-server answers a $gt page one short
@@ -550,17 +708,20 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
             if (!r.ok()) {
                 throw store.http.unexpected("query " + model.name(), r);
             }
-            List<Current> page = new ArrayList<>();
+            List<Map<?, ?>> page = new ArrayList<>();
             int rows = 0;
             for (Object d : list(((Map<?, ?>) r.value()).get("docs"))) {
                 rows++;
-                if (!(d instanceof Map<?, ?> m && String.valueOf(m.get("_id")).equals(after))) {
-                    page.add(current(d));
+                if (!(d instanceof Map<?, ?> m)) {
+                    throw new MappingException(model.type().getName() + ": a stored CouchDB document is not a JSON object");
+                }
+                if (!String.valueOf(m.get("_id")).equals(after)) {
+                    page.add(m);
                 }
             }
             if (!page.isEmpty()) {
                 sink.accept(page);
-                after = page.get(page.size() - 1).id;
+                after = String.valueOf(page.get(page.size() - 1).get("_id"));
             }
             if (rows < store.batchSize || page.isEmpty()) {
                 return;
@@ -604,13 +765,199 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public Page<T> find(Query query) {
-        return DocumentQueries.page(model, query,
-                DocumentQueries.select(model, query, query.limit() > 0 ? query.limit() + 1 : 0, null, sink -> candidates(query, sink)));
+        OrderPlan plan = orderPlan(query);
+        if (plan == null) {
+            return DocumentQueries.page(model, query,
+                    DocumentQueries.select(model, query, query.limit() > 0 ? query.limit() + 1 : 0, null, sink -> candidates(query, sink)));
+        }
+        Predicate<Map<String, Object>> test = DocumentQueries.filter(model, query, null);
+        String from = "";
+        if (query.cursor().isPresent()) {
+            test = test.and(DocumentQueries.after(model, query.sort(), query.cursor().get()));
+            String at = plan.key(DocumentQueries.cursorValues(model, query.sort(), query.cursor().get()));
+            from = OrderKeys.isCut(at) ? at : at + "0"; // a cut key's group is read whole; else strictly after
+        }
+        Map<String, Object> narrowing = query.criteria().map(c -> Mango.selector(Lowered.of(model, c))).orElse(null);
+        int want = query.limit() > 0 ? query.limit() + 1 : Integer.MAX_VALUE;
+        List<Map<String, Object>> docs = new ArrayList<>();
+        Predicate<Map<String, Object>> matches = test;
+        inOrder(plan, narrowing, from, Math.max(2, Math.min(want, store.batchSize + 1)), DocumentQueries.comparator(model, query.sort()), d -> {
+            if (matches.test(d)) {
+                docs.add(d);
+            }
+            return docs.size() < want;
+        });
+        return DocumentQueries.page(model, query, docs);
     }
 
     @Override
     public Stream<T> stream(Query query) {
+        if (orderPlan(query) != null) {
+            return PagedStream.of(query, store.batchSize, this::find);
+        }
         return DocumentQueries.select(model, query, 0, null, sink -> candidates(query, sink)).stream().map(model::fromDocument);
+    }
+
+    // ---- queries in order (order keys) ----------------------------------------------------------
+
+    /**
+     * How a query's total order maps onto one order key: {@code i} for id order, {@code a.f} or
+     * {@code d.f} for a sort on one sortable field (then id, as every order ends).
+     *
+     * @param key   the order key
+     * @param field the sort field's kind and name, or null for id order
+     */
+    private record OrderPlan(String key, PropertyModel field, boolean ascending, EntityModel<?> model) {
+        /** @return the order key of a cursor position (its stored sort values, then the id) */
+        String key(List<Object> cursorValues) {
+            String id = OrderKeys.of(model.id().kind(), cursorValues.get(cursorValues.size() - 1));
+            if (field == null) {
+                return OrderKeys.bounded(id);
+            }
+            String v = OrderKeys.of(field.kind(), cursorValues.get(0));
+            return OrderKeys.bounded(OrderKeys.tuple(ascending ? v : OrderKeys.descending(v), id));
+        }
+    }
+
+    /** @return the order key a query can page by, or null when it must read every candidate */
+    private OrderPlan orderPlan(Query query) {
+        List<io.polystore.mapping.PropertyPath> paths = DocumentQueries.sortPaths(model, query.sort()); // checks the sort
+        if (!ordered || paths.size() > 1) {
+            return null;
+        }
+        if (paths.isEmpty()) {
+            return new OrderPlan("i", null, true, model);
+        }
+        List<String> segments = paths.get(0).segments();
+        boolean ascending = query.sort().get(0).ascending();
+        if (segments.size() == 1 && segments.get(0).equals(model.id().name()) && ascending) {
+            return new OrderPlan("i", null, true, model);
+        }
+        for (PropertyModel p : sortable) {
+            if (segments.size() == 1 && segments.get(0).equals(p.name())) {
+                return new OrderPlan((ascending ? "a." : "d.") + p.name(), p, ascending, model);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Hands on live documents in the order of an order key, from a key on (inclusive), until the sink
+     * answers false. Each request reads the next rows of the order key's index after the last key
+     * seen, with an explicit limit that grows to {@code batch-size}: a page reads about what it shows,
+     * not every candidate. Distinct entities have distinct keys unless a key was cut
+     * ({@link OrderKeys#bounded}); the rows behind one cut key are read whole (by {@code skip}, with
+     * ids already seen dropped) and handed on in the query's order. Bounds are {@code $gte}
+     * (pouchdb-server 4.2 reads {@code $gt} as {@code $gte}): "after key k" is "from k + 0", the next
+     * possible key. The index has the order key alone: on a two-field index with a range on the first,
+     * pouchdb-server 4.2 reads every row to the end of the index before it applies the limit.
+     */
+    private void inOrder(OrderPlan plan, Map<String, Object> narrowing, String from, int firstBatch,
+                         java.util.Comparator<Map<String, Object>> order, Predicate<Map<String, Object>> sink) {
+        String field = "ord." + plan.key();
+        String lower = from;
+        String groupKey = null;                          // the cut key of the rows in group, or null
+        boolean inGroup = false;                         // whether the next request reads on in that group
+        java.util.Set<String> groupIds = new java.util.HashSet<>(); // the ids of its rows read so far
+        List<Map<String, Object>> group = new ArrayList<>();       // its live documents
+        int batch = firstBatch;
+        while (true) {
+            List<Object> and = new ArrayList<>();
+            and.add(Map.of(field, inGroup ? Map.of("$eq", groupKey) : Map.of("$gte", lower)));
+            if (narrowing != null) {
+                Mango.conjuncts(narrowing, and);
+            }
+            Map<String, Object> find = new LinkedHashMap<>();
+            find.put("selector", Map.of("$and", and));
+            find.put("fields", List.of("_id", "exp", "src", "doc", "ord"));
+            find.put("sort", List.of(Map.of(field, "asc")));
+            find.put("limit", batch);
+            if (inGroup) {
+                find.put("skip", groupIds.size());
+            }
+            find.put("use_index", List.of(indexName(plan.key()), indexName(plan.key())));
+            CouchDbHttp.Response r = store.http.send("POST", db + "/_find", json.write(find), "query " + model.name());
+            if (r.status() == 404) {
+                return; // no database: no entities
+            }
+            if (!r.ok()) {
+                throw store.http.unexpected("query " + model.name(), r);
+            }
+            int rows = 0;
+            String lastKey = null;
+            for (Object row : list(((Map<?, ?>) r.value()).get("docs"))) {
+                rows++;
+                Map<?, ?> raw = (Map<?, ?>) row;
+                String id = String.valueOf(raw.get("_id"));
+                String key = raw.get("ord") instanceof Map<?, ?> ord ? orderKey(ord, plan.key()) : null;
+                if (key == null) {
+                    throw new StoreException("store '" + store.name() + "' (CouchDB): document " + id + " of " + model.name()
+                            + " has no order key " + plan.key() + " although the layout marker says every document has");
+                }
+                lastKey = key;
+                Map<String, Object> doc = current(raw).doc;
+                if (OrderKeys.isCut(key)) {
+                    if (!key.equals(groupKey)) {
+                        if (!flush(group, order, sink)) {
+                            return;
+                        }
+                        groupIds.clear();
+                        groupKey = key;
+                    }
+                    if (groupIds.add(id) && doc != null) { // (a row seen twice: the group changed while being read)
+                        group.add(doc);
+                    }
+                    continue;
+                }
+                if (!flush(group, order, sink)) {
+                    return;
+                }
+                groupKey = null;
+                groupIds.clear();
+                if (doc != null && !sink.test(doc)) {
+                    return;
+                }
+            }
+            if (rows < batch) {
+                if (inGroup) { // the cut group is read whole: hand it on, and go on after it
+                    if (!flush(group, order, sink)) {
+                        return;
+                    }
+                    lower = groupKey + "0";
+                    groupKey = null;
+                    groupIds.clear();
+                    inGroup = false;
+                    continue;
+                }
+                flush(group, order, sink);
+                return;
+            }
+            if (OrderKeys.isCut(lastKey)) {
+                inGroup = true; // the group may go on past this batch: read on in it (groupKey is lastKey)
+            } else {
+                lower = lastKey + "0";
+            }
+            batch = Math.max(2, Math.min(store.batchSize, batch * 2));
+        }
+    }
+
+    /** Hands on a group of ties of one cut key in the query's order; @return whether the sink wants more */
+    private static boolean flush(List<Map<String, Object>> group, java.util.Comparator<Map<String, Object>> order,
+                                 Predicate<Map<String, Object>> sink) {
+        if (group.isEmpty()) {
+            return true;
+        }
+        group.sort(order);
+        try {
+            for (Map<String, Object> d : group) {
+                if (!sink.test(d)) {
+                    return false;
+                }
+            }
+            return true;
+        } finally {
+            group.clear();
+        }
     }
 
     @Override
