@@ -99,7 +99,14 @@ public final class Values {
         return a.length() - b.length();
     }
 
-    private static BigDecimal decimal(Object o) {
+    /**
+     * The exact numeric value of a stored number, as {@link #compare} sees it.
+     *
+     * @param o a stored number: any {@link Number}, or its text
+     * @return its value; a {@code double} is converted through its shortest decimal text
+     * @throws NumberFormatException if {@code o} is text that is not a number
+     */
+    public static BigDecimal decimal(Object o) {
         if (o instanceof BigDecimal d) {
             return d;
         }

@@ -1,9 +1,9 @@
 package io.polystore.document.internal;
 
 import io.polystore.mapping.ValueKind;
+import io.polystore.mapping.Values;
 
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -74,7 +74,7 @@ final class OrderKeys {
                 if (stored instanceof Long || stored instanceof Integer || stored instanceof Short || stored instanceof Byte) {
                     nibbles(sb, ((Number) stored).longValue() ^ Long.MIN_VALUE, 16);
                 } else {
-                    nibbles(sb, decimal(stored).longValueExact() ^ Long.MIN_VALUE, 16);
+                    nibbles(sb, Values.decimal(stored).longValueExact() ^ Long.MIN_VALUE, 16);
                 }
             }
             case DOUBLE, DECIMAL -> number(sb, stored);
@@ -172,7 +172,7 @@ final class OrderKeys {
                 return;
             }
         }
-        BigDecimal v = decimal(stored);
+        BigDecimal v = Values.decimal(stored);
         int sign = v.signum();
         if (sign == 0) {
             sb.append(NIBBLES.charAt(7));
@@ -199,21 +199,5 @@ final class OrderKeys {
             }
             sb.append(NIBBLES.charAt(15)); // above every complemented digit (at most 15 - 1)
         }
-    }
-
-    private static BigDecimal decimal(Object o) {
-        if (o instanceof BigDecimal d) {
-            return d;
-        }
-        if (o instanceof BigInteger i) {
-            return new BigDecimal(i);
-        }
-        if (o instanceof Long || o instanceof Integer || o instanceof Short || o instanceof Byte) {
-            return BigDecimal.valueOf(((Number) o).longValue());
-        }
-        if (o instanceof Number n) {
-            return BigDecimal.valueOf(n.doubleValue());
-        }
-        return new BigDecimal(o.toString());
     }
 }
