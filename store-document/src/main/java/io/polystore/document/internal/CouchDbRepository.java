@@ -7,6 +7,7 @@ import io.polystore.Store;
 import io.polystore.StoreException;
 import io.polystore.mapping.EntityModel;
 import io.polystore.mapping.PropertyModel;
+import io.polystore.query.Criteria;
 import io.polystore.query.Page;
 import io.polystore.query.Query;
 import io.polystore.spi.Conflicts;
@@ -771,17 +772,21 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
                     DocumentQueries.select(model, query, query.limit() > 0 ? query.limit() + 1 : 0, null, sink -> candidates(query, sink)));
         }
         Predicate<Map<String, Object>> test = DocumentQueries.filter(model, query, null);
-        String from = "";
+        Lowered criteria = query.criteria().map(c -> Lowered.of(model, c)).orElse(null);
+        KeyRange range = plan.range(criteria);
+        String from = range.low();
         if (query.cursor().isPresent()) {
             test = test.and(DocumentQueries.after(model, query.sort(), query.cursor().get()));
             String at = plan.key(DocumentQueries.cursorValues(model, query.sort(), query.cursor().get()));
-            from = OrderKeys.isCut(at) ? at : at + "0"; // a cut key's group is read whole; else strictly after
+            String after = OrderKeys.isCut(at) ? at : at + "0"; // a cut key's group is read whole; else strictly after
+            from = after.compareTo(from) > 0 ? after : from;
         }
-        Map<String, Object> narrowing = query.criteria().map(c -> Mango.selector(Lowered.of(model, c))).orElse(null);
+        Map<String, Object> narrowing = criteria == null ? null : Mango.selector(criteria);
         int want = query.limit() > 0 ? query.limit() + 1 : Integer.MAX_VALUE;
         List<Map<String, Object>> docs = new ArrayList<>();
         Predicate<Map<String, Object>> matches = test;
-        inOrder(plan, narrowing, from, Math.max(2, Math.min(want, store.batchSize + 1)), DocumentQueries.comparator(model, query.sort()), d -> {
+        KeyRange read = new KeyRange(from, range.high());
+        inOrder(plan, narrowing, read, Math.max(2, Math.min(want, store.batchSize + 1)), DocumentQueries.comparator(model, query.sort()), d -> {
             if (matches.test(d)) {
                 docs.add(d);
             }
@@ -817,6 +822,100 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
             String v = OrderKeys.of(field.kind(), cursorValues.get(0));
             return OrderKeys.bounded(OrderKeys.tuple(ascending ? v : OrderKeys.descending(v), id));
         }
+
+        /**
+         * The keys that entities matching the criteria can have, from the ranges the criteria put on
+         * this order's field at the top level ({@code f >= v AND ...}), so that a read starts at the
+         * first possible key and stops after the last instead of filtering the index from its start.
+         * The bounds only widen where that is simpler (a strict bound read as inclusive; a long bound
+         * shortened to a prefix, or dropped): every row is still checked exactly.
+         *
+         * @param criteria the lowered criteria, or null
+         * @return the range
+         */
+        KeyRange range(Lowered criteria) {
+            String[] range = {"", null};
+            List<Lowered> parts = new ArrayList<>();
+            conjuncts(criteria, parts);
+            String name = field == null ? model.id().name() : field.name();
+            for (Lowered part : parts) {
+                Lowered.Field f = part instanceof Lowered.Compare c ? c.field() : part instanceof Lowered.NotNull n ? n.field() : null;
+                if (f == null || f.path().segments().size() != 1 || !f.path().segments().get(0).equals(name)) {
+                    continue;
+                }
+                if (field != null) { // a comparison with a value, like "not null", is false of null: start after the nulls
+                    narrow(range, OrderKeys.of(field.kind(), null), true, false, true);
+                }
+                if (part instanceof Lowered.Compare c) {
+                    String v;
+                    try {
+                        v = OrderKeys.of(f.kind(), c.operand());
+                    } catch (IllegalArgumentException e) {
+                        continue; // not a value of the field's kind: the exact check decides
+                    }
+                    Criteria.Op op = c.op();
+                    narrow(range, v, op == Criteria.Op.EQ || op == Criteria.Op.GE || op == Criteria.Op.GT,
+                            op == Criteria.Op.EQ || op == Criteria.Op.LE || op == Criteria.Op.LT,
+                            op == Criteria.Op.GT || op == Criteria.Op.LT);
+                }
+            }
+            return new KeyRange(range[0], range[1]);
+        }
+
+        /**
+         * Narrows {low, high} to the keys of values at least and/or at most a value's key v.
+         * The id's own key orders as the id, and "v0" is the first key after v's. A field's key is
+         * value, 0, id: every key of value v lies between v and v1 and other values' keys outside them
+         * (a value's key is never a prefix of another's followed by 0); descending keys, where the
+         * bounds swap, likewise, as none of them is a prefix of another.
+         */
+        private void narrow(String[] range, String v, boolean atLeast, boolean atMost, boolean strict) {
+            String low = null;
+            String high = null;
+            if (field == null) {
+                low = atLeast ? (strict ? v + "0" : v) : null;
+                high = atMost ? v : null;
+            } else {
+                String k = ascending ? v : OrderKeys.descending(v);
+                boolean from = ascending ? atLeast : atMost;
+                boolean to = ascending ? atMost : atLeast;
+                low = from ? (strict ? k + "1" : k) : null;
+                high = to ? (strict ? k : k + "1") : null;
+            }
+            if (low != null) { // a prefix of a lower bound is one, and is no longer than a cut key's prefix
+                low = low.substring(0, Math.min(low.length(), OrderKeys.MAX_LENGTH));
+                range[0] = low.compareTo(range[0]) > 0 ? low : range[0];
+            }
+            if (high != null && high.length() <= OrderKeys.MAX_LENGTH && (range[1] == null || high.compareTo(range[1]) < 0)) {
+                range[1] = high;
+            }
+        }
+
+        private static void conjuncts(Lowered l, List<Lowered> out) {
+            if (l instanceof Lowered.And and) {
+                for (Lowered p : and.parts()) {
+                    conjuncts(p, out);
+                }
+            } else if (l != null) {
+                out.add(l);
+            }
+        }
+    }
+
+    /**
+     * Order keys to read, both inclusive.
+     *
+     * @param low  the first key that may be read ("" for the start)
+     * @param high the last, or null for the end of the index
+     */
+    private record KeyRange(String low, String high) {
+        boolean empty() {
+            return high != null && low.compareTo(high) > 0;
+        }
+
+        Map<String, Object> selector() {
+            return high == null ? Map.of("$gte", low) : Map.of("$gte", low, "$lte", high);
+        }
     }
 
     /** @return the order key a query can page by, or null when it must read every candidate */
@@ -842,7 +941,7 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
     }
 
     /**
-     * Hands on live documents in the order of an order key, from a key on (inclusive), until the sink
+     * Hands on live documents in the order of an order key, within a range of keys, until the sink
      * answers false. Each request reads the next rows of the order key's index after the last key
      * seen, with an explicit limit that grows to {@code batch-size}: a page reads about what it shows,
      * not every candidate. Distinct entities have distinct keys unless a key was cut
@@ -852,10 +951,10 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
      * possible key. The index has the order key alone: on a two-field index with a range on the first,
      * pouchdb-server 4.2 reads every row to the end of the index before it applies the limit.
      */
-    private void inOrder(OrderPlan plan, Map<String, Object> narrowing, String from, int firstBatch,
+    private void inOrder(OrderPlan plan, Map<String, Object> narrowing, KeyRange range, int firstBatch,
                          java.util.Comparator<Map<String, Object>> order, Predicate<Map<String, Object>> sink) {
         String field = "ord." + plan.key();
-        String lower = from;
+        String lower = range.low();
         String groupKey = null;                          // the cut key of the rows in group, or null
         boolean inGroup = false;                         // whether the next request reads on in that group
         java.util.Set<String> groupIds = new java.util.HashSet<>(); // the ids of its rows read so far
@@ -863,7 +962,12 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
         int batch = firstBatch;
         while (true) {
             List<Object> and = new ArrayList<>();
-            and.add(Map.of(field, inGroup ? Map.of("$eq", groupKey) : Map.of("$gte", lower)));
+            KeyRange next = new KeyRange(lower, range.high());
+            if (!inGroup && next.empty()) {
+                flush(group, order, sink);
+                return;
+            }
+            and.add(Map.of(field, inGroup ? Map.of("$eq", groupKey) : next.selector()));
             if (narrowing != null) {
                 Mango.conjuncts(narrowing, and);
             }
