@@ -11,6 +11,7 @@ import io.polystore.annotation.Expires;
 import io.polystore.annotation.Id;
 import io.polystore.annotation.Version;
 
+import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Modifier;
 import java.time.Instant;
@@ -383,8 +384,47 @@ public final class EntityModel<T> {
      * @return its id in canonical form (String, Long or UUID), or null
      */
     public Object idOf(T entity) {
+        if (fast != null && entity != null) {
+            return idFromDocument(java.util.Collections.singletonMap(id.name(), fast.component(entity, id.name())));
+        }
         return idFromDocument(toDocument(entity));
     }
+
+    /** @return whether {@link #documentJson} writes this type's entities (else it returns null) */
+    public boolean writesDocumentDirectly() {
+        return fast != null && version == null;
+    }
+
+    /**
+     * The entity's document ({@link #toDocument}) as JSON text in UTF-8, written straight from the
+     * entity for types that allow it: records whose components are all text, whole numbers or
+     * booleans, without Jackson annotations and without {@code @Version}. The bytes are those of the
+     * document written with {@link io.polystore.spi.Json#newObjectMapper()}, and the same text is
+     * refused.
+     *
+     * @param entity the entity
+     * @return the JSON, or null when this type's entities are not written this way (use {@link #toDocument})
+     * @throws MappingException if a value cannot be stored (as {@link #toDocument} would say)
+     */
+    public byte[] documentJson(T entity) {
+        if (!writesDocumentDirectly()) {
+            return null;
+        }
+        if (entity == null) {
+            throw new IllegalArgumentException(name + ": entity must not be null");
+        }
+        try (com.fasterxml.jackson.core.util.ByteArrayBuilder bytes = new com.fasterxml.jackson.core.util.ByteArrayBuilder(JSON._getBufferRecycler())) {
+            try (com.fasterxml.jackson.core.JsonGenerator out = JSON.createGenerator(bytes)) {
+                fast.write(entity, out, this::checkText);
+            }
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new MappingException(type.getName() + ": cannot write JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes {@link #documentJson}: plain JSON, as the mapper's own factory writes it. */
+    private static final com.fasterxml.jackson.core.JsonFactory JSON = new com.fasterxml.jackson.core.JsonFactory();
 
     /**
      * @param document a document

@@ -1,5 +1,8 @@
 package io.polystore.mapping;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import java.io.IOException;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -88,6 +91,57 @@ final class RecordCodec {
             throw new IllegalStateException("cannot read " + record.getClass().getName(), e);
         }
         return doc;
+    }
+
+    /**
+     * Writes the record's document as a JSON object, in the order and with the values
+     * {@link #toDocument} gives, without building it.
+     *
+     * @param record a record of this codec's type
+     * @param out    where the object goes
+     * @param text   checks each text value before it is written (throws to refuse it)
+     * @throws IOException if the generator fails
+     */
+    void write(Object record, JsonGenerator out, java.util.function.BiConsumer<String, String> text) throws IOException {
+        out.writeStartObject();
+        try {
+            for (int i = 0; i < names.length; i++) {
+                Object v = accessors[i].invoke(record);
+                out.writeFieldName(names[i]);
+                if (v == null) {
+                    out.writeNull();
+                } else if (v instanceof String str) {
+                    text.accept(names[i], str);
+                    out.writeString(str);
+                } else if (v instanceof Boolean b) {
+                    out.writeBoolean(b);
+                } else {
+                    out.writeNumber(((Number) v).longValue());
+                }
+            }
+        } catch (IllegalAccessException | InvocationTargetException e) {
+            throw new IllegalStateException("cannot read " + record.getClass().getName(), e);
+        }
+        out.writeEndObject();
+    }
+
+    /**
+     * @param record a record of this codec's type
+     * @param name   a component's name
+     * @return its value, integers as {@code Long} as in {@link #toDocument}
+     */
+    Object component(Object record, String name) {
+        for (int i = 0; i < names.length; i++) {
+            if (names[i].equals(name)) {
+                try {
+                    Object v = accessors[i].invoke(record);
+                    return v instanceof Integer || v instanceof Short || v instanceof Byte ? (Object) ((Number) v).longValue() : v;
+                } catch (IllegalAccessException | InvocationTargetException e) {
+                    throw new IllegalStateException("cannot read " + record.getClass().getName(), e);
+                }
+            }
+        }
+        throw new IllegalArgumentException(name + " is not a component of " + constructor.getDeclaringClass().getName());
     }
 
     /** @return the record, or null when a value has an unexpected type (the caller then uses Jackson) */

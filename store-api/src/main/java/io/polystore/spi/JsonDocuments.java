@@ -61,6 +61,16 @@ public final class JsonDocuments<T> {
     }
 
     /**
+     * @param entity an entity
+     * @return its document's JSON text in UTF-8, written straight from the entity where its type allows
+     *         ({@link EntityModel#documentJson}), else from {@link EntityModel#toDocument}: the same bytes
+     */
+    public byte[] writeEntityBytes(T entity) {
+        byte[] direct = model.documentJson(entity);
+        return direct != null ? direct : writeBytes(model.toDocument(entity));
+    }
+
+    /**
      * @param text a stored document
      * @return the entity
      */

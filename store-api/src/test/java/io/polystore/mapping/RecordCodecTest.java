@@ -44,4 +44,39 @@ class RecordCodecTest {
         Simple s = model.fromDocument(doc);
         assertThat(s).isEqualTo(new Simple("x", 42, 5L, false, null, (short) 0, (byte) 0, "12"));
     }
+
+    record Versioned(@Id String id, @io.polystore.annotation.Version long version, String text) {
+    }
+
+    @Test
+    void documentsWrittenStraightFromTheRecordAreTheBytesOfTheDocument() {
+        EntityModel<Simple> model = EntityModel.of(Simple.class);
+        io.polystore.spi.JsonDocuments<Simple> json = new io.polystore.spi.JsonDocuments<>(model);
+        assertThat(model.writesDocumentDirectly()).isTrue();
+        String[] hostile = {"", "'; DROP TABLE x; --", "\"quoted\" \\ back", "{$gt: 1}", "\uD83D\uDE00 emoji", "\u0000\u001f\u2028",
+                "é e\u0301", "x".repeat(100_000)};
+        java.util.Random r = new java.util.Random(7);
+        for (int i = 0; i < 2_000; i++) {
+            Simple s = new Simple(hostile[r.nextInt(hostile.length)] + i, r.nextInt(), r.nextBoolean() ? null : r.nextLong(),
+                    r.nextBoolean(), r.nextInt(3) == 0 ? null : r.nextBoolean(), (short) r.nextInt(), (byte) r.nextInt(),
+                    r.nextInt(3) == 0 ? null : hostile[r.nextInt(hostile.length)]);
+            byte[] direct = json.writeEntityBytes(s);
+            assertThat(direct).isEqualTo(json.writeBytes(model.toDocument(s)));
+            assertThat(json.entity(new String(direct, java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(s);
+            assertThat(model.idOf(s)).isEqualTo(s.id());
+        }
+        // what toDocument refuses, the direct path refuses with the same words
+        Simple lone = new Simple("id", 1, 2L, true, null, (short) 1, (byte) 1, "a\uD800b");
+        Throwable viaDocument = org.assertj.core.api.Assertions.catchThrowable(() -> model.toDocument(lone));
+        assertThat(viaDocument).isInstanceOf(io.polystore.MappingException.class);
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> json.writeEntityBytes(lone)))
+                .isInstanceOf(io.polystore.MappingException.class).hasMessage(viaDocument.getMessage());
+        // types the direct path does not take are written from their document
+        EntityModel<Versioned> versioned = EntityModel.of(Versioned.class);
+        assertThat(versioned.writesDocumentDirectly()).isFalse();
+        Versioned v = new Versioned("v", 3, "t");
+        io.polystore.spi.JsonDocuments<Versioned> vjson = new io.polystore.spi.JsonDocuments<>(versioned);
+        assertThat(vjson.writeEntityBytes(v)).isEqualTo(vjson.writeBytes(versioned.toDocument(v)));
+        assertThat(EntityModel.of(NotSimple.class).writesDocumentDirectly()).isFalse();
+    }
 }

@@ -49,6 +49,8 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
     private final boolean plain;
     /** plain, string or UUID ids, and the store keeps no id sets: saves are bare SETs (see RedisStore.idSet) */
     private final boolean setOnly;
+    /** Whether a set-only save writes its JSON straight from the entity (EntityModel#documentJson). */
+    private final boolean direct;
     private final String saveScript;
     private final JsonDocuments<T> codec;
 
@@ -64,6 +66,7 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         this.saveScript = plain ? Scripts.SAVE_PLAIN : Scripts.SAVE;
         // numeric ids keep the script: it moves the id sequence past ids given by hand
         this.setOnly = plain && !store.idSet && model.idKind() != EntityModel.IdKind.LONG;
+        this.direct = setOnly && model.writesDocumentDirectly();
         this.codec = new JsonDocuments<>(model);
     }
 
@@ -146,6 +149,13 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
     @Override
     public T save(T entity) {
         if (setOnly) {
+            Object id = direct ? model.idOf(entity) : null;
+            if (id != null) { // as below, without building the document: the same bytes, the caller's entity
+                String key = key(id);
+                store.ops.setBytes(key, codec.writeEntityBytes(entity), -1, false);
+                store.awaitReplicas(key);
+                return entity;
+            }
             WritePlan plan = WritePlan.of(model, entity, () -> store.ops.incr(base + "seq"));
             String key = key(plan.id());
             store.ops.setBytes(key, codec.writeBytes(plan.document()), -1, false);
