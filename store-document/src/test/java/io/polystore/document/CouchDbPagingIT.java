@@ -224,6 +224,19 @@ class CouchDbPagingIT {
             assertThat(rowsRead()).as("rows read for %d pages (%d rows) of %s", pages.size(), shown, q)
                     .isLessThanOrEqualTo(shown + 3L * pages.size() + 3 + ties);
         }
+        // counts, and orders not read by order key, read only the range's candidates
+        for (Criteria c : List.of(Criteria.and(Criteria.gt("id", ids.get(100)), Criteria.le("id", ids.get(160))),
+                Criteria.and(Criteria.ge("rank", -3L), Criteria.le("rank", 3L)), Criteria.lt("price", new BigDecimal("-9.5")))) {
+            relay.clear();
+            long count = items.count(Query.where(c));
+            assertThat(count).as("count of %s", c).isEqualTo(reference.count(Query.where(c)));
+            assertThat(rowsRead()).as("rows read to count %s", c).isLessThanOrEqualTo(count + 1);
+            relay.clear();
+            List<Item> sorted = items.stream(Query.where(c).orderBy(Sort.desc("other"))).toList();
+            assertThat(sorted).isEqualTo(reference.stream(Query.where(c).orderBy(Sort.desc("other"))).toList());
+            assertThat(rowsRead()).as("rows read for %s by a field without an index", c).isLessThanOrEqualTo(count + 1);
+            pages(items, reference, Query.where(c).orderBy(Sort.asc("other"), Sort.desc("name")).limit(5), Item::id);
+        }
         // the first page of a range that starts in the middle of the type reads about the page
         relay.clear();
         assertThat(items.find(Query.where(Criteria.ge("id", middle)).limit(10)).content()).hasSize(10);

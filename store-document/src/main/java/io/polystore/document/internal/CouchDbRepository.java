@@ -731,11 +731,33 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
     }
 
     /**
-     * Hands on the live documents a query's criteria may match (a superset: {@link Mango}). Callers
-     * have checked the criteria with {@link DocumentQueries} first, which also refuses {@code related}.
+     * Hands on the live documents a query's criteria may match (a superset: {@link Mango}), in no
+     * particular order: when the criteria put a range on the id or an {@code @Indexed} field at the top
+     * level, only that range of its order key is read; else the type's documents by {@code _id}.
+     * Callers have checked the criteria with {@link DocumentQueries} first, which also refuses
+     * {@code related}.
      */
     private void candidates(Query query, Consumer<Map<String, Object>> sink) {
-        Map<String, Object> selector = query.criteria().map(c -> Mango.selector(Lowered.of(model, c))).orElse(null);
+        Lowered criteria = query.criteria().map(c -> Lowered.of(model, c)).orElse(null);
+        Map<String, Object> selector = criteria == null ? null : Mango.selector(criteria);
+        if (ordered && criteria != null) {
+            // a range on the id or an indexed field: read the candidates in that range of its order key
+            List<OrderPlan> plans = new ArrayList<>();
+            plans.add(new OrderPlan("i", null, true, model));
+            for (PropertyModel p : sortable) {
+                plans.add(new OrderPlan("a." + p.name(), p, true, model));
+            }
+            for (OrderPlan plan : plans) {
+                KeyRange range = plan.range(criteria);
+                if (!range.low().isEmpty() || range.high() != null) {
+                    inOrder(plan, selector, range, store.batchSize, (a, b) -> 0, d -> {
+                        sink.accept(d);
+                        return true;
+                    });
+                    return;
+                }
+            }
+        }
         scan(selector, List.of("_id", "exp", "src", "doc"), page -> {
             for (Current c : page) {
                 if (c.doc != null) {
