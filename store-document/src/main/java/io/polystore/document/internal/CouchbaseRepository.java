@@ -30,6 +30,8 @@ import io.polystore.spi.Conflicts;
 import io.polystore.spi.DocumentQueries;
 import io.polystore.spi.JsonDocuments;
 import io.polystore.spi.Lowered;
+import io.polystore.spi.LoweredQuery;
+import io.polystore.spi.PagedStream;
 import io.polystore.spi.WritePlan;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -542,14 +544,42 @@ final class CouchbaseRepository<T, ID> implements Repository<T, ID> {
         return n[0];
     }
 
+    /** Entities per statement when a stream SQL++ answers pages through the results. */
+    private static final int STREAM_PAGE = 500;
+
+    /**
+     * @return the statement answering a query and its parameters, when SQL++ answers it exactly
+     *         ({@link SqlPlusPlus#pushdown}: condition, cursor, order, limit), else null
+     */
+    private Map.Entry<String, Map<String, Object>> pushdown(Query query, int limit) {
+        Map<String, Object> params = baseParams();
+        String rest = sql.pushdown(LoweredQuery.of(model, query), params);
+        if (rest == null) {
+            return null;
+        }
+        return Map.entry("SELECT RAW c.doc FROM " + keyspace + " AS c WHERE " + LIVE + rest + (limit > 0 ? " LIMIT " + limit : ""), params);
+    }
+
     @Override
     public Page<T> find(Query query) {
-        return DocumentQueries.page(model, query, DocumentQueries.select(model, query, query.limit() > 0 ? query.limit() + 1 : 0,
+        int limit = query.limit() > 0 ? query.limit() + 1 : 0;
+        Map.Entry<String, Map<String, Object>> pushed = pushdown(query, limit);
+        if (pushed != null) {
+            List<Map<String, Object>> docs = new ArrayList<>();
+            for (String r : run(pushed.getKey(), pushed.getValue())) {
+                docs.add(json.document(r));
+            }
+            return DocumentQueries.page(model, query, docs);
+        }
+        return DocumentQueries.page(model, query, DocumentQueries.select(model, query, limit,
                 null, sink -> candidates(where(query), sink)));
     }
 
     @Override
     public Stream<T> stream(Query query) {
+        if (pushdown(query, 0) != null) {
+            return PagedStream.of(query, STREAM_PAGE, this::find);
+        }
         return DocumentQueries.select(model, query, 0, null, sink -> candidates(where(query), sink)).stream()
                 .map(model::fromDocument);
     }

@@ -5,6 +5,7 @@ import io.polystore.mapping.EntityModel;
 import io.polystore.mapping.PropertyPath;
 import io.polystore.mapping.ValueKind;
 import io.polystore.spi.Lowered;
+import io.polystore.spi.LoweredQuery;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -64,6 +65,45 @@ final class SqlPlusPlus {
 
     Where where(Lowered lowered) {
         return where(lowered, new LinkedHashMap<>());
+    }
+
+    /**
+     * The whole query for SQL++ to answer, when it answers exactly as the API: the condition and the
+     * keyset cursor print exactly ({@link Where#exact()}), and every key of the total order (the id
+     * tie-break included) is text, an enum, a UUID or a boolean, which SQL++ orders as the API does
+     * (text by its UTF-8 bytes, that is by code point). A missing field is made NULL so that it ties
+     * with a null one, as both are null to the API; NULL sorts first ascending and last descending in
+     * SQL++, as null does in the API. Numbers (compared as doubles), times (ISO text) and whole-number
+     * ids are not ordered here: such queries read their candidates and are ordered in Java.
+     *
+     * @param query  the lowered query
+     * @param params where the parameters go
+     * @return {@code " AND condition ORDER BY keys"} to follow the statement's own WHERE (the
+     *         condition part empty when there is none), or null when SQL++ cannot answer exactly
+     */
+    String pushdown(LoweredQuery query, Map<String, Object> params) {
+        StringBuilder orderBy = new StringBuilder();
+        for (LoweredQuery.SortKey k : query.order()) {
+            String path = path(k.field());
+            if (path == null || !(TEXT.contains(k.field().kind()) || k.field().kind() == ValueKind.BOOLEAN)) {
+                return null;
+            }
+            orderBy.append(orderBy.length() == 0 ? "" : ", ").append("IFMISSING(").append(path).append(", NULL)")
+                    .append(k.ascending() ? " ASC" : " DESC");
+        }
+        Map<String, Object> mine = new LinkedHashMap<>(params);
+        StringBuilder sb = new StringBuilder();
+        for (Lowered part : java.util.Arrays.asList(query.where(), query.after())) {
+            if (part != null) {
+                Where w = where(part, mine);
+                if (!w.exact()) {
+                    return null;
+                }
+                sb.append(" AND ").append(w.text());
+            }
+        }
+        params.putAll(mine);
+        return sb.append(" ORDER BY ").append(orderBy).toString();
     }
 
     private String print(Lowered l, Map<String, Object> params, boolean[] exact) {

@@ -139,4 +139,42 @@ class SqlPlusPlusTest {
         SqlPlusPlus.Where w = sql.where(Lowered.of(MODEL, and(eq("name", "x"), eq("kind", Kind.A))), params);
         assertThat(w.params()).containsKeys("type", "now", "p2", "p3");
     }
+
+    record Numbered(@Id Long id, String name) {
+    }
+
+    @Test
+    void queriesOrderedByTextAndBooleansWithExactConditionsArePushedDownWhole() {
+        Doc pivot = new Doc("id'1", "b'; DROP", null, null, true, Kind.B, null, null, null, null);
+        Query q = Query.where(and(eq("kind", Kind.B), ne("name", "x"))).orderBy(Sort.desc("name"), Sort.asc("flag"));
+        var cursor = DocumentQueries.cursorAfter(MODEL, q.sort(), MODEL.toDocument(pivot));
+        Map<String, Object> params = new java.util.LinkedHashMap<>(Map.of("type", "Doc"));
+        String rest = sql.pushdown(LoweredQuery.of(MODEL, q.after(cursor).limit(10)), params);
+        assertThat(rest).isEqualTo(" AND (c.doc.`kind` = $p1 AND NOT ((c.doc.`name` IS VALUED AND c.doc.`name` = $p2)))"
+                + " AND (((c.doc.`name` < $p3 OR c.doc.`name` IS NOT VALUED)) OR (c.doc.`name` = $p4 AND c.doc.`flag` > $p5)"
+                + " OR (c.doc.`name` = $p6 AND c.doc.`flag` = $p7 AND c.doc.`id` > $p8))"
+                + " ORDER BY IFMISSING(c.doc.`name`, NULL) DESC, IFMISSING(c.doc.`flag`, NULL) ASC, IFMISSING(c.doc.`id`, NULL) ASC");
+        assertThat(params).containsEntry("type", "Doc").containsEntry("p1", "B").containsEntry("p3", "b'; DROP")
+                .containsEntry("p5", true).containsEntry("p8", "id'1");
+        assertThat(sql.pushdown(LoweredQuery.of(MODEL, Query.all()), new java.util.LinkedHashMap<>()))
+                .isEqualTo(" ORDER BY IFMISSING(c.doc.`id`, NULL) ASC");
+    }
+
+    @Test
+    void queriesSqlPlusPlusWouldOrderOrFilterOtherwiseAreNotPushedDown() {
+        Map<String, Object> params = new java.util.LinkedHashMap<>();
+        for (Query q : List.of(
+                Query.all().orderBy(Sort.asc("n")),                              // numbers compare as doubles
+                Query.all().orderBy(Sort.asc("price")),
+                Query.all().orderBy(Sort.desc("at")),                            // ISO text is not time order
+                Query.where(gt("price", new BigDecimal("1.5"))),                  // an inexact condition
+                Query.where(eq("at", Instant.EPOCH)).orderBy(Sort.asc("name")),
+                Query.where(contains("places", new Address("x", 1L))))) {
+            assertThat(sql.pushdown(LoweredQuery.of(MODEL, q), params)).as("%s", q).isNull();
+        }
+        assertThat(params).as("nothing is added for a query that is not pushed down").isEmpty();
+        SqlPlusPlus numbered = new SqlPlusPlus(EntityModel.of(Numbered.class));
+        assertThat(numbered.pushdown(LoweredQuery.of(EntityModel.of(Numbered.class), Query.all().orderBy(Sort.asc("name"))), params))
+                .as("whole-number ids, the tie-break of every order, compare as doubles").isNull();
+    }
 }
