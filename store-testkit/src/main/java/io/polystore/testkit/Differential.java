@@ -573,7 +573,7 @@ public final class Differential {
 
         private Query query() {
             Query q = random.nextInt(5) == 0 ? Query.all() : Query.where(criteria(2));
-            List<String> keys = new ArrayList<>(List.of("name", "amount", "score", "flag"));
+            List<String> keys = new ArrayList<>(List.of("name", "amount", "score", "flag", "id"));
             if (unindexed) {
                 keys.add("note");
             }
@@ -623,7 +623,7 @@ public final class Differential {
         }
 
         private String pickField() {
-            List<String> fields = new ArrayList<>(List.of("name", "amount", "amount", "score", "flag"));
+            List<String> fields = new ArrayList<>(List.of("name", "amount", "amount", "score", "flag", "id"));
             if (unindexed) {
                 fields.add("note");
             }
@@ -662,6 +662,7 @@ public final class Differential {
                 case "amount" -> amount();
                 case "score" -> score();
                 case "flag" -> random.nextBoolean();
+                case "id" -> id();
                 case "note" -> note();
                 default -> pick(CITIES);
             };

@@ -801,8 +801,35 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         return p;
     }
 
+    /**
+     * The ids a criterion on the id itself selects, when the id has no index of its own: every id is
+     * known (the id set, or the keys), so they are compared in Java, without reading a document.
+     *
+     * @return the ids, or null when the criterion is not on an unindexed id
+     */
+    private Set<String> idLeaf(Criteria c) {
+        String field = c instanceof Criteria.Compare cmp ? cmp.field() : c instanceof Criteria.In in ? in.field()
+                : c instanceof Criteria.StartsWith sw ? sw.field() : c instanceof Criteria.IsNull n ? n.field() : null;
+        if (field == null || !field.equals(model.id().name()) || (model.id().isIndexed() && IndexEntries.indexable(model.id()))) {
+            return null;
+        }
+        Predicate<Map<String, Object>> test = DocumentQueries.compile(model, c, null);
+        Set<String> out = new LinkedHashSet<>();
+        for (String id : all()) {
+            Object stored = model.idKind() == EntityModel.IdKind.LONG ? (Object) Long.parseLong(id) : id;
+            if (test.test(Map.of(field, stored))) {
+                out.add(id);
+            }
+        }
+        return out;
+    }
+
     // criteria reach here checked: candidatesOf compiles them (with every refusal of the reference) first
     private Set<String> leaf(Criteria c) {
+        Set<String> byId = idLeaf(c);
+        if (byId != null) {
+            return byId;
+        }
         if (c instanceof Criteria.Compare cmp) {
             PropertyModel p = indexed(cmp.field(), "comparisons");
             PropertyPath path = model.path(cmp.field());
