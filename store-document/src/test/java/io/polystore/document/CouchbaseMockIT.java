@@ -272,6 +272,18 @@ class CouchbaseMockIT {
         kv.setAll(Map.of("m1", 1, "m2", 2));
         assertThat(kv.getAll(List.of("m1", "missing", "m2"), Integer.class)).containsExactly(Map.entry("m1", 1), Map.entry("m2", 2));
         assertThat(kv.get("m2", Long.class)).contains(2L);
+        // batches run batch-concurrency requests at a time; the answer keeps the order asked, without the missing
+        Map<String, String> many = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 300; i++) {
+            many.put("batch/" + i + (i % 7 == 0 ? "/\uD83D\uDE00" : ""), i % 5 == 0 ? "'; DROP TABLE x; -- ${x} {}" + i : "v" + i);
+        }
+        kv.setAll(many);
+        List<String> asked = new ArrayList<>(many.keySet());
+        java.util.Collections.reverse(asked);
+        asked.add(150, "batch/missing");
+        Map<String, String> read = kv.getAll(asked, String.class);
+        assertThat(new ArrayList<>(read.keySet())).isEqualTo(asked.stream().filter(many::containsKey).toList());
+        read.forEach((k, v) -> assertThat(v).as(k).isEqualTo(many.get(k)));
         assertThat(kv.delete("m1")).isTrue();
         assertThat(kv.delete("m1")).isFalse();
         assertThatThrownBy(() -> kv.set("k".repeat(300), 1)).isInstanceOf(IllegalArgumentException.class)

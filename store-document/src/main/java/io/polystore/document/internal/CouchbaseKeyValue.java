@@ -300,21 +300,24 @@ final class CouchbaseKeyValue implements KeyValueOperations {
 
     @Override
     public <V> Map<String, V> getAll(java.util.Collection<String> keys, Class<V> type) {
+        List<String> given = new ArrayList<>(new java.util.LinkedHashSet<>(keys));
+        List<Optional<V>> values = store.concurrently(given, key -> get(key, type)); // batch-concurrency at a time
         Map<String, V> out = new LinkedHashMap<>();
-        for (String key : keys) {
-            get(key, type).ifPresent(v -> out.put(key, v));
+        for (int i = 0; i < given.size(); i++) {
+            String key = given.get(i);
+            values.get(i).ifPresent(v -> out.put(key, v));
         }
         return out;
     }
 
     @Override
     public void setAll(Map<String, ?> values) {
-        Map<String, byte[]> encoded = new LinkedHashMap<>();
-        values.forEach((k, v) -> encoded.put(key(k), codec.encode(Objects.requireNonNull(v, "value"))));
-        run("setAll", () -> {
-            encoded.forEach((k, b) -> upsert(k, b, null));
-            return null;
-        });
+        List<Map.Entry<String, byte[]>> encoded = new ArrayList<>(); // every value encoded before anything is written
+        values.forEach((k, v) -> encoded.add(Map.entry(key(k), codec.encode(Objects.requireNonNull(v, "value")))));
+        run("setAll", () -> store.concurrently(encoded, e -> {
+            upsert(e.getKey(), e.getValue(), null);
+            return Boolean.TRUE;
+        }));
     }
 
     @Override

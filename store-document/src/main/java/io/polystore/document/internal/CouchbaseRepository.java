@@ -35,7 +35,6 @@ import io.polystore.spi.PagedStream;
 import io.polystore.spi.WritePlan;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -294,7 +293,7 @@ final class CouchbaseRepository<T, ID> implements Repository<T, ID> {
             given.add(e);
             plans.add(WritePlan.of(model, e, this::nextId)); // every version checked before anything is written
         }
-        concurrently(plans, p -> {
+        store.concurrently(plans, p -> {
             write(p);
             return Boolean.TRUE;
         });
@@ -308,27 +307,11 @@ final class CouchbaseRepository<T, ID> implements Repository<T, ID> {
     @Override
     public long importAll(Iterable<? extends T> entities) {
         List<WritePlan> plans = WritePlan.asIs(model, entities); // every entity checked before anything is written
-        concurrently(plans, p -> {
+        store.concurrently(plans, p -> {
             write(p);   // unversioned plans: an upsert of the document as given
             return Boolean.TRUE;
         });
         return plans.size();
-    }
-
-    /** Runs blocking work on the items with the store's bounded concurrency; results in the items' order. */
-    private <I, R> List<R> concurrently(List<I> items, java.util.function.Function<I, R> work) {
-        if (items.size() <= 1) {
-            List<R> out = new ArrayList<>();
-            for (I i : items) {
-                out.add(work.apply(i));
-            }
-            return out;
-        }
-        return Flux.fromIterable(items)
-                .flatMapSequential(i -> Mono.fromCallable(() -> work.apply(i)).subscribeOn(Schedulers.boundedElastic()),
-                        store.batchConcurrency)
-                .collectList()
-                .block();
     }
 
     // ---- reads --------------------------------------------------------------------------------
@@ -461,7 +444,7 @@ final class CouchbaseRepository<T, ID> implements Repository<T, ID> {
             keys.add(key(model.normalizeId(id)));
         }
         long n = 0;
-        for (Boolean deleted : concurrently(keys, this::deleteKey)) {
+        for (Boolean deleted : store.concurrently(keys, this::deleteKey)) {
             n += deleted ? 1 : 0;
         }
         return n;

@@ -276,4 +276,23 @@ final class CouchbaseStore extends AbstractStore {
     public String toString() {
         return "CouchbaseStore[" + name() + ", " + bucket.name() + ", " + layout.name().toLowerCase(Locale.ROOT) + "]";
     }
+
+    /**
+     * Runs blocking work on the items, at most {@code batch-concurrency} at a time; results in the
+     * items' order. The first failure is thrown as it is.
+     */
+    <I, R> java.util.List<R> concurrently(java.util.List<I> items, java.util.function.Function<I, R> work) {
+        if (items.size() <= 1) {
+            java.util.List<R> out = new java.util.ArrayList<>();
+            for (I i : items) {
+                out.add(work.apply(i));
+            }
+            return out;
+        }
+        return reactor.core.publisher.Flux.fromIterable(items)
+                .flatMapSequential(i -> reactor.core.publisher.Mono.fromCallable(() -> work.apply(i))
+                        .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()), batchConcurrency)
+                .collectList()
+                .block();
+    }
 }
