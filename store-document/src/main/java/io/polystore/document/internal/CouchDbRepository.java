@@ -743,9 +743,9 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
         if (ordered && criteria != null) {
             // a range on the id or an indexed field: read the candidates in that range of its order key
             List<OrderPlan> plans = new ArrayList<>();
-            plans.add(new OrderPlan("i", null, true, model));
+            plans.add(new OrderPlan("i", null, true, model, false));
             for (PropertyModel p : sortable) {
-                plans.add(new OrderPlan("a." + p.name(), p, true, model));
+                plans.add(new OrderPlan("a." + p.name(), p, true, model, false));
             }
             for (OrderPlan plan : plans) {
                 KeyRange range = plan.range(criteria);
@@ -800,7 +800,8 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
         if (query.cursor().isPresent()) {
             test = test.and(DocumentQueries.after(model, query.sort(), query.cursor().get()));
             String at = plan.key(DocumentQueries.cursorValues(model, query.sort(), query.cursor().get()));
-            String after = OrderKeys.isCut(at) ? at : at + "0"; // a cut key's group is read whole; else strictly after
+            // a cut key's group, or the cursor value's ties when more sort keys follow, are read whole; else strictly after
+            String after = plan.grouped() ? tieOf(at) : OrderKeys.isCut(at) ? at : at + "0";
             from = after.compareTo(from) > 0 ? after : from;
         }
         Map<String, Object> narrowing = criteria == null ? null : Mango.selector(criteria);
@@ -828,13 +829,16 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
     // ---- queries in order (order keys) ----------------------------------------------------------
 
     /**
-     * How a query's total order maps onto one order key: {@code i} for id order, {@code a.f} or
-     * {@code d.f} for a sort on one sortable field (then id, as every order ends).
+     * How a query's total order maps onto one order key: {@code i} for id order (or a sort whose
+     * first key is the id ascending), {@code a.f} or {@code d.f} for a sort whose first key is one
+     * sortable field (then id, as every order ends).
      *
-     * @param key   the order key
-     * @param field the sort field's kind and name, or null for id order
+     * @param key     the order key
+     * @param field   the sort field's kind and name, or null for id order
+     * @param grouped whether more sort keys follow the field: rows that tie on its value are read
+     *                whole and ordered by the rest in Java
      */
-    private record OrderPlan(String key, PropertyModel field, boolean ascending, EntityModel<?> model) {
+    private record OrderPlan(String key, PropertyModel field, boolean ascending, EntityModel<?> model, boolean grouped) {
         /** @return the order key of a cursor position (its stored sort values, then the id) */
         String key(List<Object> cursorValues) {
             String id = OrderKeys.of(model.id().kind(), cursorValues.get(cursorValues.size() - 1));
@@ -943,20 +947,20 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
     /** @return the order key a query can page by, or null when it must read every candidate */
     private OrderPlan orderPlan(Query query) {
         List<io.polystore.mapping.PropertyPath> paths = DocumentQueries.sortPaths(model, query.sort()); // checks the sort
-        if (!ordered || paths.size() > 1) {
+        if (!ordered) {
             return null;
         }
         if (paths.isEmpty()) {
-            return new OrderPlan("i", null, true, model);
+            return new OrderPlan("i", null, true, model, false);
         }
         List<String> segments = paths.get(0).segments();
         boolean ascending = query.sort().get(0).ascending();
         if (segments.size() == 1 && segments.get(0).equals(model.id().name()) && ascending) {
-            return new OrderPlan("i", null, true, model);
+            return new OrderPlan("i", null, true, model, false);
         }
         for (PropertyModel p : sortable) {
             if (segments.size() == 1 && segments.get(0).equals(p.name())) {
-                return new OrderPlan((ascending ? "a." : "d.") + p.name(), p, ascending, model);
+                return new OrderPlan((ascending ? "a." : "d.") + p.name(), p, ascending, model, paths.size() > 1);
             }
         }
         return null;
@@ -968,7 +972,8 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
      * seen, with an explicit limit that grows to {@code batch-size}: a page reads about what it shows,
      * not every candidate. Distinct entities have distinct keys unless a key was cut
      * ({@link OrderKeys#bounded}); the rows behind one cut key are read whole (by {@code skip}, with
-     * ids already seen dropped) and handed on in the query's order. Bounds are {@code $gte}
+     * ids already seen dropped) and handed on in the query's order, and so are the rows that tie on
+     * the field's value when more sort keys follow it ({@link OrderPlan#grouped}). Bounds are {@code $gte}
      * (pouchdb-server 4.2 reads {@code $gt} as {@code $gte}): "after key k" is "from k + 0", the next
      * possible key. The index has the order key alone: on a two-field index with a range on the first,
      * pouchdb-server 4.2 reads every row to the end of the index before it applies the limit.
@@ -977,19 +982,20 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
                          java.util.Comparator<Map<String, Object>> order, Predicate<Map<String, Object>> sink) {
         String field = "ord." + plan.key();
         String lower = range.low();
-        String groupKey = null;                          // the cut key of the rows in group, or null
-        boolean inGroup = false;                         // whether the next request reads on in that group
-        java.util.Set<String> groupIds = new java.util.HashSet<>(); // the ids of its rows read so far
-        List<Map<String, Object>> group = new ArrayList<>();       // its live documents
+        String cutKey = null;                            // the cut key of the last rows read, or null
+        boolean inCut = false;                           // whether the next request reads on under that key
+        java.util.Set<String> cutIds = new java.util.HashSet<>(); // the ids read under it so far
+        String tieKey = null;                            // what the rows in group tie on, or null
+        List<Map<String, Object>> group = new ArrayList<>();       // their live documents, to order in Java
         int batch = firstBatch;
         while (true) {
             List<Object> and = new ArrayList<>();
             KeyRange next = new KeyRange(lower, range.high());
-            if (!inGroup && next.empty()) {
+            if (!inCut && next.empty()) {
                 flush(group, order, sink);
                 return;
             }
-            and.add(Map.of(field, inGroup ? Map.of("$eq", groupKey) : next.selector()));
+            and.add(Map.of(field, inCut ? Map.of("$eq", cutKey) : next.selector()));
             if (narrowing != null) {
                 Mango.conjuncts(narrowing, and);
             }
@@ -998,8 +1004,8 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
             find.put("fields", List.of("_id", "exp", "src", "doc", "ord"));
             find.put("sort", List.of(Map.of(field, "asc")));
             find.put("limit", batch);
-            if (inGroup) {
-                find.put("skip", groupIds.size());
+            if (inCut) {
+                find.put("skip", cutIds.size());
             }
             find.put("use_index", List.of(indexName(plan.key()), indexName(plan.key())));
             CouchDbHttp.Response r = store.http.send("POST", db + "/_find", json.write(find), "query " + model.name());
@@ -1021,45 +1027,44 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
                             + " has no order key " + plan.key() + " although the layout marker says every document has");
                 }
                 lastKey = key;
+                boolean cut = OrderKeys.isCut(key);
+                if (cut && !key.equals(cutKey)) {
+                    cutKey = key;
+                    cutIds.clear();
+                }
+                if (cut && !cutIds.add(id)) {
+                    continue; // a row seen twice: the rows under the cut key changed while being read
+                }
                 Map<String, Object> doc = current(raw).doc;
-                if (OrderKeys.isCut(key)) {
-                    if (!key.equals(groupKey)) {
-                        if (!flush(group, order, sink)) {
-                            return;
-                        }
-                        groupIds.clear();
-                        groupKey = key;
+                String tie = plan.grouped() ? tieOf(key) : cut ? key : null;
+                if (!java.util.Objects.equals(tie, tieKey) || tie == null) {
+                    if (!flush(group, order, sink)) {
+                        return;
                     }
-                    if (groupIds.add(id) && doc != null) { // (a row seen twice: the group changed while being read)
-                        group.add(doc);
-                    }
+                    tieKey = tie;
+                }
+                if (doc == null) {
                     continue;
                 }
-                if (!flush(group, order, sink)) {
-                    return;
-                }
-                groupKey = null;
-                groupIds.clear();
-                if (doc != null && !sink.test(doc)) {
+                if (tie != null) {
+                    group.add(doc);
+                } else if (!sink.test(doc)) {
                     return;
                 }
             }
             if (rows < batch) {
-                if (inGroup) { // the cut group is read whole: hand it on, and go on after it
-                    if (!flush(group, order, sink)) {
-                        return;
-                    }
-                    lower = groupKey + "0";
-                    groupKey = null;
-                    groupIds.clear();
-                    inGroup = false;
+                if (inCut) { // every row under the cut key is read: go on after it (its ties may go on too)
+                    lower = cutKey + "0";
+                    cutKey = null;
+                    cutIds.clear();
+                    inCut = false;
                     continue;
                 }
                 flush(group, order, sink);
                 return;
             }
             if (OrderKeys.isCut(lastKey)) {
-                inGroup = true; // the group may go on past this batch: read on in it (groupKey is lastKey)
+                inCut = true; // rows under the cut key may go on past this batch: read on under it
             } else {
                 lower = lastKey + "0";
             }
@@ -1067,7 +1072,17 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
         }
     }
 
-    /** Hands on a group of ties of one cut key in the query's order; @return whether the sink wants more */
+    /**
+     * @param key a field's order key (value, {@code 0}, id; possibly cut)
+     * @return the part that rows tying on the field's value share: the value's key, or the whole
+     *         key when the cut fell inside the value (no value key holds {@code 0})
+     */
+    private static String tieOf(String key) {
+        int separator = key.indexOf('0');
+        return separator > 0 ? key.substring(0, separator) : key;
+    }
+
+    /** Hands on a group of ties (of one cut key, or one value) in the query's order; @return whether the sink wants more */
     private static boolean flush(List<Map<String, Object>> group, java.util.Comparator<Map<String, Object>> order,
                                  Predicate<Map<String, Object>> sink) {
         if (group.isEmpty()) {
