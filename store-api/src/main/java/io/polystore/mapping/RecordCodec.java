@@ -77,18 +77,20 @@ final class RecordCodec {
         return false;
     }
 
-    Map<String, Object> toDocument(Object record) {
-        Map<String, Object> doc = new LinkedHashMap<>(names.length * 2);
+    /** @return component i of the record as the document holds it (integers as {@code Long}) */
+    private Object value(Object record, int i) {
         try {
-            for (int i = 0; i < names.length; i++) {
-                Object v = accessors[i].invoke(record);
-                if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
-                    v = ((Number) v).longValue();
-                }
-                doc.put(names[i], v);
-            }
+            Object v = accessors[i].invoke(record);
+            return v instanceof Integer || v instanceof Short || v instanceof Byte ? (Object) ((Number) v).longValue() : v;
         } catch (IllegalAccessException | InvocationTargetException e) {
             throw new IllegalStateException("cannot read " + record.getClass().getName(), e);
+        }
+    }
+
+    Map<String, Object> toDocument(Object record) {
+        Map<String, Object> doc = new LinkedHashMap<>(names.length * 2);
+        for (int i = 0; i < names.length; i++) {
+            doc.put(names[i], value(record, i));
         }
         return doc;
     }
@@ -104,23 +106,19 @@ final class RecordCodec {
      */
     void write(Object record, JsonGenerator out, java.util.function.BiConsumer<String, String> text) throws IOException {
         out.writeStartObject();
-        try {
-            for (int i = 0; i < names.length; i++) {
-                Object v = accessors[i].invoke(record);
-                out.writeFieldName(names[i]);
-                if (v == null) {
-                    out.writeNull();
-                } else if (v instanceof String str) {
-                    text.accept(names[i], str);
-                    out.writeString(str);
-                } else if (v instanceof Boolean b) {
-                    out.writeBoolean(b);
-                } else {
-                    out.writeNumber(((Number) v).longValue());
-                }
+        for (int i = 0; i < names.length; i++) {
+            Object v = value(record, i);
+            out.writeFieldName(names[i]);
+            if (v == null) {
+                out.writeNull();
+            } else if (v instanceof String str) {
+                text.accept(names[i], str);
+                out.writeString(str);
+            } else if (v instanceof Boolean b) {
+                out.writeBoolean(b);
+            } else {
+                out.writeNumber((Long) v);
             }
-        } catch (IllegalAccessException | InvocationTargetException e) {
-            throw new IllegalStateException("cannot read " + record.getClass().getName(), e);
         }
         out.writeEndObject();
     }
@@ -133,12 +131,7 @@ final class RecordCodec {
     Object component(Object record, String name) {
         for (int i = 0; i < names.length; i++) {
             if (names[i].equals(name)) {
-                try {
-                    Object v = accessors[i].invoke(record);
-                    return v instanceof Integer || v instanceof Short || v instanceof Byte ? (Object) ((Number) v).longValue() : v;
-                } catch (IllegalAccessException | InvocationTargetException e) {
-                    throw new IllegalStateException("cannot read " + record.getClass().getName(), e);
-                }
+                return value(record, i);
             }
         }
         throw new IllegalArgumentException(name + " is not a component of " + constructor.getDeclaringClass().getName());
