@@ -114,6 +114,17 @@ class CouchDbPagingIT {
         return sb.toString();
     }
 
+    /** The same items saved on CouchDB and on mem:, the reference. */
+    private record Loaded(List<Item> all, Repository<Item, String> items, Repository<Item, String> reference) {
+    }
+
+    private Loaded load(List<Item> all) {
+        Loaded l = new Loaded(all, couch.repository(Item.class), mem.repository(Item.class));
+        l.items().saveAll(all);
+        l.reference().saveAll(all);
+        return l;
+    }
+
     /** Reads every page of a query on both stores; @return the pages' ids, after checking they are the same. */
     private <T, ID> List<List<Object>> pages(Repository<T, ID> subject, Repository<T, ID> reference, Query query,
                                              Function<T, Object> id) {
@@ -147,11 +158,7 @@ class CouchDbPagingIT {
 
     @Test
     void pagesInTheApiOrderReadAboutWhatTheyShow() throws Exception {
-        List<Item> all = items(500, 1, CouchDbPagingIT::word);
-        Repository<Item, String> items = couch.repository(Item.class);
-        Repository<Item, String> reference = mem.repository(Item.class);
-        items.saveAll(all);
-        reference.saveAll(all);
+        Loaded l = load(items(500, 1, CouchDbPagingIT::word));
         List<Query> queries = List.of(
                 Query.all().limit(25),
                 Query.all().orderBy(Sort.asc("name")).limit(25),
@@ -161,9 +168,9 @@ class CouchDbPagingIT {
                 Query.all().orderBy(Sort.asc("id")).limit(50));
         for (Query q : queries) {
             relay.clear();
-            List<List<Object>> pages = pages(items, reference, q, Item::id);
+            List<List<Object>> pages = pages(l.items(), l.reference(), q, Item::id);
             long shown = pages.stream().mapToLong(List::size).sum();
-            assertThat(shown).isEqualTo(all.size());
+            assertThat(shown).isEqualTo(l.all().size());
             // each page reads its rows, the next one's first (to know there is a next page) and the cursor's row:
             // a few per page, where reading every candidate would read the whole type for every page
             assertThat(rowsRead()).as("rows read for %d pages of %s", pages.size(), q).isLessThanOrEqualTo(shown + 3L * pages.size());
@@ -174,11 +181,7 @@ class CouchDbPagingIT {
 
     @Test
     void sortsWhoseFirstKeyIsIndexedReadTiesWholeAndOrderThemByTheRest() throws Exception {
-        List<Item> all = items(500, 5, CouchDbPagingIT::word);
-        Repository<Item, String> items = couch.repository(Item.class);
-        Repository<Item, String> reference = mem.repository(Item.class);
-        items.saveAll(all);
-        reference.saveAll(all);
+        Loaded l = load(items(500, 5, CouchDbPagingIT::word));
         Map<String, Function<Item, Object>> fields = Map.of("name", Item::name, "rank", Item::rank,
                 "price", i -> i.price() == null ? null : i.price().stripTrailingZeros(), "id", Item::id);
         List<Query> queries = List.of(
@@ -190,11 +193,11 @@ class CouchDbPagingIT {
                 Query.where(Criteria.ge("rank", 0L)).orderBy(Sort.asc("rank"), Sort.asc("other")).limit(15));
         for (Query q : queries) {
             String first = q.sort().get(0).field();
-            Map<Object, Long> ties = all.stream().collect(java.util.stream.Collectors.groupingBy(
+            Map<Object, Long> ties = l.all().stream().collect(java.util.stream.Collectors.groupingBy(
                     i -> java.util.Optional.ofNullable(fields.get(first).apply(i)), java.util.stream.Collectors.counting()));
             long largest = ties.values().stream().mapToLong(Long::longValue).max().orElse(1);
             relay.clear();
-            List<List<Object>> pages = pages(items, reference, q, Item::id);
+            List<List<Object>> pages = pages(l.items(), l.reference(), q, Item::id);
             long shown = pages.stream().mapToLong(List::size).sum();
             // each page reads its rows, the ties of its last and first values (read whole, ordered by the rest in
             // Java), and a few more; reading every candidate would read 500 rows a page
@@ -205,31 +208,23 @@ class CouchDbPagingIT {
 
     @Test
     void criteriaNarrowTheOrderedReadAndAreCheckedExactly() {
-        List<Item> all = items(300, 2, CouchDbPagingIT::word);
-        Repository<Item, String> items = couch.repository(Item.class);
-        Repository<Item, String> reference = mem.repository(Item.class);
-        items.saveAll(all);
-        reference.saveAll(all);
+        Loaded l = load(items(300, 2, CouchDbPagingIT::word));
         for (Criteria c : List.of(Criteria.gt("rank", 10L), Criteria.eq("other", "o3"), Criteria.startsWith("name", "a"),
                 Criteria.or(Criteria.isNull("price"), Criteria.lt("price", new BigDecimal("-5.5"))),
                 Criteria.not(Criteria.eq("other", "o1")))) {
             for (Sort s : List.of(Sort.asc("name"), Sort.desc("rank"), Sort.asc("price"))) {
-                pages(items, reference, Query.where(c).orderBy(s).limit(29), Item::id);
+                pages(l.items(), l.reference(), Query.where(c).orderBy(s).limit(29), Item::id);
             }
-            pages(items, reference, Query.where(c).limit(41), Item::id);
-            assertThat(items.stream(Query.where(c).orderBy(Sort.asc("price"))).toList())
-                    .isEqualTo(reference.stream(Query.where(c).orderBy(Sort.asc("price"))).toList());
+            pages(l.items(), l.reference(), Query.where(c).limit(41), Item::id);
+            assertThat(l.items().stream(Query.where(c).orderBy(Sort.asc("price"))).toList())
+                    .isEqualTo(l.reference().stream(Query.where(c).orderBy(Sort.asc("price"))).toList());
         }
     }
 
     @Test
     void rangesOnTheSortFieldStartAndEndTheRead() throws Exception {
-        List<Item> all = items(500, 4, CouchDbPagingIT::word);
-        Repository<Item, String> items = couch.repository(Item.class);
-        Repository<Item, String> reference = mem.repository(Item.class);
-        items.saveAll(all);
-        reference.saveAll(all);
-        List<String> ids = all.stream().map(Item::id).sorted(io.polystore.mapping.Values.CODE_POINT_ORDER).toList();
+        Loaded l = load(items(500, 4, CouchDbPagingIT::word));
+        List<String> ids = l.all().stream().map(Item::id).sorted(io.polystore.mapping.Values.CODE_POINT_ORDER).toList();
         String middle = ids.get(ids.size() / 2);
         List<Query> queries = List.of(
                 Query.where(Criteria.ge("id", middle)).limit(10),
@@ -246,7 +241,7 @@ class CouchDbPagingIT {
                 Query.where(Criteria.and(Criteria.ge("name", "b"), Criteria.eq("other", "o2"))).orderBy(Sort.desc("name")).limit(9));
         for (Query q : queries) {
             relay.clear();
-            List<List<Object>> pages = pages(items, reference, q, Item::id);
+            List<List<Object>> pages = pages(l.items(), l.reference(), q, Item::id);
             long shown = pages.stream().mapToLong(List::size).sum();
             // the range's first key starts the read and its last ends it: each page reads its rows, the next
             // one's first, the cursor's row, and ties of a bound read as inclusive; without the bounds the
@@ -259,18 +254,18 @@ class CouchDbPagingIT {
         for (Criteria c : List.of(Criteria.and(Criteria.gt("id", ids.get(100)), Criteria.le("id", ids.get(160))),
                 Criteria.and(Criteria.ge("rank", -3L), Criteria.le("rank", 3L)), Criteria.lt("price", new BigDecimal("-9.5")))) {
             relay.clear();
-            long count = items.count(Query.where(c));
-            assertThat(count).as("count of %s", c).isEqualTo(reference.count(Query.where(c)));
+            long count = l.items().count(Query.where(c));
+            assertThat(count).as("count of %s", c).isEqualTo(l.reference().count(Query.where(c)));
             assertThat(rowsRead()).as("rows read to count %s", c).isLessThanOrEqualTo(count + 1);
             relay.clear();
-            List<Item> sorted = items.stream(Query.where(c).orderBy(Sort.desc("other"))).toList();
-            assertThat(sorted).isEqualTo(reference.stream(Query.where(c).orderBy(Sort.desc("other"))).toList());
+            List<Item> sorted = l.items().stream(Query.where(c).orderBy(Sort.desc("other"))).toList();
+            assertThat(sorted).isEqualTo(l.reference().stream(Query.where(c).orderBy(Sort.desc("other"))).toList());
             assertThat(rowsRead()).as("rows read for %s by a field without an index", c).isLessThanOrEqualTo(count + 1);
-            pages(items, reference, Query.where(c).orderBy(Sort.asc("other"), Sort.desc("name")).limit(5), Item::id);
+            pages(l.items(), l.reference(), Query.where(c).orderBy(Sort.asc("other"), Sort.desc("name")).limit(5), Item::id);
         }
         // the first page of a range that starts in the middle of the type reads about the page
         relay.clear();
-        assertThat(items.find(Query.where(Criteria.ge("id", middle)).limit(10)).content()).hasSize(10);
+        assertThat(l.items().find(Query.where(Criteria.ge("id", middle)).limit(10)).content()).hasSize(10);
         assertThat(rowsRead()).isLessThanOrEqualTo(12);
     }
 
@@ -298,14 +293,10 @@ class CouchDbPagingIT {
         // order keys are cut after a few dozen code points: values that share a long prefix tie on
         // their key and are ordered by the reader, across the batches that read them
         String prefix = "\uD83D\uDE00".repeat(80);
-        List<Item> all = items(150, 3, r -> prefix + word(r));
-        Repository<Item, String> items = couch.repository(Item.class);
-        Repository<Item, String> reference = mem.repository(Item.class);
-        items.saveAll(all);
-        reference.saveAll(all);
+        Loaded l = load(items(150, 3, r -> prefix + word(r)));
         for (Query q : List.of(Query.all().limit(7), Query.all().orderBy(Sort.asc("name")).limit(9),
                 Query.all().orderBy(Sort.desc("name")).limit(11), Query.where(Criteria.gt("rank", 0L)).orderBy(Sort.asc("name")).limit(5))) {
-            pages(items, reference, q, Item::id);
+            pages(l.items(), l.reference(), q, Item::id);
         }
     }
 
