@@ -83,6 +83,22 @@ public final class JsonDocuments<T> {
     }
 
     /**
+     * Reads a stored document from its UTF-8 bytes without decoding them to a string first. Bytes that are
+     * not well-formed JSON in UTF-8 are read as {@link #entity(String)} reads their decoded text (malformed
+     * sequences replaced), so the answer, or the error, is the same as through the text.
+     *
+     * @param utf8 a stored document in UTF-8
+     * @return the entity
+     */
+    public T entity(byte[] utf8) {
+        try {
+            return json.readValue(utf8, javaType);
+        } catch (java.io.IOException e) {
+            return entity(new String(utf8, java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
      * @param text a stored document
      * @return it as a document (maps, lists and stored values, numbers as {@link #parse} reads them)
      */

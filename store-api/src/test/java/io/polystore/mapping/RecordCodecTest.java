@@ -45,6 +45,29 @@ class RecordCodecTest {
         assertThat(s).isEqualTo(new Simple("x", 42, 5L, false, null, (short) 0, (byte) 0, "12"));
     }
 
+    @Test
+    void storedBytesReadAsTheirTextReads() {
+        EntityModel<Simple> model = EntityModel.of(Simple.class);
+        io.polystore.spi.JsonDocuments<Simple> json = new io.polystore.spi.JsonDocuments<>(model);
+        java.nio.charset.Charset utf8 = java.nio.charset.StandardCharsets.UTF_8;
+        // malformed UTF-8 (a stray continuation byte, a truncated sequence) written by another client: read as the
+        // decoded text is read, with replacement characters, not refused
+        byte[] malformed = "{\"id\":\"a\u0080b\",\"small\":1,\"flag\":true,\"s\":0,\"b\":0,\"nothing\":\"x\u00e9\"}"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(json.entity(malformed)).isEqualTo(json.entity(new String(malformed, utf8)));
+        assertThat(json.entity(malformed).id()).isEqualTo("a\uFFFDb");
+        // what the text path refuses, the bytes path refuses with the same words
+        for (String bad : new String[] {"", "{", "[1]", "{\"small\": {}}", "nul"}) {
+            Throwable viaText = org.assertj.core.api.Assertions.catchThrowable(() -> json.entity(bad));
+            assertThat(viaText).as(bad).isInstanceOf(io.polystore.MappingException.class);
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> json.entity(bad.getBytes(utf8))))
+                    .as(bad).isInstanceOf(io.polystore.MappingException.class).hasMessage(viaText.getMessage());
+        }
+        // and what it reads leniently (content after the document), the bytes path reads alike
+        String trailing = "{\"id\":\"x\",\"small\":2} trailing";
+        assertThat(json.entity(trailing.getBytes(utf8))).isEqualTo(json.entity(trailing)).isNotNull();
+    }
+
     record Versioned(@Id String id, @io.polystore.annotation.Version long version, String text) {
     }
 
@@ -63,6 +86,7 @@ class RecordCodecTest {
             byte[] direct = json.writeEntityBytes(s);
             assertThat(direct).isEqualTo(json.writeBytes(model.toDocument(s)));
             assertThat(json.entity(new String(direct, java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(s);
+            assertThat(json.entity(direct)).as("read from the bytes").isEqualTo(s);
             assertThat(model.idOf(s)).isEqualTo(s.id());
         }
         // what toDocument refuses, the direct path refuses with the same words

@@ -328,6 +328,9 @@ final class JedisOps implements RedisOps {
 
     @Override
     public boolean setBytes(String key, byte[] value, long px, boolean nx) {
+        if (px <= 0 && !nx) { // a bare SET, as a hand-written client sends it: no option object to build and write
+            return "OK".equals(call("SET", () -> jedis.set(b(key), value)));
+        }
         SetParams params = new SetParams();
         if (nx) {
             params.nx();

@@ -279,9 +279,8 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
 
     @Override
     public Optional<T> findById(ID id) {
-        String k = key(model.normalizeId(id));
-        String text = store.ops.get(k);
-        return text == null ? Optional.empty() : Optional.of(entity(text));
+        byte[] stored = store.ops.getBytes(key(model.normalizeId(id)));
+        return stored == null ? Optional.empty() : Optional.of(codec.entity(stored));
     }
 
     @Override
@@ -291,9 +290,9 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
             keys.add(key(model.normalizeId(id)));
         }
         List<T> out = new ArrayList<>();
-        for (String text : mget(keys)) {
-            if (text != null) {
-                out.add(entity(text));
+        for (byte[] stored : keys.isEmpty() ? List.<byte[]>of() : store.ops.mgetBytes(keys)) {
+            if (stored != null) {
+                out.add(codec.entity(stored));
             }
         }
         return out;
