@@ -5,6 +5,8 @@ import io.polystore.pagecache.internal.Page;
 import io.polystore.pagecache.internal.UrlNormalizer;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -12,6 +14,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
@@ -108,17 +111,70 @@ public final class PageCacheHandler extends Handler.Wrapper {
             return false;
         }
         boolean gz = page.compressed() && Conditional.acceptsGzip(headers);
-        PreparedAnswer answer = PreparedAnswer.of(page, gz, responses, now);
+        Prepared answer = (Prepared) page.prepared(gz);
+        if (answer == null) {
+            answer = prepare(page, gz, now);
+            page.prepared(gz, answer);
+        }
         response.setStatus(page.status());
         HttpFields.Mutable out = response.getHeaders();
-        answer.head(out, page, now, s.statusHeaders());
-        out.add(answer.length());
+        out.put(answer.date()); // in place of the server's own
+        for (HttpField f : answer.fields()) {
+            out.add(f);
+        }
+        out.add(HttpHeader.AGE, Long.toString(page.ageMillis(now) / 1000));
+        if (s.statusHeaders()) {
+            out.add("Cache-Status", "Polystore; " + Responses.cacheStatus(page, Outcome.HIT_L1, null, now));
+        }
         byte[] body = answer.body();
         cache.stats.hitsL1.increment();
         answered.increment();
         response.write(true, head ? null : ByteBuffer.wrap(body), callback);
         cache.listener.request(Outcome.HIT_L1, null, head ? 0 : body.length, System.nanoTime() - t0);
         return true;
+    }
+
+    /**
+     * A page's answer in one coding, its fields encoded once: all but {@code Age} and {@code Cache-Status},
+     * which change with time.
+     */
+    private record Prepared(HttpField date, HttpField[] fields, byte[] body) {
+    }
+
+    /** The fields the filter would send for this page from memory ({@link Responses#head}), encoded. */
+    private Prepared prepare(Page page, boolean gz, long now) {
+        List<String[]> fields = new ArrayList<>();
+        responses.head(page, Responses.etag(page, gz), Outcome.HIT_L1, null, now, new Responses.HeaderSink() {
+            @Override
+            public void add(String name, String value) {
+                fields.add(new String[] {name, value});
+            }
+
+            @Override
+            public void set(String name, String value) {
+                fields.removeIf(f -> f[0].equalsIgnoreCase(name));
+                fields.add(new String[] {name, value});
+            }
+        });
+        byte[] body = gz ? page.body() : page.identity();
+        if (gz) {
+            fields.add(new String[] {"Content-Encoding", "gzip"});
+        }
+        fields.add(new String[] {"Content-Length", Integer.toString(body.length)});
+        HttpField date = null;
+        List<HttpField> encoded = new ArrayList<>();
+        for (String[] f : fields) {
+            if (f[0].equalsIgnoreCase("Date")) {
+                // a plain field: Jetty keeps its own Date as a persistent field and would encode a pre-encoded
+                // replacement again on every answer
+                date = new HttpField(HttpHeader.DATE, f[1]);
+            } else if (!f[0].equalsIgnoreCase("Age") && !f[0].equalsIgnoreCase("Cache-Status")) {
+                // known fields keep their HttpHeader, which Jetty reads (Content-Length above all)
+                HttpHeader known = HttpHeader.CACHE.get(f[0]);
+                encoded.add(known != null ? new PreEncodedHttpField(known, f[0], f[1]) : new PreEncodedHttpField(f[0], f[1]));
+            }
+        }
+        return new Prepared(date, encoded.toArray(new HttpField[0]), body);
     }
 
     /** Request fields whose handling is the filter's: the request goes on to it. */

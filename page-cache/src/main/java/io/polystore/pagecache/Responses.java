@@ -102,13 +102,6 @@ final class Responses {
     long serve(Page page, HttpServletRequest req, HttpServletResponse res, Outcome outcome, String detail, long now)
             throws IOException {
         boolean gz = page.compressed() && Conditional.acceptsGzip(req);
-        if (outcome == Outcome.HIT_L1 && JettyServletAnswers.AVAILABLE && req.getHeader("Range") == null
-                && req.getHeader("If-None-Match") == null && req.getHeader("If-Modified-Since") == null) {
-            long sent = JettyServletAnswers.serve(page, gz, req, res, this, s.statusHeaders(), now);
-            if (sent >= 0) {
-                return sent;
-            }
-        }
         String etag = etag(page, gz);
         res.setStatus(page.status());
         head(page, etag, outcome, detail, now, sink(res));

@@ -43,25 +43,4 @@ public final class Http {
     public static String xcache(HttpResponse<byte[]> r) {
         return r.headers().firstValue("X-Cache").orElse("(none)");
     }
-
-    /**
-     * The response's fields, but the connection's own and Age (a second may pass between the two);
-     * Content-Type in lower case: the servlet container rewrites the charset token's case
-     * ({@code charset=utf-8}) on a field set through the servlet API; memory hits answered with Jetty's
-     * prepared fields (the core handler, the filter on Jetty) send the stored field as the origin wrote it.
-     */
-    static java.util.Map<String, java.util.List<String>> fields(HttpResponse<byte[]> r) {
-        java.util.Map<String, java.util.List<String>> out = new java.util.TreeMap<>();
-        r.headers().map().forEach((k, v) -> out.put(k.toLowerCase(java.util.Locale.ROOT), v));
-        out.keySet().removeIf(k -> k.equalsIgnoreCase("age") || k.equalsIgnoreCase("connection")
-                || k.equalsIgnoreCase("keep-alive"));
-        out.computeIfPresent("content-type", (k, v) -> v.stream().map(t -> t.toLowerCase(java.util.Locale.ROOT)).toList());
-        // the remaining lifetime counts down per second, like Age: two answers a second boundary apart
-        // differ by one (CI: ttl=59 against ttl=60); the field must still carry a ttl
-        out.computeIfPresent("cache-status", (k, v) -> v.stream().map(t -> {
-            org.assertj.core.api.Assertions.assertThat(t).containsPattern("ttl=-?\\d+");
-            return t.replaceAll("ttl=-?\\d+", "ttl=(counting down)");
-        }).toList());
-        return out;
-    }
 }

@@ -23,7 +23,6 @@ import java.util.concurrent.Future;
 import java.util.zip.GZIPInputStream;
 
 import static io.polystore.pagecache.Http.body;
-import static io.polystore.pagecache.Http.fields;
 import static io.polystore.pagecache.Http.get;
 import static io.polystore.pagecache.Http.send;
 import static io.polystore.pagecache.Http.xcache;
@@ -74,40 +73,6 @@ class PageCacheIT {
         if (peer != null) {
             peer.close();
         }
-    }
-
-    @Test
-    void aMemoryHitWithPreparedFieldsAnswersAsTheServletApiPath() {
-        String p = path("/prepared");
-        app.origin.on(p, (req, res, call) -> {
-            res.setHeader("Cache-Control", "max-age=60");
-            res.addHeader("X-Origin", "one");
-            res.addHeader("X-Origin", "two \"quoted\", $x {}");
-            res.setHeader("Vary", "Accept-Language");
-            Origin.html(res, "compressible text, \uD83D\uDE00 ".repeat(100));
-        });
-        assertThat(xcache(get(app.url(p), "Accept-Language", "en"))).isEqualTo("MISS");
-        for (String coding : new String[] {"identity", "gzip"}) {
-            long before = JettyServletAnswers.ANSWERED.sum();
-            // a plain hit: Jetty's prepared fields (or the core handler's, in core mode); a conditional one that does
-            // not match: the servlet API, field by field
-            HttpResponse<byte[]> prepared = get(app.url(p), "Accept-Language", "en", "Accept-Encoding", coding);
-            HttpResponse<byte[]> servlet = get(app.url(p), "Accept-Language", "en", "Accept-Encoding", coding,
-                    "If-None-Match", "\"other\"");
-            if (app.core == null) {
-                assertThat(JettyServletAnswers.ANSWERED.sum()).as(coding).isEqualTo(before + 1);
-            }
-            assertThat(xcache(prepared)).isEqualTo(xcache(servlet)).isEqualTo("HIT-L1");
-            assertThat(prepared.statusCode()).isEqualTo(servlet.statusCode()).isEqualTo(200);
-            assertThat(prepared.body()).isEqualTo(servlet.body());
-            assertThat(fields(prepared)).as(coding).isEqualTo(fields(servlet));
-            assertThat(prepared.headers().allValues("X-Origin")).containsExactly("one", "two \"quoted\", $x {}");
-            assertThat(prepared.headers().firstValue("Age")).isPresent();
-        }
-        HttpResponse<byte[]> head = send("HEAD", app.url(p), "Accept-Language", "en");
-        assertThat(xcache(head)).isEqualTo("HIT-L1");
-        assertThat(head.body()).isEmpty();
-        assertThat(app.origin.calls(p)).isEqualTo(1);
     }
 
     /** A request to the second node for the same site (one Host for both, as behind a load balancer). */
@@ -449,9 +414,7 @@ class PageCacheIT {
         // the refresh stores its page after the origin answered: wait for its write, which follows the memory tier's
         assertThat(app.cache.awaitSharedWrites(Duration.ofSeconds(30))).isTrue();
         HttpResponse<byte[]> fresh = get(app.url(p));
-        // from memory; or, on a machine so busy that this node missed its own heartbeat for the invalidation
-        // bound (1 s), confirmed against Redis first (seen once with a full build running beside the tests)
-        assertThat(xcache(fresh)).isIn("HIT-L1", "HIT-L2");
+        assertThat(xcache(fresh)).isEqualTo("HIT-L1");
         assertThat(body(fresh)).contains("#2");
         assertThat(app.origin.calls(p)).isEqualTo(2);
     }
