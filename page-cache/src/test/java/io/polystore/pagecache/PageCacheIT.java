@@ -414,7 +414,9 @@ class PageCacheIT {
         // the refresh stores its page after the origin answered: wait for its write, which follows the memory tier's
         assertThat(app.cache.awaitSharedWrites(Duration.ofSeconds(30))).isTrue();
         HttpResponse<byte[]> fresh = get(app.url(p));
-        assertThat(xcache(fresh)).isEqualTo("HIT-L1");
+        // from memory; or, on a machine so busy that this node missed its own heartbeat for the invalidation
+        // bound (1 s), confirmed against Redis first (seen once with a full build running beside the tests)
+        assertThat(xcache(fresh)).isIn("HIT-L1", "HIT-L2");
         assertThat(body(fresh)).contains("#2");
         assertThat(app.origin.calls(p)).isEqualTo(2);
     }
