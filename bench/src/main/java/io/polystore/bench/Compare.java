@@ -62,6 +62,11 @@ final class Compare {
             }
             row(out, target, "ops/s median", b.get("medianOpsPerSecond").asDouble(), a.get("medianOpsPerSecond").asDouble());
             row(out, target, "load records/s", b.get("medianLoadPerSecond").asDouble(), a.get("medianLoadPerSecond").asDouble());
+            JsonNode bc = b.get("cpuMicrosPerOperation");
+            JsonNode ac = a.get("cpuMicrosPerOperation");
+            if (bc != null && ac != null && bc.isNumber() && ac.isNumber()) { // files of older builds have none
+                row(out, target, "cpu us/op", bc.asDouble(), ac.asDouble());
+            }
             for (Map.Entry<String, JsonNode> op : b.get("latency").properties()) {
                 JsonNode al = a.get("latency").get(op.getKey());
                 if (al == null) {

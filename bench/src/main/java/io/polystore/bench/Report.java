@@ -19,9 +19,15 @@ final class Report {
         Map<String, Long> errors = new TreeMap<>();
         Map<String, List<Results.Latency>> latencies = new TreeMap<>();
         Map<String, List<Results.Latency>> corrected = new TreeMap<>();
+        List<Double> cpu = new ArrayList<>();
+        int cores = Runtime.getRuntime().availableProcessors();
         for (Results.Round r : rounds) {
             if (!r.target().equals(target.kind())) {
                 continue;
+            }
+            double perOp = r.cpuMicrosPerOperation(cores);
+            if (!Double.isNaN(perOp)) {
+                cpu.add(perOp);
             }
             throughput.add(r.opsPerSecond());
             load.add(r.loadPerSecond());
@@ -30,7 +36,7 @@ final class Report {
             r.correctedLatency().forEach((op, l) -> corrected.computeIfAbsent(op, o -> new ArrayList<>()).add(l));
         }
         return new Results.Summary(target.kind(), target.describe(), Args.median(throughput), Args.median(load),
-                medians(latencies), medians(corrected), errors);
+                medians(latencies), medians(corrected), errors, cpu.isEmpty() ? Double.NaN : Args.median(cpu));
     }
 
     /** Per operation: the median over rounds of each percentile (rounds are weighted alike). */
@@ -70,10 +76,19 @@ final class Report {
         double bestLoad = raws.stream().mapToDouble(Results.Summary::medianLoadPerSecond).max().orElseThrow();
         out.put("throughput", api.medianOpsPerSecond() / bestOps);
         out.put("load", api.medianLoadPerSecond() / bestLoad);
+        // CPU per operation: lower is better, so against the cheaper raw; above 1 the API costs more
+        double leastCpu = raws.stream().mapToDouble(Results.Summary::cpuMicrosPerOperation).filter(d -> !Double.isNaN(d))
+                .min().orElse(Double.NaN);
+        if (!Double.isNaN(api.cpuMicrosPerOperation()) && !Double.isNaN(leastCpu)) {
+            out.put("cpu-per-op", api.cpuMicrosPerOperation() / leastCpu);
+        }
         if (raws.size() > 1) {
             for (Results.Summary raw : raws) {
                 out.put("throughput/" + raw.target(), api.medianOpsPerSecond() / raw.medianOpsPerSecond());
                 out.put("load/" + raw.target(), api.medianLoadPerSecond() / raw.medianLoadPerSecond());
+                if (!Double.isNaN(api.cpuMicrosPerOperation()) && !Double.isNaN(raw.cpuMicrosPerOperation())) {
+                    out.put("cpu-per-op/" + raw.target(), api.cpuMicrosPerOperation() / raw.cpuMicrosPerOperation());
+                }
             }
         }
         return out;
@@ -101,9 +116,19 @@ final class Report {
                 out.printf("%-11s errors: %s%n", "", s.errors());
             }
         }
+        StringBuilder cpu = new StringBuilder();
+        for (Results.Summary s : run.summaries()) {
+            if (!Double.isNaN(s.cpuMicrosPerOperation())) {
+                cpu.append(cpu.length() == 0 ? "" : ", ").append(s.target()).append(' ')
+                        .append(String.format("%.1f", s.cpuMicrosPerOperation())).append(" us");
+            }
+        }
+        if (cpu.length() > 0) {
+            out.printf("CPU time of this JVM per operation (medians; the client's, and an embedded server's): %s%n", cpu);
+        }
+        boolean severalRaws = run.summaries().stream().filter(s -> s.target().startsWith("raw")).count() > 1;
         run.ratios().forEach((k, v) -> out.printf("api/raw %s ratio (medians%s): %.3f%n", k,
-                k.contains("/") ? "" : run.summaries().stream().filter(s -> s.target().startsWith("raw")).count() > 1
-                        ? ", the faster raw" : "", v));
+                k.contains("/") || !severalRaws ? "" : k.startsWith("cpu") ? ", the cheaper raw" : ", the faster raw", v));
         for (String warning : run.warnings()) {
             out.println("warning: " + warning);
         }
@@ -113,14 +138,16 @@ final class Report {
     /** One row per target, round and operation: the figures of the JSON file in a spreadsheet's shape. */
     static String csv(Results.Run run) {
         StringBuilder sb = new StringBuilder(
-                "target,round,operation,count,p50_us,p90_us,p99_us,p999_us,max_us,mean_us,corrected_p99_us,ops_per_second,load_per_second\n");
+                "target,round,operation,count,p50_us,p90_us,p99_us,p999_us,max_us,mean_us,corrected_p99_us,ops_per_second,load_per_second,"
+                        + "cpu_us_per_op\n");
+        int cores = Runtime.getRuntime().availableProcessors();
         for (Results.Round r : run.rounds()) {
             for (Map.Entry<String, Results.Latency> e : r.latency().entrySet()) {
                 Results.Latency l = e.getValue();
                 Results.Latency c = r.correctedLatency().get(e.getKey());
                 sb.append(String.join(",", r.target(), Integer.toString(r.round()), e.getKey(), Long.toString(l.count()),
                         num(l.p50()), num(l.p90()), num(l.p99()), num(l.p999()), num(l.max()), num(l.mean()),
-                        num(c == null ? Double.NaN : c.p99()), num(r.opsPerSecond()), num(r.loadPerSecond()))).append('\n');
+                        num(c == null ? Double.NaN : c.p99()), num(r.opsPerSecond()), num(r.loadPerSecond()), num(r.cpuMicrosPerOperation(cores)))).append('\n');
             }
         }
         return sb.toString();

@@ -47,11 +47,19 @@ public final class Results {
      * @param correctedLatency  per operation type, measured from its intended start (differs only with a target rate)
      * @param errors            error counts by exception type
      * @param perSecond         operations completed in each second of the run
-     * @param clientCpu         CPU used by this JVM over the run, as a fraction of all cores
+     * @param clientCpu         CPU used by this JVM over the run, as a fraction of all cores (-1: unknown)
      */
     public record Round(String target, int round, long loadRecords, double loadPerSecond, long operations, double seconds,
                         double opsPerSecond, Map<String, Latency> latency, Map<String, Latency> correctedLatency,
                         Map<String, Long> errors, List<Long> perSecond, double clientCpu) {
+
+        /**
+         * @param cores the machine's cores (the JVM's available processors)
+         * @return this JVM's CPU time per operation in µs, or NaN when unknown
+         */
+        public double cpuMicrosPerOperation(int cores) {
+            return clientCpu < 0 || operations == 0 ? Double.NaN : clientCpu * cores * seconds * 1e6 / operations;
+        }
     }
 
     /**
@@ -64,9 +72,13 @@ public final class Results {
      * @param latency              per operation type, all rounds merged
      * @param correctedLatency     per operation type, all rounds merged, from intended start
      * @param errors               error counts by type, all rounds
+     * @param cpuMicrosPerOperation median over the rounds of this JVM's CPU time per operation, in µs (the
+     *                             client's work, and the server's too when it runs embedded in this JVM);
+     *                             NaN when the JVM cannot tell its CPU time
      */
     public record Summary(String target, String describe, double medianOpsPerSecond, double medianLoadPerSecond,
-                          Map<String, Latency> latency, Map<String, Latency> correctedLatency, Map<String, Long> errors) {
+                          Map<String, Latency> latency, Map<String, Latency> correctedLatency, Map<String, Long> errors,
+                          double cpuMicrosPerOperation) {
     }
 
     /**

@@ -101,6 +101,10 @@ class BenchEndToEndIT {
         assertThat(json.get("summaries").get(2).get("describe").asText()).startsWith("Jedis");
         assertThat(json.get("ratios").get("throughput/raw-lettuce").asDouble()).isPositive();
         assertThat(json.get("ratios").get("throughput/raw-jedis").asDouble()).isPositive();
+        // CPU per operation: against the cheaper raw, and against each
+        assertThat(json.get("ratios").get("cpu-per-op").asDouble()).isPositive();
+        assertThat(json.get("ratios").get("cpu-per-op/raw-lettuce").asDouble()).isPositive();
+        assertThat(json.get("summaries").get(2).get("cpuMicrosPerOperation").asDouble()).isPositive();
     }
 
     @Test

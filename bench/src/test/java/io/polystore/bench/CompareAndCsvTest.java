@@ -32,6 +32,8 @@ class CompareAndCsvTest {
             StringBuilder out = new StringBuilder();
             assertThat(run(out, "run", "--workload", "a", "--threads", "2", "-p", "recordcount=200", "-p", "operationcount=500",
                     "-p", "warmup=0s", "-p", "rounds=2", "--out", dir.resolve(name).toString())).as(out.toString()).isZero();
+            // the JVM's CPU time per operation, per target (mem: has no raw baseline, so no ratio)
+            assertThat(out.toString()).containsPattern("CPU time of this JVM per operation .*: api \\d+\\.\\d us");
         }
         Path first;
         Path second;
@@ -47,12 +49,16 @@ class CompareAndCsvTest {
             assertThat(csv).hasSize(1 + 2 * 2); // a header, then 2 rounds x (read, update)
             long counted = csv.stream().skip(1).mapToLong(l -> Long.parseLong(l.split(",")[3])).sum();
             assertThat(counted).isEqualTo(2 * 500);
+            assertThat(csv.get(0)).endsWith(",cpu_us_per_op");
+            assertThat(csv.stream().skip(1).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(',') + 1))))
+                    .allMatch(cpu -> cpu > 0);
             first = one.get(2);
             second = two.get(2);
         }
         StringBuilder out = new StringBuilder();
         assertThat(run(out, "compare", first.toString(), second.toString())).isZero();
-        assertThat(out.toString()).contains("ops/s median").contains("read p99 us").contains("update p50 us").contains("%");
+        assertThat(out.toString()).contains("ops/s median").contains("read p99 us").contains("update p50 us").contains("%")
+                .contains("cpu us/op");
         StringBuilder bad = new StringBuilder();
         assertThat(run(bad, "compare", first.toString(), dir.resolve("missing.json").toString())).isEqualTo(2);
         assertThat(bad.toString()).contains("no result file");
