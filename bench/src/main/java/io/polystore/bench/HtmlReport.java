@@ -63,7 +63,7 @@ final class HtmlReport {
     }
 
     private static void table(StringBuilder sb, Results.Run run, boolean paced) {
-        sb.append("<table><tr><th>target</th><th>ops/s median</th><th>load records/s</th><th>operation</th>"
+        sb.append("<table><tr><th>target</th><th>ops/s median</th><th>load records/s</th><th>CPU µs/op</th><th>operation</th>"
                 + "<th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th>");
         if (paced) {
             sb.append("<th>corrected p50</th><th>corrected p90</th><th>corrected p99</th><th>corrected p99.9</th>"
@@ -72,8 +72,10 @@ final class HtmlReport {
         sb.append("</tr>\n");
         for (Results.Summary s : run.summaries()) {
             for (Map.Entry<String, Results.Latency> e : s.latency().entrySet()) {
-                sb.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%.0f</td><td>%.0f</td><td>%s</td>",
-                        esc(s.target()), s.medianOpsPerSecond(), s.medianLoadPerSecond(), esc(e.getKey())));
+                sb.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%.0f</td><td>%.0f</td><td>%s</td><td>%s</td>",
+                        esc(s.target()), s.medianOpsPerSecond(), s.medianLoadPerSecond(),
+                        Double.isNaN(s.cpuMicrosPerOperation()) ? "" : String.format(Locale.ROOT, "%.1f", s.cpuMicrosPerOperation()),
+                        esc(e.getKey())));
                 cells(sb, e.getValue());
                 if (paced) {
                     cells(sb, s.correctedLatency().get(e.getKey()));
