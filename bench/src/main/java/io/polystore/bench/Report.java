@@ -20,14 +20,12 @@ final class Report {
         Map<String, List<Results.Latency>> latencies = new TreeMap<>();
         Map<String, List<Results.Latency>> corrected = new TreeMap<>();
         List<Double> cpu = new ArrayList<>();
-        int cores = Runtime.getRuntime().availableProcessors();
         for (Results.Round r : rounds) {
             if (!r.target().equals(target.kind())) {
                 continue;
             }
-            double perOp = r.cpuMicrosPerOperation(cores);
-            if (!Double.isNaN(perOp)) {
-                cpu.add(perOp);
+            if (!Double.isNaN(r.cpuMicrosPerOperation())) {
+                cpu.add(r.cpuMicrosPerOperation());
             }
             throughput.add(r.opsPerSecond());
             load.add(r.loadPerSecond());
@@ -140,14 +138,13 @@ final class Report {
         StringBuilder sb = new StringBuilder(
                 "target,round,operation,count,p50_us,p90_us,p99_us,p999_us,max_us,mean_us,corrected_p99_us,ops_per_second,load_per_second,"
                         + "cpu_us_per_op\n");
-        int cores = Runtime.getRuntime().availableProcessors();
         for (Results.Round r : run.rounds()) {
             for (Map.Entry<String, Results.Latency> e : r.latency().entrySet()) {
                 Results.Latency l = e.getValue();
                 Results.Latency c = r.correctedLatency().get(e.getKey());
                 sb.append(String.join(",", r.target(), Integer.toString(r.round()), e.getKey(), Long.toString(l.count()),
                         num(l.p50()), num(l.p90()), num(l.p99()), num(l.p999()), num(l.max()), num(l.mean()),
-                        num(c == null ? Double.NaN : c.p99()), num(r.opsPerSecond()), num(r.loadPerSecond()), num(r.cpuMicrosPerOperation(cores)))).append('\n');
+                        num(c == null ? Double.NaN : c.p99()), num(r.opsPerSecond()), num(r.loadPerSecond()), num(r.cpuMicrosPerOperation()))).append('\n');
             }
         }
         return sb.toString();

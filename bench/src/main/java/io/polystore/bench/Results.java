@@ -48,18 +48,11 @@ public final class Results {
      * @param errors            error counts by exception type
      * @param perSecond         operations completed in each second of the run
      * @param clientCpu         CPU used by this JVM over the run, as a fraction of all cores (-1: unknown)
+     * @param cpuMicrosPerOperation this JVM's CPU time over the run per operation, in µs (NaN: unknown)
      */
     public record Round(String target, int round, long loadRecords, double loadPerSecond, long operations, double seconds,
                         double opsPerSecond, Map<String, Latency> latency, Map<String, Latency> correctedLatency,
-                        Map<String, Long> errors, List<Long> perSecond, double clientCpu) {
-
-        /**
-         * @param cores the machine's cores (the JVM's available processors)
-         * @return this JVM's CPU time per operation in µs, or NaN when unknown
-         */
-        public double cpuMicrosPerOperation(int cores) {
-            return clientCpu < 0 || operations == 0 ? Double.NaN : clientCpu * cores * seconds * 1e6 / operations;
-        }
+                        Map<String, Long> errors, List<Long> perSecond, double clientCpu, double cpuMicrosPerOperation) {
     }
 
     /**

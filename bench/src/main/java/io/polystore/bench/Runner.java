@@ -158,7 +158,7 @@ final class Runner {
                     + "% of all cores; the client may be the bottleneck");
         }
         return new Results.Round(target.kind(), round, w.recordCount(), loadRate, m.ops, m.seconds, m.ops / m.seconds,
-                latency, corrected, new TreeMap<>(m.errors), m.perSecond, m.cpu);
+                latency, corrected, new TreeMap<>(m.errors), m.perSecond, m.cpu, m.cpuMicrosPerOperation);
     }
 
     /** Clears the target and loads every record in batches; returns the seconds the loading took. */
@@ -203,6 +203,7 @@ final class Runner {
         long ops;
         double seconds;
         double cpu;
+        double cpuMicrosPerOperation;
         final Map<Op, Histogram> uncorrected = new TreeMap<>();
         final Map<Op, Histogram> corrected = new TreeMap<>();
         final Map<String, Long> errors = new ConcurrentHashMap<>();
@@ -284,7 +285,9 @@ final class Runner {
         m.ops = done.sum();
         m.seconds = (end - start) / 1e9;
         int cores = Runtime.getRuntime().availableProcessors();
-        m.cpu = cpuStart < 0 ? -1 : (processCpuNanos() - cpuStart) / ((end - start) * (double) cores);
+        long cpuNanos = cpuStart < 0 ? -1 : processCpuNanos() - cpuStart;
+        m.cpu = cpuNanos < 0 ? -1 : cpuNanos / ((end - start) * (double) cores);
+        m.cpuMicrosPerOperation = cpuNanos < 0 || m.ops == 0 ? Double.NaN : cpuNanos / 1e3 / m.ops;
         if (record) {
             for (int t = 0; t < threads; t++) {
                 merge(m.uncorrected, threadUncorrected.get(t));
