@@ -743,7 +743,7 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
         if (ordered && criteria != null) {
             // a range on the id or an indexed field: read the candidates in that range of its order key
             List<OrderPlan> plans = new ArrayList<>();
-            plans.add(new OrderPlan("i", null, true, model, false));
+            plans.add(OrderPlan.byId(model));
             for (PropertyModel p : sortable) {
                 plans.add(new OrderPlan("a." + p.name(), p, true, model, false));
             }
@@ -839,6 +839,11 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
      *                whole and ordered by the rest in Java
      */
     private record OrderPlan(String key, PropertyModel field, boolean ascending, EntityModel<?> model, boolean grouped) {
+        /** @return the plan of id order */
+        static OrderPlan byId(EntityModel<?> model) {
+            return new OrderPlan("i", null, true, model, false);
+        }
+
         /** @return the order key of a cursor position (its stored sort values, then the id) */
         String key(List<Object> cursorValues) {
             String id = OrderKeys.of(model.id().kind(), cursorValues.get(cursorValues.size() - 1));
@@ -951,12 +956,12 @@ final class CouchDbRepository<T, ID> implements Repository<T, ID> {
             return null;
         }
         if (paths.isEmpty()) {
-            return new OrderPlan("i", null, true, model, false);
+            return OrderPlan.byId(model);
         }
         List<String> segments = paths.get(0).segments();
         boolean ascending = query.sort().get(0).ascending();
         if (segments.size() == 1 && segments.get(0).equals(model.id().name()) && ascending) {
-            return new OrderPlan("i", null, true, model, false);
+            return OrderPlan.byId(model);
         }
         for (PropertyModel p : sortable) {
             if (segments.size() == 1 && segments.get(0).equals(p.name())) {
