@@ -113,6 +113,31 @@ class RedisBehaviourIT {
     }
 
     @Test
+    void coalesceIsAnOptionOfJedisOnOneServerAndCannotBeTurnedOffUnderReplicaAcks() {
+        assertThatThrownBy(() -> Polystore.builder().store("kv", TestServers.redisUrl(),
+                Map.of("client", "lettuce", "coalesce", "true")).build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("stores.kv.options.coalesce")
+                .hasMessageContaining("Lettuce");
+        assertThatThrownBy(() -> Polystore.builder().store("kv", "redis-cluster://127.0.0.1:" + RedisServer.freePort(),
+                Map.of("client", "jedis", "coalesce", "false")).build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("stores.kv.options.coalesce")
+                .hasMessageContaining("cluster");
+        assertThatThrownBy(() -> Polystore.builder().store("kv", TestServers.redisUrl(),
+                Map.of("coalesce", "false", "replica-acks", "1")).build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("stores.kv.options.coalesce")
+                .hasMessageContaining("WAIT");
+        assertThatThrownBy(() -> Polystore.builder().store("kv", TestServers.redisUrl(), Map.of("coalesce", "sometimes")).build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("stores.kv.options.coalesce");
+        try (Polystore pooled = Polystore.builder().store("kv", TestServers.redisUrl(),
+                Map.of("coalesce", "false", "key-prefix", "pooled-option")).build()) {
+            Repository<Ticket, String> tickets = pooled.repository(Ticket.class);
+            tickets.save(new Ticket("t1", "ann", "pooled", 1, null));
+            assertThat(tickets.findById("t1")).map(Ticket::note).contains("pooled");
+            tickets.deleteAll();
+        }
+    }
+
+    @Test
     void badOptionsAreConfigurationErrorsNamingTheKeyOnBothClients() {
         for (String client : List.of("lettuce", "jedis")) {
             for (Map.Entry<String, String> bad : Map.of("replica-acks", "lots", "id-set", "perhaps").entrySet()) {

@@ -39,20 +39,62 @@ final class JedisOps implements RedisOps {
     private final Errors errors;
     private final ConcurrentHashMap<String, String> shas = new ConcurrentHashMap<>();
 
-    private JedisOps(UnifiedJedis jedis, boolean cluster, Errors errors) {
+    /** When set, pipelines run on the shared connection instead of a pooled one (see {@link #connect}). */
+    private final CoalescingExecutor pipelineOn;
+
+    private JedisOps(UnifiedJedis jedis, boolean cluster, CoalescingExecutor pipelineOn, Errors errors) {
         this.jedis = jedis;
         this.cluster = cluster;
+        this.pipelineOn = pipelineOn;
         this.errors = errors;
     }
 
+    /** Runs {@code work} on a pipeline (synced by the work) of a pooled connection, or of the shared one. */
+    private <R> R pipelined(java.util.function.Function<AbstractPipeline, R> work) {
+        if (pipelineOn != null) {
+            return pipelineOn.exclusive(c -> {
+                try (AbstractPipeline p = new redis.clients.jedis.Pipeline(c)) {
+                    return work.apply(p);
+                }
+            });
+        }
+        try (AbstractPipeline p = jedis.pipelined()) {
+            return work.apply(p);
+        }
+    }
+
+    /**
+     * A single server. With {@code coalesce}, single commands share one connection and are written
+     * together when threads send them at once ({@link CoalescingExecutor}); the pool of
+     * {@code poolSize} connections then serves pipelined batches only, or nothing when
+     * {@code exclusivePipelines} (replica acknowledgements: WAIT must follow every write on the
+     * connection that made it). Without it, each command borrows a pooled connection.
+     */
     static JedisOps connect(String host, int port, boolean ssl, int database, String user, String password,
-                            int timeoutMillis, int connectTimeoutMillis, int poolSize, Errors errors) {
-        DefaultJedisClientConfig.Builder config = clientConfig(user, password, timeoutMillis, connectTimeoutMillis)
-                .database(database).ssl(ssl);
+                            int timeoutMillis, int connectTimeoutMillis, int poolSize, boolean coalesce,
+                            boolean exclusivePipelines, Errors errors) {
+        redis.clients.jedis.JedisClientConfig config = clientConfig(user, password, timeoutMillis, connectTimeoutMillis)
+                .database(database).ssl(ssl).build();
         org.apache.commons.pool2.impl.GenericObjectPoolConfig<redis.clients.jedis.Connection> pool = pool(poolSize, timeoutMillis);
         pool.setMaxIdle(poolSize);
-        RedisClient client = RedisClient.builder().hostAndPort(host, port).clientConfig(config.build()).poolConfig(pool).build();
-        JedisOps ops = new JedisOps(client, false, errors);
+        redis.clients.jedis.HostAndPort address = new redis.clients.jedis.HostAndPort(host, port);
+        redis.clients.jedis.providers.PooledConnectionProvider pooled =
+                new redis.clients.jedis.providers.PooledConnectionProvider(address, config, pool);
+        CoalescingExecutor shared = coalesce
+                ? new CoalescingExecutor(() -> new redis.clients.jedis.Connection(address, config), pooled) : null;
+        RedisClient client;
+        try {
+            RedisClient.Builder builder = RedisClient.builder();
+            builder.hostAndPort(address).clientConfig(config).connectionProvider(pooled);
+            if (shared != null) {
+                builder.commandExecutor(shared);
+            }
+            client = builder.build();
+        } catch (RuntimeException e) {
+            pooled.close();
+            throw e;
+        }
+        JedisOps ops = new JedisOps(client, false, shared != null && exclusivePipelines ? shared : null, errors);
         try {
             client.ping(); // fail at startup, not at first use
         } catch (RuntimeException e) {
@@ -73,7 +115,7 @@ final class JedisOps implements RedisOps {
                 .clientConfig(clientConfig(user, password, timeoutMillis, connectTimeoutMillis).build())
                 .poolConfig(pool(poolSize, timeoutMillis)).maxTotalRetriesDuration(java.time.Duration.ofMillis(timeoutMillis * 2L))
                 .build();
-        return new JedisOps(client, true, errors);
+        return new JedisOps(client, true, null, errors);
     }
 
     /** Timeouts, credentials and client name, shared by standalone and cluster clients. */
@@ -156,13 +198,14 @@ final class JedisOps implements RedisOps {
             int to = Math.min(keys.size(), from + CHUNK);
             int start = from;
             out.addAll(call("scripts", () -> {
-                List<Response<Object>> responses = new ArrayList<>(to - start);
-                try (AbstractPipeline p = jedis.pipelined()) {
+                List<Response<Object>> responses = pipelined(p -> {
+                    List<Response<Object>> sent = new ArrayList<>(to - start);
                     for (int i = start; i < to; i++) {
-                        responses.add(p.evalsha(sha, Arrays.asList(keys.get(i)), Arrays.asList(args.get(i))));
+                        sent.add(p.evalsha(sha, Arrays.asList(keys.get(i)), Arrays.asList(args.get(i))));
                     }
                     p.sync();
-                }
+                    return sent;
+                });
                 List<Object> results = new ArrayList<>(responses.size());
                 for (int i = 0; i < responses.size(); i++) {
                     try {
@@ -200,13 +243,14 @@ final class JedisOps implements RedisOps {
             return out;
         }
         return call("MGET", () -> {
-            List<Response<List<String>>> responses = new ArrayList<>();
-            try (AbstractPipeline p = jedis.pipelined()) {
+            List<Response<List<String>>> responses = pipelined(p -> {
+                List<Response<List<String>>> sent = new ArrayList<>();
                 for (int from = 0; from < keys.size(); from += CHUNK) {
-                    responses.add(p.mget(keys.subList(from, Math.min(keys.size(), from + CHUNK)).toArray(new String[0])));
+                    sent.add(p.mget(keys.subList(from, Math.min(keys.size(), from + CHUNK)).toArray(new String[0])));
                 }
                 p.sync();
-            }
+                return sent;
+            });
             for (Response<List<String>> r : responses) {
                 out.addAll(r.get());
             }
@@ -369,13 +413,14 @@ final class JedisOps implements RedisOps {
         }
         if (cluster) {
             return call("GET", () -> {
-                List<Response<byte[]>> responses = new ArrayList<>(k.length);
-                try (AbstractPipeline p = jedis.pipelined()) {
+                List<Response<byte[]>> responses = pipelined(p -> {
+                    List<Response<byte[]>> sent = new ArrayList<>(k.length);
                     for (byte[] key : k) {
-                        responses.add(p.get(key));
+                        sent.add(p.get(key));
                     }
                     p.sync();
-                }
+                    return sent;
+                });
                 List<byte[]> out = new ArrayList<>(k.length);
                 for (Response<byte[]> r : responses) {
                     out.add(r.get());
@@ -395,15 +440,13 @@ final class JedisOps implements RedisOps {
             kv[i++] = e.getValue();
         }
         if (cluster) {
-            call("SET", () -> {
-                try (AbstractPipeline p = jedis.pipelined()) {
-                    for (int j = 0; j < kv.length; j += 2) {
-                        p.set(kv[j], kv[j + 1]);
-                    }
-                    p.sync();
+            call("SET", () -> pipelined(p -> {
+                for (int j = 0; j < kv.length; j += 2) {
+                    p.set(kv[j], kv[j + 1]);
                 }
+                p.sync();
                 return null;
-            });
+            }));
             return;
         }
         call("MSET", () -> jedis.mset(kv));
@@ -411,21 +454,19 @@ final class JedisOps implements RedisOps {
 
     @Override
     public void setAll(List<String> keys, java.util.function.IntFunction<byte[]> value) {
-        call("MSET", () -> {
-            try (AbstractPipeline p = jedis.pipelined()) {
-                for (int from = 0; from < keys.size(); from += WINDOW) {
-                    int to = Math.min(keys.size(), from + WINDOW);
-                    byte[][] kv = new byte[2 * (to - from)][];
-                    for (int i = from; i < to; i++) {
-                        kv[2 * (i - from)] = b(keys.get(i));
-                        kv[2 * (i - from) + 1] = value.apply(i);
-                    }
-                    p.mset(kv); // written as the pipeline's buffer fills: the server starts on it at once
+        call("MSET", () -> pipelined(p -> {
+            for (int from = 0; from < keys.size(); from += WINDOW) {
+                int to = Math.min(keys.size(), from + WINDOW);
+                byte[][] kv = new byte[2 * (to - from)][];
+                for (int i = from; i < to; i++) {
+                    kv[2 * (i - from)] = b(keys.get(i));
+                    kv[2 * (i - from) + 1] = value.apply(i);
                 }
-                p.sync();
+                p.mset(kv); // written as the pipeline's buffer fills: the server starts on it at once
             }
+            p.sync();
             return null;
-        });
+        }));
     }
 
     @Override

@@ -360,6 +360,9 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
             }
             long present = mget(keys).stream().filter(java.util.Objects::nonNull).count();
             unlink(keys);
+            if (!keys.isEmpty()) {
+                store.awaitReplicas(keys.get(0)); // every key of the type is on one primary
+            }
             return present;
         }
         List<String[]> keys = new ArrayList<>(idTexts.size());
@@ -374,6 +377,9 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
                 n++;
             }
         }
+        if (!keys.isEmpty()) {
+            store.awaitReplicas(keys.get(0)[0]);
+        }
         return n;
     }
 
@@ -385,6 +391,7 @@ final class RedisRepository<T, ID> implements Repository<T, ID> {
         List<String> rest = store.ops.scanKeys(Keys.glob(base) + "*");
         rest.remove(base + "seq");
         unlink(rest);
+        store.awaitReplicas(allKey);
         return n;
     }
 

@@ -21,7 +21,7 @@ import java.util.Set;
  */
 final class RedisStore extends AbstractStore {
     private static final Set<String> OPTIONS = Set.of("client", "key-prefix", "timeout", "connect-timeout", "database",
-            "user", "password", "pool-size", "replica-acks", "id-set");
+            "user", "password", "pool-size", "replica-acks", "id-set", "coalesce");
 
     final String prefix;
     final RedisOps ops;
@@ -81,6 +81,17 @@ final class RedisStore extends AbstractStore {
         Duration connectTimeout = config.durationOption("connect-timeout", Duration.ofSeconds(2));
         int poolSize = config.intOption("pool-size", 16, 1, 1000);
         Options options = Options.of(config);
+        boolean coalesce = config.booleanOption("coalesce", true);
+        if (config.option("coalesce").isPresent() && (client != Client.JEDIS || config.scheme().equals("redis-cluster"))) {
+            throw config.invalid("coalesce", "applies to client: jedis on a single Redis server (redis:// or rediss://); "
+                    + (client != Client.JEDIS ? "Lettuce already shares one connection among threads" : "a cluster client pools connections per node")
+                    + ": remove the option");
+        }
+        if (!coalesce && options.replicaAcks() > 0) {
+            throw config.invalid("coalesce", "false cannot go with replica-acks on a single server: WAIT must run on the "
+                    + "connection that made the write, and pooled commands may write on one connection and wait on another; "
+                    + "remove coalesce: false (the shared connection carries every write and its WAIT)");
+        }
         if (config.scheme().equals("redis-cluster")) {
             return openCluster(config, client, prefix, timeout, connectTimeout, poolSize, options);
         }
@@ -105,7 +116,8 @@ final class RedisStore extends AbstractStore {
         try {
             ops = client == Client.JEDIS
                     ? JedisOps.connect(redisUri.getHost(), redisUri.getPort(), redisUri.isSsl(), redisUri.getDatabase(), user,
-                    password, (int) timeout.toMillis(), (int) connectTimeout.toMillis(), poolSize, errors)
+                    password, (int) timeout.toMillis(), (int) connectTimeout.toMillis(), poolSize, coalesce,
+                    options.replicaAcks() > 0, errors)
                     : LettuceOps.connect(redisUri, timeout, connectTimeout, errors);
         } catch (RuntimeException e) {
             throw new StoreUnavailableException("store '" + config.name() + "' (" + config.redactedUri() + ", "
@@ -250,10 +262,13 @@ final class RedisStore extends AbstractStore {
      */
     void awaitReplicas(String key) {
         if (replicaAcks > 0) {
-            long confirmed = ops.waitForReplicas(key, replicaAcks, timeoutMillis);
+            // the server gives up first, so that its answer comes before the socket's timeout would drop
+            // the connection (the shared connection, with every other caller's command on it)
+            long waitMillis = Math.max(1, timeoutMillis * 3 / 4);
+            long confirmed = ops.waitForReplicas(key, replicaAcks, waitMillis);
             if (confirmed < replicaAcks) {
                 throw new io.polystore.StoreTimeoutException("store '" + name() + "' (Redis): the write to " + key
-                        + " reached " + confirmed + " of " + replicaAcks + " replicas within " + timeoutMillis
+                        + " reached " + confirmed + " of " + replicaAcks + " replicas within " + waitMillis
                         + " ms; it may or may not survive a failover");
             }
         }
