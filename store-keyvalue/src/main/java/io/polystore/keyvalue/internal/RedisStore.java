@@ -59,9 +59,10 @@ final class RedisStore extends AbstractStore {
 
     /**
      * The client when the {@code client} option is absent. Jedis: the repository API is synchronous,
-     * and a pooled blocking connection answers on the calling thread, where Lettuce hands every
-     * command to its event loop and back (measured in docs/BENCHMARKS.md: Lettuce gives about 0.8 of
-     * Jedis at 8 threads on two cores).
+     * and a blocking connection answers on the calling thread, where Lettuce hands every command to
+     * its event loop and back (measured in docs/BENCHMARKS.md: Lettuce gives about 0.8 of Jedis at 8
+     * threads on two cores). On a single server its commands share one connection and are written
+     * together ({@link CoalescingExecutor}, option {@code coalesce}).
      */
     static final Client DEFAULT_CLIENT = Client.JEDIS;
 
