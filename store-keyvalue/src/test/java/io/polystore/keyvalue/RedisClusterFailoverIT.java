@@ -125,4 +125,84 @@ class RedisClusterFailoverIT {
             System.out.printf("failover: %d writes before, %d failed during, %d after%n", before, failures.get(), afterKill.get());
         }
     }
+
+    /**
+     * With the replica of an entity type's primary frozen, no write of that type is acknowledged,
+     * while another thread keeps reading the type (which, on a pool of several connections per node,
+     * would let a WAIT run on a connection other than its write's, one with nothing unconfirmed).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"lettuce", "jedis"})
+    void aWriteTheReplicaHasNotConfirmedIsNotAcknowledged(String client) throws Exception {
+        RedisCluster cluster = null;
+        try {
+            cluster = RedisCluster.start(3, 1);
+        } catch (IllegalStateException e) {
+            TestServers.unavailable(TestServers.REDIS, e.getMessage());
+        }
+        try (RedisCluster c = cluster;
+             Polystore polystore = Polystore.builder().store("kv", c.url(),
+                     Map.of("key-prefix", "unconfirmed", "replica-acks", "1", "timeout", "2s", "client", client)).build()) {
+            Repository<Order, String> orders = polystore.repository(Order.class);
+            int port = primaryOf(c, "{unconfirmed:Order}");
+            RedisServer replica = null;
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            while (replica == null) { // the replica of that primary, once it has synchronised
+                for (RedisServer n : c.nodes()) {
+                    String info = n.reply("INFO", "replication");
+                    if (info.contains("master_port:" + port) && info.contains("master_link_status:up")) {
+                        replica = n;
+                    }
+                }
+                if (replica == null && System.nanoTime() > deadline) {
+                    throw new AssertionError("no synchronised replica of the primary on port " + port);
+                }
+                Thread.sleep(20);
+            }
+            orders.save(new Order("seed", "c0")); // confirmed: the replica is live
+            orders.deleteById("none"); // loads the scripts first: Lettuce loads them on every node, the frozen one too
+            orders.saveAll(List.of(new Order("warm", "c0")));
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread reader = new Thread(() -> {
+                while (!stop.get()) {
+                    try {
+                        orders.findById("seed");
+                    } catch (StoreException e) {
+                        // a timeout while the test holds the replica frozen is not what this checks
+                    }
+                }
+            });
+            reader.start();
+            try {
+                List<Runnable> writes = List.of(
+                        () -> orders.save(new Order("single", "c1")),
+                        () -> orders.saveAll(List.of(new Order("b1", "c1"), new Order("b2", "c2"))),
+                        () -> orders.deleteById("single"),
+                        () -> orders.deleteAllById(List.of("b1", "b2")));
+                for (int i = 0; i < writes.size(); i++) {
+                    orders.save(new Order("confirmed", "before write " + i));
+                    replica.pause();
+                    try {
+                        assertThat(org.assertj.core.api.Assertions.catchThrowable(writes.get(i)::run))
+                                .as(client + ": write " + i + " with the replica frozen")
+                                .isInstanceOf(io.polystore.StoreTimeoutException.class).hasMessageContaining("replicas");
+                    } finally {
+                        replica.resume();
+                    }
+                }
+            } finally {
+                stop.set(true);
+                reader.join(10_000);
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void jedisOnAClusterKeepsOneConnectionPerNodeUnderReplicaAcks() {
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> Polystore.builder().store("kv",
+                "redis-cluster://127.0.0.1:" + RedisServer.freePort(),
+                Map.of("client", "jedis", "replica-acks", "1", "pool-size", "8")).build()))
+                .isInstanceOf(io.polystore.ConfigurationException.class).hasMessageContaining("stores.kv.options.pool-size")
+                .hasMessageContaining("WAIT");
+    }
 }

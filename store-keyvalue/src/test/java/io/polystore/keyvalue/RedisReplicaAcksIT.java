@@ -6,7 +6,8 @@ import io.polystore.annotation.Id;
 import io.polystore.annotation.Indexed;
 import io.polystore.testkit.RedisServer;
 import io.polystore.testkit.TestServers;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * when a save, a batch or a delete returns, the replica already has it. WAIT confirms the writes of
  * the connection it runs on, so this holds only if every write and its WAIT share a connection (the
  * shared connection of the default Jedis client carries single commands and, under replica-acks,
- * pipelines too).
+ * pipelines too; Lettuce writes on a text and a bytes connection and waits on both).
  */
 class RedisReplicaAcksIT {
     record Plain(@Id String id, String text) {
@@ -34,15 +35,16 @@ class RedisReplicaAcksIT {
     record Tagged(@Id String id, @Indexed String tag, String text) {
     }
 
-    @Test
-    void everyAcknowledgedWriteIsOnTheReplicaWhenItReturns() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jedis", "lettuce"})
+    void everyAcknowledgedWriteIsOnTheReplicaWhenItReturns(String client) throws Exception {
         RedisServer[] pair = primaryAndReplica();
         RedisServer primary = pair[0];
         RedisServer replica = pair[1];
         try (RedisServer p = primary; RedisServer r = replica) {
             awaitLink(r);
             try (Polystore writer = Polystore.builder().store("kv", p.url(),
-                         Map.of("key-prefix", "acks", "replica-acks", "1", "timeout", "10s")).build();
+                         Map.of("key-prefix", "acks", "replica-acks", "1", "timeout", "10s", "client", client)).build();
                  Polystore reader = Polystore.builder().store("kv", r.url(), Map.of("key-prefix", "acks")).build()) {
                 Repository<Plain, String> plains = writer.repository(Plain.class);
                 Repository<Tagged, String> tagged = writer.repository(Tagged.class);
@@ -108,14 +110,15 @@ class RedisReplicaAcksIT {
         }
     }
 
-    @Test
-    void aWriteTheReplicaHasNotConfirmedIsNotAcknowledged() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"jedis", "lettuce"})
+    void aWriteTheReplicaHasNotConfirmedIsNotAcknowledged(String client) throws Exception {
         RedisServer[] pair = primaryAndReplica();
         RedisServer primary = pair[0];
         RedisServer replica = pair[1];
         try (RedisServer p = primary; RedisServer r = replica;
              Polystore writer = Polystore.builder().store("kv", p.url(),
-                     Map.of("key-prefix", "unconfirmed", "replica-acks", "1", "timeout", "2s")).build()) {
+                     Map.of("key-prefix", "unconfirmed", "replica-acks", "1", "timeout", "2s", "client", client)).build()) {
             awaitLink(r);
             Repository<Plain, String> plains = writer.repository(Plain.class);
             Repository<Tagged, String> tagged = writer.repository(Tagged.class);
@@ -134,7 +137,7 @@ class RedisReplicaAcksIT {
                 r.pause(); // the replica stops confirming anything
                 try {
                     assertThat(org.assertj.core.api.Assertions.catchThrowable(writes.get(i)::run))
-                            .as("write " + i + " with the replica frozen")
+                            .as(client + ": write " + i + " with the replica frozen")
                             .isInstanceOf(io.polystore.StoreTimeoutException.class).hasMessageContaining("replicas");
                 } finally {
                     r.resume();

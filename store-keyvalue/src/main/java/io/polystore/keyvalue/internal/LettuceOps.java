@@ -417,16 +417,29 @@ final class LettuceOps implements RedisOps {
         }
     }
 
+    /**
+     * WAIT confirms the writes of the connection it runs on, and writes go out on two: the text
+     * connection (scripts, strings) and the bytes connection (values, MSET batches). So it runs on
+     * both, at once, and the lower count is the answer. On a cluster, on the key's primary through
+     * the connection that slot-routed commands use (keyed by host and port, not by node id).
+     */
     @Override
     public long waitForReplicas(String key, int replicas, long timeoutMillis) {
-        return call("WAIT", () -> {
-            if (text instanceof io.lettuce.core.cluster.api.StatefulRedisClusterConnection<String, String> cluster) {
-                int slot = io.lettuce.core.cluster.SlotHash.getSlot(key);
-                io.lettuce.core.cluster.models.partitions.RedisClusterNode node = cluster.getPartitions().getPartitionBySlot(slot);
-                return cluster.getConnection(node.getNodeId()).sync().waitForReplication(replicas, timeoutMillis);
-            }
-            return sync.waitForReplication(replicas, timeoutMillis);
-        });
+        RedisFuture<Long> onText = call("WAIT", () -> waitOn(text, key, replicas, timeoutMillis));
+        RedisFuture<Long> onBytes = call("WAIT", () -> waitOn(bytesConnection, key, replicas, timeoutMillis));
+        return Math.min(await("WAIT", onText), await("WAIT", onBytes));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <V> RedisFuture<Long> waitOn(io.lettuce.core.api.StatefulConnection<String, V> connection, String key,
+                                                int replicas, long timeoutMillis) {
+        if (connection instanceof io.lettuce.core.cluster.api.StatefulRedisClusterConnection<?, ?> any) {
+            io.lettuce.core.cluster.api.StatefulRedisClusterConnection<String, V> cluster =
+                    (io.lettuce.core.cluster.api.StatefulRedisClusterConnection<String, V>) any;
+            RedisURI primary = cluster.getPartitions().getPartitionBySlot(io.lettuce.core.cluster.SlotHash.getSlot(key)).getUri();
+            return cluster.getConnection(primary.getHost(), primary.getPort()).async().waitForReplication(replicas, timeoutMillis);
+        }
+        return ((StatefulRedisConnection<String, V>) connection).async().waitForReplication(replicas, timeoutMillis);
     }
 
     @Override
