@@ -176,14 +176,18 @@ final class CoalescingExecutor implements CommandExecutor {
             }
             for (; answered < n; answered++) {
                 Pending q = batch[answered];
+                Object reply = null;
                 try {
-                    q.result = q.command.getBuilder().build(c.getOne());
+                    reply = c.getOne(); // any other failure here leaves the stream unreadable: caught below
                 } catch (JedisDataException e) { // the server's error reply to this command; the connection is fine
                     q.error = e;
-                } catch (JedisConnectionException e) {
-                    throw e;
-                } catch (RuntimeException e) { // the reply did not fit the command's builder
-                    q.error = e;
+                }
+                if (q.error == null) {
+                    try {
+                        q.result = q.command.getBuilder().build(reply);
+                    } catch (RuntimeException e) { // the reply did not fit the command's builder
+                        q.error = e;
+                    }
                 }
                 finish(q, me);
             }
