@@ -39,9 +39,7 @@ class RedisReplicaAcksIT {
     @ValueSource(strings = {"jedis", "lettuce"})
     void everyAcknowledgedWriteIsOnTheReplicaWhenItReturns(String client) throws Exception {
         RedisServer[] pair = primaryAndReplica();
-        RedisServer primary = pair[0];
-        RedisServer replica = pair[1];
-        try (RedisServer p = primary; RedisServer r = replica) {
+        try (RedisServer p = pair[0]; RedisServer r = pair[1]) {
             awaitLink(r);
             try (Polystore writer = Polystore.builder().store("kv", p.url(),
                          Map.of("key-prefix", "acks", "replica-acks", "1", "timeout", "10s", "client", client)).build();
@@ -114,9 +112,7 @@ class RedisReplicaAcksIT {
     @ValueSource(strings = {"jedis", "lettuce"})
     void aWriteTheReplicaHasNotConfirmedIsNotAcknowledged(String client) throws Exception {
         RedisServer[] pair = primaryAndReplica();
-        RedisServer primary = pair[0];
-        RedisServer replica = pair[1];
-        try (RedisServer p = primary; RedisServer r = replica;
+        try (RedisServer p = pair[0]; RedisServer r = pair[1];
              Polystore writer = Polystore.builder().store("kv", p.url(),
                      Map.of("key-prefix", "unconfirmed", "replica-acks", "1", "timeout", "2s", "client", client)).build()) {
             awaitLink(r);
@@ -131,17 +127,27 @@ class RedisReplicaAcksIT {
                     () -> tagged.deleteAllById(List.of("t1")),
                     () -> tagged.deleteById("t2"),
                     () -> tagged.deleteAll());
-            for (int i = 0; i < writes.size(); i++) {
-                // each write first after a confirmed one: a WAIT on another connection would see nothing to wait for
-                plains.save(new Plain("confirmed", "before write " + i));
-                r.pause(); // the replica stops confirming anything
-                try {
-                    assertThat(org.assertj.core.api.Assertions.catchThrowable(writes.get(i)::run))
-                            .as(client + ": write " + i + " with the replica frozen")
-                            .isInstanceOf(io.polystore.StoreTimeoutException.class).hasMessageContaining("replicas");
-                } finally {
-                    r.resume();
-                }
+            assertEachRefusedWhileFrozen(client, r, i -> plains.save(new Plain("confirmed", "before write " + i)), writes);
+        }
+    }
+
+    /**
+     * Runs each of {@code writes} with {@code replica} frozen ({@code SIGSTOP}), right after a write
+     * made with it live ({@code confirmed}, given the write's index): each must fail with
+     * {@code StoreTimeoutException} naming the replicas, not be acknowledged. Following a confirmed
+     * write, a WAIT on a connection other than the write's would find nothing to wait for.
+     */
+    static void assertEachRefusedWhileFrozen(String client, RedisServer replica, java.util.function.IntConsumer confirmed,
+                                             List<Runnable> writes) {
+        for (int i = 0; i < writes.size(); i++) {
+            confirmed.accept(i);
+            replica.pause(); // the replica stops confirming anything
+            try {
+                assertThat(org.assertj.core.api.Assertions.catchThrowable(writes.get(i)::run))
+                        .as(client + ": write " + i + " with the replica frozen")
+                        .isInstanceOf(io.polystore.StoreTimeoutException.class).hasMessageContaining("replicas");
+            } finally {
+                replica.resume();
             }
         }
     }

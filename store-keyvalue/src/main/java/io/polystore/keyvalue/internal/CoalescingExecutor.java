@@ -88,9 +88,7 @@ final class CoalescingExecutor implements CommandExecutor {
      * commands queued meanwhile wait. The work must leave the connection with no reply unread.
      */
     <R> R exclusive(Function<Connection, R> work) {
-        Pending p = new Pending(null);
-        queue.add(p);
-        await(p); // returns holding busy
+        acquire();
         try {
             Connection c = connection();
             try {
@@ -103,6 +101,13 @@ final class CoalescingExecutor implements CommandExecutor {
         } finally {
             release();
         }
+    }
+
+    /** Takes the connection after the commands queued before this call; returns holding busy. */
+    private void acquire() {
+        Pending p = new Pending(null);
+        queue.add(p);
+        await(p);
     }
 
     /** Waits until {@code p} is answered, taking the connection to answer it (and others) when free. */
@@ -247,9 +252,7 @@ final class CoalescingExecutor implements CommandExecutor {
     @Override
     public void close() {
         closed = true; // batches taken from now on fail instead of connecting again
-        Pending p = new Pending(null);
-        queue.add(p);
-        await(p);
+        acquire();
         try {
             drop();
         } finally {

@@ -171,18 +171,19 @@ final class RedisStore extends AbstractStore {
             seed.setSsl(config.uri().contains("ssl=true"));
             seeds.add(seed);
         }
-        if (client == Client.JEDIS && options.replicaAcks() > 0 && config.option("pool-size").isPresent() && poolSize != 1) {
-            throw config.invalid("pool-size", "must be 1 (or absent) with replica-acks on a cluster through Jedis: WAIT "
-                    + "confirms only the writes of its own connection, so each node gets one; use client: lettuce for "
-                    + "one multiplexed connection per node");
+        if (client == Client.JEDIS && options.replicaAcks() > 0) {
+            // WAIT confirms the writes of its own connection: one per node carries them all
+            if (config.option("pool-size").isPresent() && poolSize != 1) {
+                throw config.invalid("pool-size", "must be 1 (or absent) with replica-acks on a cluster through Jedis: "
+                        + "WAIT confirms only the writes of its own connection, so each node gets one; use client: "
+                        + "lettuce for one multiplexed connection per node");
+            }
+            poolSize = 1;
         }
         RedisOps ops;
         try {
             Errors errors = new Errors(config.name(), timeout);
             if (client == Client.JEDIS) {
-                if (options.replicaAcks() > 0) {
-                    poolSize = 1; // WAIT confirms the writes of its own connection: one per node carries them all
-                }
                 java.util.Set<redis.clients.jedis.HostAndPort> nodes = new java.util.LinkedHashSet<>();
                 for (RedisURI seed : seeds) {
                     nodes.add(new redis.clients.jedis.HostAndPort(seed.getHost(), seed.getPort()));

@@ -145,8 +145,7 @@ class CoalescingExecutorIT {
             }
             long tripsBefore = shared.roundTrips();
             long commandsBefore = shared.commands();
-            Future<List<String>> blocked = pool.submit(() -> client.blpop(0, "wake")); // holds the connection
-            await(() -> shared.roundTrips() == tripsBefore + 1);
+            Future<List<String>> blocked = holdConnection(pool, "wake");
             List<Future<String>> queued = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 int at = i;
@@ -170,9 +169,7 @@ class CoalescingExecutorIT {
         ExecutorService pool = Executors.newCachedThreadPool();
         try {
             client.set("kept", "yes");
-            long tripsBefore = shared.roundTrips();
-            Future<List<String>> blocked = pool.submit(() -> client.blpop(0, "never"));
-            await(() -> shared.roundTrips() == tripsBefore + 1);
+            Future<List<String>> blocked = holdConnection(pool, "never");
             Future<String> queued = pool.submit(() -> client.get("kept"));
             await(() -> shared.queued() == 1);
             assertThat(server.command("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "yes")).startsWith(":");
@@ -191,9 +188,7 @@ class CoalescingExecutorIT {
         ExecutorService pool = Executors.newCachedThreadPool();
         try {
             client.set("answer", "42");
-            long tripsBefore = shared.roundTrips();
-            Future<List<String>> blocked = pool.submit(() -> client.blpop(0, "wake"));
-            await(() -> shared.roundTrips() == tripsBefore + 1);
+            Future<List<String>> blocked = holdConnection(pool, "wake");
             CountDownLatch started = new CountDownLatch(1);
             Thread[] caller = new Thread[1];
             Future<Object[]> interrupted = pool.submit(() -> {
@@ -273,6 +268,17 @@ class CoalescingExecutorIT {
         shared = new CoalescingExecutor(() -> new Connection(address, config), pool); // for close()
         client = RedisClient.builder().hostAndPort(address).clientConfig(config).connectionProvider(pool)
                 .commandExecutor(shared).build();
+    }
+
+    /**
+     * Sends a BLPOP on {@code list} from a thread of {@code pool} and returns once it is on the wire:
+     * it holds the shared connection until something is pushed to the list (or the connection dies).
+     */
+    private Future<List<String>> holdConnection(ExecutorService pool, String list) throws InterruptedException {
+        long tripsBefore = shared.roundTrips();
+        Future<List<String>> blocked = pool.submit(() -> client.blpop(0, list));
+        await(() -> shared.roundTrips() == tripsBefore + 1);
+        return blocked;
     }
 
     /** Waits for a state the test itself brings about; the bound only keeps a broken run from hanging. */
